@@ -1,0 +1,22 @@
+"""Where our spaCy components put what they find.
+
+Each component writes a ``SpanGroup`` under its key in ``doc.spans``; every span carries
+``span.kb_id_`` = the canonical key of the entity and ``span._.ogp`` = the component's
+frozen dataclass describing it (an ``Institution``, ``LawCitation``, ``PlaceMatch``, ``Quantity``).
+The document's country (ISO 3166-1 alpha-2) is read from ``doc.user_data["ogp_country"]``.
+"""
+from spacy.tokens import Span
+
+INSTITUTIONS = "ogp_institutions"
+LAWS = "ogp_laws"
+PLACES = "ogp_places"
+METRICS = "ogp_metrics"
+COUNTRY_KEY = "ogp_country"
+
+if not Span.has_extension("ogp"):
+    Span.set_extension("ogp", default=None)
+
+
+def doc_country(doc, default: str = "GT") -> str:
+    """The country code the document was tagged with, ``default`` when none."""
+    return doc.user_data.get(COUNTRY_KEY, default)

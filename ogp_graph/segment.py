@@ -1,0 +1,229 @@
+"""Split a ``Document`` into its commitments.
+
+Each layout is a small class that recognises one way plans are written; ``segment`` runs
+them all and keeps the one that finds the most commitments. Nothing is keyed on a file name:
+ - ``NumberedBlocks``: a bold number or numbered heading opens each commitment, then its
+   title (bold or upper-case), a "Responsable:" field and the progress text (table rows of
+   self-assessments, continued across page breaks);
+ - ``FormSheets``: one sheet per commitment anchored on its start/end date line, title
+   above it, "Institución o actor responsable de la implementación" / "Lead implementing
+   agency" field below (action plans);
+ - ``HeadingSections``: markdown headings, one per commitment, under theme headings.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from ogp_graph.documents import Block, Document
+from ogp_graph.errors import DocumentError
+
+Span = tuple[int, int]
+
+_RESPONSIBLE_LABEL = re.compile(
+    r"^\s*(?:responsables?|instituci[oó]n(?:es)? responsables?|lead (?:implementing )?agency|"
+    r"responsible (?:agency|agencies|institutions?))\s*:\s*",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"^\s*(?:compromiso|commitment)?\s*(\d{1,3})\s*[.):-]?\s*$", re.IGNORECASE)
+_TRAILER = re.compile(
+    r"^\s*(?:fuentes y referencias|referencias|bibliograf[ií]a|anexos?|glosario|sources and references|"
+    r"references|annex(?:es)?|glossary)\b\s*:?\s*$"
+    r"|\b(?:de\s+)?(?:los|las|the)\s+\d+\s+(?:compromisos|commitments)\b",
+    re.IGNORECASE,
+)
+_SHEET_ANCHOR = re.compile(
+    r"^\s*(?:fecha de inicio y t[ée]rmino del compromiso|commitment start and end date)\b", re.IGNORECASE
+)
+_SHEET_RESPONSIBLE = re.compile(
+    r"(?:instituci[oó]n o actor\s+responsable de la\s+implementaci[oó]n|lead implementing agency)\s*\n"
+    r"(?P<value>.*?)\n\s*(?:descripci[oó]n del compromiso|commitment description)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_CONNECTOR_END = re.compile(
+    r"\b(?:de|del|la|las|los|el|y|e|para|en|con|por|a|al|of|the|and|for|to|in|on|with)\s*$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class CommitmentText:
+    """Where one commitment lies in a document's cleaned text."""
+
+    number: int
+    title: str
+    title_spans: tuple[Span, ...]
+    responsible: tuple[str, ...]
+    responsible_span: Span | None
+    body_spans: tuple[Span, ...]
+    start: int
+    end: int
+    layout: str
+
+    def body(self, doc: Document) -> str:
+        """The progress / description text, page-break fragments joined by newlines."""
+        return "\n".join(doc.text[s:e] for s, e in self.body_spans)
+
+    @property
+    def body_span(self) -> Span:
+        """The smallest span holding every body fragment."""
+        return (self.body_spans[0][0], self.body_spans[-1][1]) if self.body_spans else (self.end, self.end)
+
+
+class Layout(Protocol):
+    name: str
+
+    def segment(self, doc: Document) -> list[CommitmentText]: ...
+
+
+def _is_titleish(text: str, block: Block) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(c.isupper() for c in letters)
+    return block.bold or block.heading > 0 or (len(letters) >= 8 and upper / len(letters) > 0.8)
+
+
+def _is_trailer(text: str, block: Block) -> bool:
+    return block.row is None and bool(_TRAILER.search(text))
+
+
+def _span_of(doc: Document, blocks: list[Block]) -> tuple[Span, ...]:
+    """Merge consecutive blocks into spans (blocks separated by only whitespace)."""
+    spans: list[list[int]] = []
+    for b in blocks:
+        if spans and not doc.text[spans[-1][1] : b.start].strip():
+            spans[-1][1] = b.end
+        else:
+            spans.append([b.start, b.end])
+    return tuple((s, e) for s, e in spans)
+
+
+def _title(doc: Document, spans: tuple[Span, ...]) -> str:
+    return re.sub(r"\s+", " ", " ".join(doc.text[s:e] for s, e in spans)).strip()
+
+
+class NumberedBlocks:
+    """Commitments opened by a block holding only their number (1, 2, 3 … in order)."""
+
+    name = "numbered-blocks"
+
+    def segment(self, doc: Document) -> list[CommitmentText]:
+        starts: list[tuple[int, int]] = []  # (block index, number)
+        for i, block in enumerate(doc.blocks):
+            m = _NUMBER.match(doc.block_text(block))
+            if m and (block.bold or block.heading) and int(m.group(1)) == len(starts) + 1:
+                starts.append((i, int(m.group(1))))
+        result = []
+        for k, (i, number) in enumerate(starts):
+            stop = starts[k + 1][0] if k + 1 < len(starts) else len(doc.blocks)
+            result.append(self._commitment(doc, number, doc.blocks[i], doc.blocks[i + 1 : stop]))
+        return result
+
+    def _commitment(self, doc: Document, number: int, opener: Block, blocks: tuple[Block, ...]) -> CommitmentText:
+        title: list[Block] = []
+        body: list[Block] = []
+        responsible: list[str] = []
+        responsible_span: Span | None = None
+        end = opener.end
+        for block in blocks:
+            text = doc.block_text(block)
+            if _is_trailer(text, block):
+                break
+            end = block.end
+            label = _RESPONSIBLE_LABEL.match(text)
+            if label and responsible_span is None:
+                responsible.append(text[label.end() :].strip())
+                responsible_span = (block.start + label.end(), block.end)
+            elif responsible_span is None and _is_titleish(text, block):
+                title.append(block)
+            else:
+                body.append(block)
+        title_spans = _span_of(doc, title)
+        return CommitmentText(
+            number=number,
+            title=_title(doc, title_spans),
+            title_spans=title_spans,
+            responsible=tuple(responsible),
+            responsible_span=responsible_span,
+            body_spans=_span_of(doc, body),
+            start=opener.start,
+            end=end,
+            layout=self.name,
+        )
+
+
+class FormSheets:
+    """One sheet per commitment, anchored on its "start and end date" line."""
+
+    name = "form-sheets"
+
+    def segment(self, doc: Document) -> list[CommitmentText]:
+        anchors = [i for i, b in enumerate(doc.blocks) if _SHEET_ANCHOR.match(doc.block_text(b))]
+        heads = [self._head(doc, i) for i in anchors]
+        result = []
+        for k, i in enumerate(anchors):
+            stop = heads[k + 1][0] if k + 1 < len(anchors) else len(doc.blocks)
+            blocks = list(doc.blocks[i:stop])
+            for j, block in enumerate(blocks):
+                if _is_trailer(doc.block_text(block), block):
+                    blocks = blocks[:j]
+                    break
+            result.append(self._commitment(doc, k + 1, heads[k][1], blocks))
+        return result
+
+    @staticmethod
+    def _head(doc: Document, anchor: int) -> tuple[int, list[Block]]:
+        """Where the sheet's head starts, and its title: the lines right above the anchor
+        (no blank line, no sentence end between them), less a leading theme line."""
+        first = anchor
+        nxt = doc.blocks[anchor]
+        while first > 0 and anchor - first < 6:
+            block = doc.blocks[first - 1]
+            if doc.text[block.end : nxt.start] != "\n" or doc.block_text(block).rstrip().endswith((".", ":")):
+                break
+            first, nxt = first - 1, block
+        lines = list(doc.blocks[first:anchor])
+        if len(lines) >= 2:
+            theme, second = doc.block_text(lines[0]), doc.block_text(lines[1])
+            if len(theme) < 50 and second[:1].isupper() and not _CONNECTOR_END.search(theme):
+                lines = lines[1:]
+        return first, lines
+
+    def _commitment(self, doc: Document, number: int, title: list[Block], blocks: list[Block]) -> CommitmentText:
+        start, end = (title or blocks)[0].start, blocks[-1].end
+        sheet = doc.text[blocks[0].start : end]
+        responsible: tuple[str, ...] = ()
+        responsible_span = None
+        body_start = blocks[0].start
+        if m := _SHEET_RESPONSIBLE.search(sheet):
+            value = m.group("value")
+            responsible = tuple(ln.strip() for ln in value.split("\n") if ln.strip())
+            offset = blocks[0].start + m.start("value")
+            responsible_span = (offset + len(value) - len(value.lstrip()), offset + len(value.rstrip()))
+            body_start = blocks[0].start + m.end("value")
+        body = [b for b in blocks if b.start >= body_start]
+        title_spans = _span_of(doc, title)
+        return CommitmentText(
+            number=number,
+            title=_title(doc, title_spans),
+            title_spans=title_spans,
+            responsible=responsible,
+            responsible_span=responsible_span,
+            body_spans=_span_of(doc, body),
+            start=start,
+            end=end,
+            layout=self.name,
+        )
+
+
+LAYOUTS: tuple[Layout, ...] = (NumberedBlocks(), FormSheets())
+
+
+def segment(doc: Document) -> list[CommitmentText]:
+    """The commitments of ``doc`` in document order, by the layout that finds most.
+
+    :raises DocumentError: when no layout finds a commitment.
+    """
+    best = max((layout.segment(doc) for layout in LAYOUTS), key=len)
+    if not best:
+        raise DocumentError(doc.source, "no commitments found (no numbered commitments or commitment sheets)")
+    return best
