@@ -62,6 +62,7 @@ class Document:
     media_type: str
     sha256: str
     name: str = ""
+    title: str = ""
 
     def block_text(self, block: Block) -> str:
         """The text of ``block``."""
@@ -75,6 +76,7 @@ class _Builder:
     parts: list[str] = field(default_factory=list)
     blocks: list[Block] = field(default_factory=list)
     length: int = 0
+    title: str = ""
 
     def add(self, text: str, **layout) -> None:
         text = _SPACES.sub(" ", _PAGE_OF.sub(" ", text)).strip()
@@ -170,12 +172,12 @@ def _markdown_line(builder: _Builder, line: str, row: int, bold: bool = False) -
         builder.add(line.replace("**", ""), bold=bold)
 
 
-def _strip_front_matter(text: str) -> str:
-    if text.startswith("---\n"):
-        end = text.find("\n---", 4)
-        if end != -1:
-            return text[end + 4 :]
-    return text
+def _front_matter(text: str) -> tuple[str, str]:
+    """The text less its Jekyll front matter, and the front matter's ``title``."""
+    if text.startswith("---\n") and (end := text.find("\n---", 4)) != -1:
+        title = re.search(r"^title:\s*[\"']?(.*?)[\"']?\s*$", text[4:end], re.MULTILINE)
+        return text[end + 4 :], title.group(1) if title else ""
+    return text, ""
 
 
 def _page_furniture(pages: list[list[str]]) -> set[str]:
@@ -204,12 +206,12 @@ def _paged_lines(builder: _Builder, pages: list[list[str]]) -> None:
 
 def _load_text(raw: str, markdown: bool) -> _Builder:
     builder = _Builder()
-    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    raw, builder.title = _front_matter(raw.replace("\r\n", "\n").replace("\r", "\n"))
     if "\f" in raw:
         _paged_lines(builder, [page.split("\n") for page in raw.split("\f")])
         return builder
     bold = False  # inside a "**" that spans lines
-    for row, line in enumerate(_strip_front_matter(raw).split("\n")):
+    for row, line in enumerate(raw.split("\n")):
         stripped = line.strip()
         opens = stripped.startswith("**") and stripped.count("**") % 2 == 1
         closes = bold and stripped.endswith("**")
@@ -286,4 +288,5 @@ def load_document(path: str | Path) -> Document:
         media_type=media_type,
         sha256=hashlib.sha256(data).hexdigest(),
         name=path.name,
+        title=builder.title,
     )
