@@ -1,0 +1,110 @@
+"""The on-disk store: builds are written into a fresh directory, then published atomically.
+
+Layout of the data directory::
+
+    DATA_DIR/
+      current -> builds/20261124T150102-3f9a   (symlink, swapped atomically)
+      builds/<id>/store/      pyoxigraph store (RocksDB)
+      builds/<id>/manifest.json
+      builds/<id>/...         later stages (search index) add their files here
+      .lock                   held by the one process that builds
+
+Readers open ``current`` read-only; a build never touches a published directory, so a
+failed or interrupted build leaves the previous data as it was.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import platformdirs
+import pyoxigraph
+
+from ogp_graph.errors import StoreError
+
+STORE_DIR = "store"
+MANIFEST = "manifest.json"
+
+
+def default_data_dir() -> Path:
+    """``$OGP_KG_HOME`` if set, else the platform's user data directory for ogp-kg."""
+    home = os.environ.get("OGP_KG_HOME")
+    return Path(home).expanduser() if home else Path(platformdirs.user_data_dir("ogp-kg"))
+
+
+def current_build(data_dir: Path | str | None = None) -> Path:
+    """The published build directory.
+
+    :raises StoreError: nothing has been built in ``data_dir`` yet.
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    link = data_dir / "current"
+    if not link.exists():
+        raise StoreError(f"no graph in {data_dir}: run `ogp-kg build` first")
+    return link.resolve()
+
+
+def open_store(data_dir: Path | str | None = None) -> pyoxigraph.Store:
+    """The published store, opened read-only (safe while another process builds)."""
+    path = current_build(data_dir) / STORE_DIR
+    try:
+        return pyoxigraph.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store in {path}: {exc}") from exc
+
+
+def open_graph(data_dir: Path | str | None = None):
+    """The published graph as an ``rdflib.Graph`` backed by Oxigraph (read-only use)."""
+    import rdflib
+    from oxrdflib import OxigraphStore
+
+    return rdflib.Graph(store=OxigraphStore(store=open_store(data_dir)))
+
+
+def read_manifest(build_dir: Path) -> dict:
+    """The manifest written with a build (documents, counts, validation)."""
+    return json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def new_build(data_dir: Path | str | None = None) -> Iterator[Path]:
+    """A fresh build directory, published as ``current`` when the block succeeds.
+
+    Holds an exclusive lock for the duration; on any exception the new directory is removed
+    and ``current`` is untouched.
+
+    :raises StoreError: another process is building in the same data directory.
+    """
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    builds = data_dir / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise StoreError(f"another build is running in {data_dir}") from exc
+        build = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        build.mkdir()
+        try:
+            yield build
+        except BaseException:
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        _publish(data_dir, build)
+
+
+def _publish(data_dir: Path, build: Path) -> None:
+    link, tmp = data_dir / "current", data_dir / f".current-{uuid.uuid4().hex[:6]}"
+    previous = link.resolve() if link.exists() else None
+    os.symlink(os.path.relpath(build, data_dir), tmp)
+    os.replace(tmp, link)
+    for path in (data_dir / "builds").iterdir():  # keep the new build and the one it replaces
+        if path not in (build, previous):
+            shutil.rmtree(path, ignore_errors=True)
