@@ -1,0 +1,111 @@
+"""The ``ogp-kg`` command line: thin commands over ``api.pipeline`` and ``api.core``."""
+from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ogp_graph.errors import OgpKgError
+
+app = typer.Typer(
+    name="ogp-kg",
+    help="Knowledge graph and semantic search over OGP action plans and progress reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+DataDir = Annotated[
+    Optional[Path],
+    typer.Option("--data-dir", help="Where the graph lives (default: $OGP_KG_HOME or the user data dir)."),
+]
+
+
+@contextlib.contextmanager
+def _user_errors():
+    """Turn errors a user can act on into one line on stderr and exit code 2."""
+    try:
+        yield
+    except (OgpKgError, ValueError, SyntaxError, OSError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        typer.echo("interrupted; the published data is unchanged", err=True)
+        raise typer.Exit(130) from None
+
+
+def _progress(items, total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, unit="commitment", file=sys.stderr, disable=None)
+
+
+@app.command()
+def build(
+    documents: Annotated[Optional[list[Path]], typer.Argument(help="Reports to read (default: the bundled one).")] = None,
+    data_dir: DataDir = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 code, if detection fails.")] = None,
+) -> None:
+    """Build the graph from DOCUMENTS and publish it (replaces the previous build atomically)."""
+    from api.pipeline import build_all
+
+    with _user_errors():
+        summary = build_all(documents or None, data_dir=data_dir, country=country, progress=_progress)
+    for doc in summary.documents:
+        typer.echo(f"{doc['source']}: {doc['commitments']} commitments ({doc['country']}, {doc['period']}, {doc['language']})")
+    typer.echo(
+        f"commitments {summary.commitments} · institutions {summary.institutions} · laws {summary.laws} · "
+        f"places {summary.places} · metrics {summary.metrics} · mentions {summary.mentions} · "
+        f"triples {summary.triples} · {summary.seconds} s"
+    )
+    shacl = "conforms" if summary.conforms else f"{summary.violations} violations"
+    typer.echo(f"SHACL: {shacl}, {summary.warnings} warnings")
+
+
+@app.command()
+def sparql(
+    query: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a file holding one.")],
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="json|csv|tsv|xml (SELECT/ASK); turtle|nt|jsonld|xml (graphs).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Run a SPARQL query over the graph."""
+    from api.core import Service
+
+    with _user_errors():
+        path = Path(query)
+        text = path.read_text(encoding="utf-8") if len(query) < 4096 and "\n" not in query and path.is_file() else query
+        result = Service(data_dir).sparql(text, format=format)
+    sys.stdout.buffer.write(result.body)
+    if not result.body.endswith(b"\n"):
+        sys.stdout.buffer.write(b"\n")
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", "-f", help="turtle|nt|jsonld")] = "turtle",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Write the whole graph as Turtle, N-Triples or JSON-LD (with the ogp-kg context)."""
+    from api.export import export_graph
+
+    with _user_errors():
+        data = export_graph(format, data_dir=data_dir)
+        if output:
+            output.write_bytes(data)
+            typer.echo(f"wrote {output} ({len(data):,} bytes)", err=True)
+        else:
+            sys.stdout.buffer.write(data)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    warnings.filterwarnings("ignore", message=r"\[W095\]")
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

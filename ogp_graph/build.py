@@ -1,0 +1,189 @@
+"""Documents → commitments → mentions → RDF store: the graph stage of a build."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import pyoxigraph
+
+from ogp_graph.documents import Document, load_document
+from ogp_graph.errors import DocumentError
+from ogp_graph.institutions import InstitutionGazetteer
+from ogp_graph.laws import LawGazetteer
+from ogp_graph.mentions import Mention, mentions
+from ogp_graph.metadata import DocumentInfo, describe
+from ogp_graph.nlp.pipeline import build_nlp, make_doc
+from ogp_graph.places import PlaceGazetteer
+from ogp_graph.rdf import GraphWriter, dedupe
+from ogp_graph.segment import CommitmentText, segment
+from ogp_graph.store import STORE_DIR
+from ogp_graph.validate import to_rdflib, validate
+from ogp_graph.vocab import sparql_prefixes
+
+BUNDLED_REPORT = "gt-2016-2018-autoevaluacion-medio-termino.txt"
+
+Progress = Callable[[Iterable, int, str], Iterable]
+
+
+def bundled_report() -> Path:
+    """Path of the Guatemala 2016-2018 mid-term self-assessment shipped with the package."""
+    return Path(str(resources.files("ogp_graph") / "data" / BUNDLED_REPORT))
+
+
+@dataclass(frozen=True)
+class ExtractedCommitment:
+    """A commitment with its responsible institutions (and where they are named) and mentions."""
+
+    text: CommitmentText
+    responsible: tuple[tuple[object, tuple[int, int]], ...]
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class ExtractedDocument:
+    document: Document
+    info: DocumentInfo
+    commitments: tuple[ExtractedCommitment, ...]
+
+
+@dataclass
+class BuildSummary:
+    """What a build produced; printed by ``ogp-kg build`` and stored in the manifest."""
+
+    documents: list[dict] = field(default_factory=list)
+    commitments: int = 0
+    institutions: int = 0
+    laws: int = 0
+    places: int = 0
+    metrics: int = 0
+    mentions: int = 0
+    triples: int = 0
+    conforms: bool | None = None
+    violations: int = 0
+    warnings: int = 0
+    seconds: float = 0.0
+
+
+def _no_progress(items: Iterable, total: int, desc: str) -> Iterable:
+    return items
+
+
+def load_documents(paths: Sequence[str | Path], *, country: str | None = None) -> list[tuple[Document, DocumentInfo]]:
+    """Load, describe and check every document before anything is written.
+
+    :raises DocumentError: for the first document that cannot be used.
+    """
+    loaded = []
+    for path in paths:
+        doc = load_document(path)
+        loaded.append((doc, describe(doc, country=country)))
+    return loaded
+
+
+def _responsible(ct: CommitmentText, info: DocumentInfo, found: list[Mention], doc: Document):
+    """The institutions of the responsible field, each with the span that names it."""
+    if ct.responsible_span is None:
+        return ()
+    start, end = ct.responsible_span
+    in_field = [m for m in found if m.kind == "institution" and start <= m.start and m.end <= end]
+    result = []
+    for raw in ct.responsible:
+        for inst in InstitutionGazetteer.default().split_responsible(raw, info.country):
+            named = next((m for m in in_field if m.key == inst.key), None)
+            span = (named.start, named.end) if named else _find_label(doc.text, (inst.name, *inst.acronyms), start, end)
+            result.append((inst, span))
+    return tuple(result)
+
+
+def _find_label(text: str, labels: Sequence[str], start: int, end: int) -> tuple[int, int]:
+    """Span of the first of ``labels`` found in ``text[start:end]``, else the whole range."""
+    for label in labels:
+        if (at := text.find(label, start, end)) >= 0:
+            return at, at + len(label)
+    return start, end
+
+
+def extract(
+    loaded: Sequence[tuple[Document, DocumentInfo]], *, progress: Progress = _no_progress, nlp=None
+) -> list[ExtractedDocument]:
+    """Segment each document and run the Spanish pipeline over its commitments.
+
+    :raises DocumentError: a document has no commitments.
+    """
+    nlp = nlp or build_nlp()
+    jobs = [(doc, info, ct) for doc, info in loaded for ct in segment(doc)]
+    docs = (make_doc(nlp, doc.text[ct.start : ct.end], info.country) for doc, info, ct in jobs)
+    per_doc: dict[str, list[ExtractedCommitment]] = {doc.sha256: [] for doc, _ in loaded}
+    for (doc, info, ct), processed in progress(zip(jobs, nlp.pipe(docs, batch_size=8)), len(jobs), "extracting"):
+        found = mentions(processed, offset=ct.start)
+        per_doc[doc.sha256].append(ExtractedCommitment(ct, _responsible(ct, info, found, doc), tuple(found)))
+    return [ExtractedDocument(doc, info, tuple(per_doc[doc.sha256])) for doc, info in loaded]
+
+
+def write_graph(extracted: Sequence[ExtractedDocument], store: pyoxigraph.Store) -> int:
+    """Write the RDF of ``extracted`` into ``store``; returns the number of triples written."""
+    writer = GraphWriter(PlaceGazetteer.default(), LawGazetteer.default())
+    for ed in extracted:
+        writer.document(ed.document, ed.info)
+        for ec in ed.commitments:
+            writer.commitment(ed.document, ed.info, ec.text, ec.responsible, ec.mentions)
+    quads = list(dedupe(writer.quads))
+    store.bulk_extend(quads)
+    store.flush()
+    return len(quads)
+
+
+_COUNTS = {
+    "commitments": "?x a ogp:Commitment",
+    "institutions": "?x a org:Organization",
+    "laws": "?x a eli:LegalResource",
+    "places": "?c dct:spatial ?x",
+    "metrics": "?x a schema:QuantitativeValue",
+    "mentions": "?x itsrdf:taIdentRef ?e",
+}
+
+
+def count(store: pyoxigraph.Store, what: str) -> int:
+    """Distinct ``what`` (a key of the summary: commitments, institutions, laws, places, …)."""
+    query = f"{sparql_prefixes()}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_COUNTS[what]} }}"
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+def build_graph(
+    build_dir: Path,
+    paths: Sequence[str | Path] | None = None,
+    *,
+    country: str | None = None,
+    check: bool = True,
+    progress: Progress = _no_progress,
+) -> BuildSummary:
+    """Build the graph of ``paths`` (default: the bundled report) into ``build_dir/store``.
+
+    :raises DocumentError: a document is missing, unreadable or has no commitments.
+    """
+    started = time.perf_counter()
+    loaded = load_documents(paths or [bundled_report()], country=country)
+    extracted = extract(loaded, progress=progress)
+    store = pyoxigraph.Store(str(build_dir / STORE_DIR))
+    summary = BuildSummary(triples=write_graph(extracted, store))
+    for what in _COUNTS:
+        setattr(summary, what, count(store, what))
+    summary.documents = [
+        {"source": ed.document.source, "sha256": ed.document.sha256, "country": ed.info.country,
+         "language": ed.info.language, "period": ed.info.period_key, "commitments": len(ed.commitments)}
+        for ed in extracted
+    ]
+    if check:
+        report = validate(to_rdflib(store))
+        summary.conforms, summary.violations, summary.warnings = report.conforms, report.violations, report.warnings
+        if not report.conforms:
+            (build_dir / "shacl-report.txt").write_text(report.text, encoding="utf-8")
+    del store
+    summary.seconds = round(time.perf_counter() - started, 2)
+    return summary
+
+
+__all__ = ["build_graph", "extract", "load_documents", "bundled_report", "BuildSummary", "DocumentError"]
