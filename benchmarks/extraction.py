@@ -16,7 +16,6 @@ warnings.filterwarnings("ignore", message=r"\[W095\]")
 from api.pipeline import build_all  # noqa: E402
 from ogp_graph.build import bundled_report, load_documents  # noqa: E402
 from ogp_graph.nlp.pipeline import build_nlp, load_base, make_doc  # noqa: E402
-from ogp_graph.segment import segment  # noqa: E402
 
 
 def _chars_per_second(nlp, texts: list[str], country: str | None) -> float:
@@ -33,8 +32,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds (best kept)")
     args = parser.parse_args()
 
-    [(doc, info)] = load_documents([bundled_report()])
-    texts = [doc.text[c.start : c.end] for c in segment(doc)] * args.repeat
+    [(doc, info, commitments)] = load_documents([bundled_report()])
+    texts = [doc.text[c.start : c.end] for c in commitments] * args.repeat
     bare, ours = load_base(), build_nlp()
     _chars_per_second(bare, texts[:5], None), _chars_per_second(ours, texts[:5], info.country)  # warm up
     bare_cps = max(_chars_per_second(bare, texts, None) for _ in range(args.rounds))

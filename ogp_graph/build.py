@@ -71,15 +71,19 @@ def _no_progress(items: Iterable, total: int, desc: str) -> Iterable:
     return items
 
 
-def load_documents(paths: Sequence[str | Path], *, country: str | None = None) -> list[tuple[Document, DocumentInfo]]:
-    """Load, describe and check every document before anything is written.
+Loaded = tuple[Document, DocumentInfo, list[CommitmentText]]
+
+
+def load_documents(paths: Sequence[str | Path], *, country: str | None = None) -> list[Loaded]:
+    """Load, segment and describe every document before any model is loaded or anything written.
 
     :raises DocumentError: for the first document that cannot be used.
     """
     loaded = []
     for path in paths:
         doc = load_document(path)
-        loaded.append((doc, describe(doc, country=country)))
+        commitments = segment(doc)
+        loaded.append((doc, describe(doc, country=country), commitments))
     return loaded
 
 
@@ -106,21 +110,16 @@ def _find_label(text: str, labels: Sequence[str], start: int, end: int) -> tuple
     return start, end
 
 
-def extract(
-    loaded: Sequence[tuple[Document, DocumentInfo]], *, progress: Progress = _no_progress, nlp=None
-) -> list[ExtractedDocument]:
-    """Segment each document and run the Spanish pipeline over its commitments.
-
-    :raises DocumentError: a document has no commitments.
-    """
+def extract(loaded: Sequence[Loaded], *, progress: Progress = _no_progress, nlp=None) -> list[ExtractedDocument]:
+    """Run the Spanish pipeline over every commitment of the loaded documents."""
     nlp = nlp or build_nlp()
-    jobs = [(doc, info, ct) for doc, info in loaded for ct in segment(doc)]
+    jobs = [(doc, info, ct) for doc, info, commitments in loaded for ct in commitments]
     docs = (make_doc(nlp, doc.text[ct.start : ct.end], info.country) for doc, info, ct in jobs)
-    per_doc: dict[str, list[ExtractedCommitment]] = {doc.sha256: [] for doc, _ in loaded}
+    per_doc: dict[str, list[ExtractedCommitment]] = {doc.sha256: [] for doc, _, _ in loaded}
     for (doc, info, ct), processed in progress(zip(jobs, nlp.pipe(docs, batch_size=8)), len(jobs), "extracting"):
         found = mentions(processed, offset=ct.start)
         per_doc[doc.sha256].append(ExtractedCommitment(ct, _responsible(ct, info, found, doc), tuple(found)))
-    return [ExtractedDocument(doc, info, tuple(per_doc[doc.sha256])) for doc, info in loaded]
+    return [ExtractedDocument(doc, info, tuple(per_doc[doc.sha256])) for doc, info, _ in loaded]
 
 
 def write_graph(extracted: Sequence[ExtractedDocument], store: pyoxigraph.Store) -> int:
