@@ -1,0 +1,90 @@
+"""Passages to search: each commitment's title and sentence-aligned chunks of its body."""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+import pyoxigraph
+
+from ogp_graph.vocab import sparql_prefixes
+
+_SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])|\n+")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A searchable piece of a commitment, with its span in the source document's text."""
+
+    id: str
+    commitment: str
+    text: str
+    doc: str
+    start: int
+    end: int
+    kind: str  # "title" | "body"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def chunk_body(text: str, offset: int = 0, *, min_words: int = 100, max_words: int = 250) -> list[tuple[int, int]]:
+    """Sentence-aligned chunks of ``text`` of about ``min_words``–``max_words`` words, as spans
+    shifted by ``offset``; a sentence longer than ``max_words`` is cut between words."""
+    chunks: list[tuple[int, int]] = []
+    start = end = None
+    words = 0
+    for s, e in _sentences(text):
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[s:e])]
+        for i in range(0, len(pieces), max_words):  # over-long sentences, cut between words
+            part = pieces[i : i + max_words]
+            ps, pe, n = s + part[0][0], s + part[-1][1], len(part)
+            if start is not None and words + n > max_words:
+                chunks.append((start, end))
+                start, words = None, 0
+            start = ps if start is None else start
+            end, words = pe, words + n
+            if words >= min_words:
+                chunks.append((start, end))
+                start, words = None, 0
+    if start is not None:
+        if chunks and words < min_words // 3 and end - chunks[-1][0] <= max_words * 12:
+            chunks[-1] = (chunks[-1][0], end)  # a short tail joins the previous chunk
+        else:
+            chunks.append((start, end))
+    return [(offset + s, offset + e) for s, e in chunks]
+
+
+_QUERY = """SELECT ?c ?title ?doc ?tb ?te ?bb ?be WHERE {
+  ?c a ogp:Commitment ; dct:title ?title ; prov:wasDerivedFrom ?doc ; ogp:titleSpan ?ts .
+  ?ts nif:beginIndex ?tb ; nif:endIndex ?te .
+  OPTIONAL { ?c ogp:bodySpan ?bs . ?bs nif:beginIndex ?bb ; nif:endIndex ?be }
+} ORDER BY ?c"""
+
+
+def passages_from_store(store: pyoxigraph.Store) -> list[Passage]:
+    """Every commitment's title passage and body chunks, read from the graph."""
+    texts: dict[str, str] = {}
+    passages: list[Passage] = []
+    for row in store.query(sparql_prefixes() + _QUERY):
+        c, doc = row["c"].value, row["doc"].value
+        if doc not in texts:
+            texts[doc] = next(iter(store.query(
+                f"SELECT ?t WHERE {{ <{doc}> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString> ?t }}"
+            )))["t"].value
+        passages.append(Passage(f"{c}#p0", c, row["title"].value, doc, int(row["tb"].value), int(row["te"].value), "title"))
+        if row["bb"] is not None:
+            bb, be = int(row["bb"].value), int(row["be"].value)
+            for n, (s, e) in enumerate(chunk_body(texts[doc][bb:be], bb), start=1):
+                passages.append(Passage(f"{c}#p{n}", c, re.sub(r"\s+", " ", texts[doc][s:e]), doc, s, e, "body"))
+    return passages

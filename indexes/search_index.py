@@ -1,0 +1,193 @@
+"""``SearchIndex``: dense (faiss) + BM25 + fusion over passages, aggregated to commitments.
+
+On disk (one directory, written all-or-nothing)::
+
+    config.json      embedder, dim, passage count, passages hash, fusion settings
+    passages.jsonl   the passages, row i = vector i
+    vectors.npy      the passage vectors (reused by later builds: no re-embedding)
+    dense.faiss      the faiss index
+    bm25/            the bm25s index
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from indexes.bm25 import BM25Index
+from indexes.dense import DenseIndex
+from indexes.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
+from indexes.fusion import convex, rrf
+from indexes.passages import Passage
+
+MODES = ("hybrid", "dense", "bm25")
+MAX_QUERY_CHARS = 2000
+#: Weight of BM25 in hybrid fusion, by query language (dense carries cross-lingual queries).
+LEXICAL_WEIGHT = {"es": 1.0, "en": 0.25}
+_EN_WORDS = {"the", "of", "and", "to", "in", "for", "with", "which", "what", "how", "about", "is", "are", "on"}
+_ES_WORDS = {"de", "la", "el", "los", "las", "del", "que", "y", "en", "para", "con", "por", "qué", "cómo", "cuál"}
+
+Progress = Callable[[Iterable, int, str], Iterable]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A commitment found by a search, with the passage that matched best."""
+
+    commitment: str
+    score: float
+    passage: Passage
+
+
+def query_language(text: str) -> str:
+    """"en" when the query reads as English, else "es" (cheap stopword count)."""
+    words = re.findall(r"\w+", text.lower())
+    return "en" if sum(w in _EN_WORDS for w in words) > sum(w in _ES_WORDS for w in words) else "es"
+
+
+def _text_key(embedder: str, text: str) -> str:
+    return hashlib.sha1(f"{embedder}\0{text}".encode()).hexdigest()
+
+
+def _encode(embedder: Embedder, texts: list[str], progress: Progress | None, batch: int = 64) -> np.ndarray:
+    batches = range(0, len(texts), batch)
+    if progress:
+        batches = progress(batches, len(batches), "embedding")
+    parts = [embedder.encode(texts[i : i + batch], kind="passage") for i in batches]
+    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+class SearchIndex:
+    """Search commitments by meaning (dense), by words (BM25) or both (hybrid)."""
+
+    def __init__(self, passages: list[Passage], vectors: np.ndarray, dense: DenseIndex, bm25: BM25Index,
+                 embedder: Embedder, *, fusion: str = "rrf"):
+        self.passages, self.vectors, self.dense, self.bm25 = passages, vectors, dense, bm25
+        self.embedder, self.fusion = embedder, fusion
+        self.commitment_count = len({p.commitment for p in passages})
+
+    # -- building and storing -----------------------------------------------------------------
+    @classmethod
+    def build(cls, passages: Sequence[Passage], embedder: str | Embedder = DEFAULT_EMBEDDER, *,
+              reuse: SearchIndex | None = None, progress: Progress | None = None, fusion: str = "rrf") -> SearchIndex:
+        """Embed and index ``passages``; vectors of texts already in ``reuse`` are not recomputed.
+
+        :raises ValueError: no passages.
+        """
+        if not passages:
+            raise ValueError("nothing to index: no passages")
+        model = get_embedder(embedder) if isinstance(embedder, str) else embedder
+        known: dict[str, np.ndarray] = {}
+        if reuse is not None and reuse.embedder.name == model.name:
+            known = {_text_key(model.name, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
+        keys = [_text_key(model.name, p.text) for p in passages]
+        missing = sorted({k: p.text for k, p in zip(keys, passages) if k not in known}.items())
+        fresh = _encode(model, [t for _, t in missing], progress)
+        known.update({k: v for (k, _), v in zip(missing, fresh)})
+        vectors = np.vstack([known[k] for k in keys]).astype(np.float32)
+        return cls(list(passages), vectors, DenseIndex.build(vectors), BM25Index.build([p.text for p in passages]),
+                   model, fusion=fusion)
+
+    def config(self) -> dict:
+        digest = hashlib.sha256("\n".join(f"{p.id}\t{p.text}" for p in self.passages).encode()).hexdigest()
+        return {"embedder": self.embedder.name, "dim": int(self.vectors.shape[1]), "passages": len(self.passages),
+                "passages_sha256": digest, "fusion": self.fusion, "exact": self.dense.exact}
+
+    def save(self, directory: str | Path) -> None:
+        """Write the index to ``directory`` (replaced all at once; a failure leaves it as it was)."""
+        directory = Path(directory)
+        tmp = directory.with_name(f".{directory.name}-{uuid.uuid4().hex[:6]}")
+        tmp.mkdir(parents=True)
+        try:
+            with open(tmp / "passages.jsonl", "w", encoding="utf-8") as fh:
+                fh.writelines(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in self.passages)
+            np.save(tmp / "vectors.npy", self.vectors)
+            self.dense.save(tmp)
+            self.bm25.save(tmp)
+            (tmp / "config.json").write_text(json.dumps(self.config(), indent=2), encoding="utf-8")
+            if directory.exists():
+                shutil.rmtree(directory)
+            os.replace(tmp, directory)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    @classmethod
+    def load(cls, directory: str | Path, *, embedder: str | None = None) -> SearchIndex:
+        """Open a saved index; queries use the embedder that built it.
+
+        :raises ValueError: ``embedder`` differs from the one that built the index.
+        :raises FileNotFoundError: no index in ``directory``.
+        """
+        directory = Path(directory)
+        if not (directory / "config.json").exists():
+            raise FileNotFoundError(f"no search index in {directory}: run `ogp-kg build` first")
+        config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+        if embedder and get_embedder(embedder).name != config["embedder"]:
+            raise ValueError(f"the index was built with embedder {config['embedder']!r}, not {embedder!r}; "
+                             f"rebuild with `ogp-kg build --embedder {embedder}` or query with {config['embedder']!r}")
+        with open(directory / "passages.jsonl", encoding="utf-8") as fh:
+            passages = [Passage(**json.loads(line)) for line in fh]
+        return cls(passages, np.load(directory / "vectors.npy"), DenseIndex.load(directory), BM25Index.load(directory),
+                   get_embedder(config["embedder"]), fusion=config.get("fusion", "rrf"))
+
+    # -- searching ------------------------------------------------------------------------------
+    def search(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+        """The ``k`` best commitments for ``text`` (see ``search_batch``)."""
+        return self.search_batch([text], k=k, mode=mode)[0]
+
+    def search_batch(self, texts: list[str], *, k: int = 10, mode: str = "hybrid") -> list[list[Hit]]:
+        """Best commitments per query, each with its best passage; scores are comparable within a query.
+
+        :raises ValueError: empty query, k < 1, unknown mode.
+        """
+        if mode not in MODES:
+            raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+        if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive integer, not {k!r}")
+        queries = [" ".join(t.split())[:MAX_QUERY_CHARS] if isinstance(t, str) else "" for t in texts]
+        if any(not q for q in queries):
+            raise ValueError("empty query")
+        k = min(k, self.commitment_count)
+        depth = min(len(self.passages), max(50, 10 * k))
+        dense_vectors = self.embedder.encode(queries, kind="query") if mode != "bm25" else None
+        results = []
+        for i, query in enumerate(queries):
+            scores = self._passage_scores(query, None if dense_vectors is None else dense_vectors[i : i + 1], mode, depth)
+            results.append(self._to_commitments(scores, k))
+        return results
+
+    def _passage_scores(self, query: str, vector: np.ndarray | None, mode: str, depth: int) -> dict[int, float]:
+        if mode == "bm25":
+            lexical = self.bm25.scores(query)
+            top = np.argsort(-lexical)[:depth]
+            return {int(i): float(lexical[i]) for i in top if lexical[i] > 0}
+        dense_scores, dense_ids = self.dense.search(vector, depth)
+        if mode == "dense":
+            return {int(i): float(s) for s, i in zip(dense_scores[0], dense_ids[0]) if i >= 0}
+        lexical = self.bm25.scores(query)
+        weight = LEXICAL_WEIGHT[query_language(query)]
+        if self.fusion == "convex":
+            ids = np.array(sorted({int(i) for i in dense_ids[0] if i >= 0} | set(np.argsort(-lexical)[:depth].tolist())))
+            dense_all = self.vectors[ids] @ vector[0]
+            fused = convex([dense_all, lexical[ids]], [1.0, 0.5 * weight])
+            return dict(zip(ids.tolist(), fused.tolist()))
+        lexical_rank = np.array([i for i in np.argsort(-lexical)[:depth] if lexical[i] > 0], dtype=np.int64)
+        return rrf([dense_ids[0][dense_ids[0] >= 0], lexical_rank], [1.0, weight])
+
+    def _to_commitments(self, scores: dict[int, float], k: int) -> list[Hit]:
+        best: dict[str, tuple[float, int]] = {}
+        for i, s in scores.items():
+            c = self.passages[i].commitment
+            if c not in best or s > best[c][0]:
+                best[c] = (s, i)
+        ranked = sorted(best.items(), key=lambda item: -item[1][0])[:k]
+        return [Hit(c, round(s, 6), self.passages[i]) for c, (s, i) in ranked]
