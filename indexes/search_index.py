@@ -68,8 +68,9 @@ def _encode(embedder: Embedder, texts: list[str], progress: Progress | None, bat
 class SearchIndex:
     """Search commitments by meaning (dense), by words (BM25) or both (hybrid)."""
 
+    #: hybrid fusion: "convex" (min-max weighted sum; best on benchmarks/search_questions.json) or "rrf"
     def __init__(self, passages: list[Passage], vectors: np.ndarray, dense: DenseIndex, bm25: BM25Index,
-                 embedder: Embedder, *, fusion: str = "rrf"):
+                 embedder: Embedder, *, fusion: str = "convex"):
         self.passages, self.vectors, self.dense, self.bm25 = passages, vectors, dense, bm25
         self.embedder, self.fusion = embedder, fusion
         self.commitment_count = len({p.commitment for p in passages})
@@ -77,7 +78,8 @@ class SearchIndex:
     # -- building and storing -----------------------------------------------------------------
     @classmethod
     def build(cls, passages: Sequence[Passage], embedder: str | Embedder = DEFAULT_EMBEDDER, *,
-              reuse: SearchIndex | None = None, progress: Progress | None = None, fusion: str = "rrf") -> SearchIndex:
+              reuse: SearchIndex | None = None, progress: Progress | None = None,
+              fusion: str = "convex") -> SearchIndex:
         """Embed and index ``passages``; vectors of texts already in ``reuse`` are not recomputed.
 
         :raises ValueError: no passages.
@@ -137,7 +139,7 @@ class SearchIndex:
         with open(directory / "passages.jsonl", encoding="utf-8") as fh:
             passages = [Passage(**json.loads(line)) for line in fh]
         return cls(passages, np.load(directory / "vectors.npy"), DenseIndex.load(directory), BM25Index.load(directory),
-                   get_embedder(config["embedder"]), fusion=config.get("fusion", "rrf"))
+                   get_embedder(config["embedder"]), fusion=config.get("fusion", "convex"))
 
     # -- searching ------------------------------------------------------------------------------
     def search(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:

@@ -255,8 +255,8 @@ class GraphWriter:
         self._add(node, OGP.sourceSpan, self.span(doc_node, doc.text, ct.start, ct.end, "segmenter"))
         if ct.title_spans:
             self._add(node, OGP.titleSpan, self.span(doc_node, doc.text, *ct.title_spans[0], "segmenter"))
-        if ct.body_spans:
-            self._add(node, OGP.bodySpan, self.span(doc_node, doc.text, *ct.body_span, "segmenter"))
+        for start, end in ct.body_spans:  # several when the body is split by a page break
+            self._add(node, OGP.bodySpan, self.span(doc_node, doc.text, start, end, "segmenter"))
         for inst, (start, end) in responsible:
             org = self.organization(inst)
             self._add(node, OGP.responsibleOrganization, org)

@@ -1,0 +1,44 @@
+"""SPARQL functions backed by Python, passed per query as pyoxigraph ``custom_functions``.
+
+``ogp:search(?commitment, "texto" [, k [, "hybrid"|"dense"|"bm25"]])`` → the commitment's
+search score for the text when it is among the ``k`` (default 10) best, else unbound. The search
+runs once per distinct (text, k, mode) in a query, not once per row:
+
+```sparql
+SELECT ?n ?title ?score WHERE {
+  ?c ogp:commitmentNumber ?n ; dct:title ?title ; ogp:responsibleOrganization/ogp:acronym "MINFIN" .
+  BIND(ogp:search(?c, "compras públicas más transparentes", 5) AS ?score)
+  FILTER(BOUND(?score))
+} ORDER BY DESC(?score)
+```
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from pyoxigraph import Literal, NamedNode
+
+from ogp_graph.vocab import OGP, XSD
+
+SEARCH = OGP.search
+
+
+def search_functions(search: Callable[..., list]) -> dict[NamedNode, Callable]:
+    """The custom functions for one query; ``search(text, k=, mode=)`` returns ranked hits."""
+
+    @lru_cache(maxsize=64)
+    def scores(text: str, k: int, mode: str) -> dict[str, float]:
+        return {hit.commitment: hit.score for hit in search(text, k=k, mode=mode)}
+
+    def ogp_search(commitment, text, k=None, mode=None):
+        if not isinstance(commitment, NamedNode) or not isinstance(text, Literal):
+            return None
+        try:
+            size = int(k.value) if k is not None else 10
+        except ValueError:
+            return None
+        score = scores(text.value, size, mode.value if mode is not None else "hybrid").get(commitment.value)
+        return None if score is None else Literal(repr(score), datatype=XSD.double)
+
+    return {SEARCH: ogp_search}
