@@ -98,7 +98,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def dim(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension())
+        model = self._model
+        dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(dim())
 
     def encode(self, texts: list[str], *, kind: Kind = "passage", batch_size: int = 32) -> np.ndarray:
         if not texts:
