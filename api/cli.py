@@ -69,6 +69,17 @@ def build(
     typer.echo(f"SHACL: {shacl}, {summary.warnings} warnings")
 
 
+def _query_text(query_or_file: str) -> str:
+    """The query itself, or the contents of the file it names."""
+    try:
+        path = Path(query_or_file)
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    except OSError:  # not a usable path (too long, NUL…): it is the query
+        pass
+    return query_or_file
+
+
 @app.command()
 def sparql(
     query: Annotated[str, typer.Argument(help="A SPARQL query, or the path of a file holding one.")],
@@ -79,9 +90,7 @@ def sparql(
     from api.core import Service
 
     with _user_errors():
-        path = Path(query)
-        text = path.read_text(encoding="utf-8") if len(query) < 4096 and "\n" not in query and path.is_file() else query
-        result = Service(data_dir).sparql(text, format=format)
+        result = Service(data_dir).sparql(_query_text(query), format=format)
     sys.stdout.buffer.write(result.body)
     if not result.body.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")

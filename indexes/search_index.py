@@ -53,6 +53,14 @@ def query_language(text: str) -> str:
     return "en" if sum(w in _EN_WORDS for w in words) > sum(w in _ES_WORDS for w in words) else "es"
 
 
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` highest scores, best first (argpartition: no full sort)."""
+    if n >= len(scores):
+        return np.argsort(-scores)
+    part = np.argpartition(-scores, n)[:n]
+    return part[np.argsort(-scores[part])]
+
+
 def _text_key(embedder: str, text: str) -> str:
     return hashlib.sha1(f"{embedder}\0{text}".encode()).hexdigest()
 
@@ -170,19 +178,18 @@ class SearchIndex:
     def _passage_scores(self, query: str, vector: np.ndarray | None, mode: str, depth: int) -> dict[int, float]:
         if mode == "bm25":
             lexical = self.bm25.scores(query)
-            top = np.argsort(-lexical)[:depth]
-            return {int(i): float(lexical[i]) for i in top if lexical[i] > 0}
+            return {int(i): float(lexical[i]) for i in _top(lexical, depth) if lexical[i] > 0}
         dense_scores, dense_ids = self.dense.search(vector, depth)
         if mode == "dense":
             return {int(i): float(s) for s, i in zip(dense_scores[0], dense_ids[0]) if i >= 0}
         lexical = self.bm25.scores(query)
         weight = LEXICAL_WEIGHT[query_language(query)]
         if self.fusion == "convex":
-            ids = np.array(sorted({int(i) for i in dense_ids[0] if i >= 0} | set(np.argsort(-lexical)[:depth].tolist())))
+            ids = np.array(sorted({int(i) for i in dense_ids[0] if i >= 0} | set(_top(lexical, depth).tolist())))
             dense_all = self.vectors[ids] @ vector[0]
             fused = convex([dense_all, lexical[ids]], [1.0, 0.5 * weight])
             return dict(zip(ids.tolist(), fused.tolist()))
-        lexical_rank = np.array([i for i in np.argsort(-lexical)[:depth] if lexical[i] > 0], dtype=np.int64)
+        lexical_rank = np.array([i for i in _top(lexical, depth) if lexical[i] > 0], dtype=np.int64)
         return rrf([dense_ids[0][dense_ids[0] >= 0], lexical_rank], [1.0, weight])
 
     def _to_commitments(self, scores: dict[int, float], k: int) -> list[Hit]:

@@ -106,3 +106,8 @@ def test_ecuador_plan_builds(tmp_path):
     laws = invoke("sparql", 'SELECT ?c WHERE { ?c ogp:citesLegislation ?l . ?l skos:altLabel "LOTAIP" }',
                   "--data-dir", str(tmp_path), "--format", "csv").stdout
     assert len(laws.split()) > 1
+
+
+def test_sparql_accepts_long_inline_queries(built):
+    query = "SELECT ?n WHERE { ?c ogp:commitmentNumber ?n . FILTER(?n = 7) }" + " " * 300 + "# " + "x" * 300
+    assert invoke("sparql", query, "--data-dir", str(built[0]), "-f", "csv").stdout.split() == ["n", "7"]
