@@ -1,34 +1,57 @@
 """The query core: one loaded store per process, shared by the CLI and the HTTP app."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat
+from pyoxigraph import QueryBoolean, QueryTriples
 
+from api.conneg import negotiate
 from api.functions import search_functions
 from indexes.search_index import Hit, SearchIndex
-from ogp_graph.errors import StoreError
+from ogp_graph.errors import OgpKgError, StoreError
 from ogp_graph.store import current_build, default_data_dir, open_store
 from ogp_graph.vocab import PREFIXES
 
 INDEX_DIR = "index"
 
-#: --format names of SELECT/ASK result formats and of graph (CONSTRUCT/DESCRIBE) formats
-RESULT_FORMATS: dict[str, QueryResultsFormat] = {
-    "json": QueryResultsFormat.JSON,
-    "xml": QueryResultsFormat.XML,
-    "csv": QueryResultsFormat.CSV,
-    "tsv": QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, RdfFormat] = {
-    "turtle": RdfFormat.TURTLE,
-    "nt": RdfFormat.N_TRIPLES,
-    "jsonld": RdfFormat.JSON_LD,
-    "xml": RdfFormat.RDF_XML,
-}
+_UPDATE = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)\b[^{]*?)?\b(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE | re.DOTALL
+)
+_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$]", re.IGNORECASE)
+_FINAL_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(\s+OFFSET\s+\d+)?\s*$|\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*$", re.IGNORECASE)
+_COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)
+
+
+class RequestError(OgpKgError):
+    """A request the service refuses; ``status`` is the HTTP status it maps to."""
+
+    status = 400
+
+
+class Forbidden(RequestError):
+    status = 403
+
+
+class NotAcceptable(RequestError):
+    status = 406
+
+
+class QueryTimeout(RequestError):
+    status = 503
+
+
+def _capped(query: str, max_rows: int) -> str:
+    """``query`` with its final LIMIT clamped to ``max_rows`` (or one added)."""
+    body = _COMMENT.sub("", query).rstrip()
+    m = _FINAL_LIMIT.search(body)
+    if m:
+        limit = int(m.group(1) or m.group(3))
+        return body if limit <= max_rows else body[: m.start()] + f"LIMIT {max_rows}" + (m.group(2) or "")
+    return f"{body}\nLIMIT {max_rows}"
 
 
 @dataclass(frozen=True)
@@ -94,21 +117,34 @@ class Service:
             for h in hits if h.commitment in about
         ]
 
-    def sparql(self, query: str, *, format: str | None = None) -> SparqlResult:
-        """Run a query and serialise its answer (``format`` from RESULT_FORMATS or GRAPH_FORMATS).
+    def sparql(self, query: str, *, format: str | None = None, accept: str | None = None,
+               max_rows: int | None = None, allow_service: bool = False) -> SparqlResult:
+        """Run a read-only query and serialise its answer.
 
+        The answer format comes from ``format`` (json, xml, csv, tsv; turtle, nt, jsonld, xml) or
+        else from an HTTP ``accept`` header. ``max_rows`` caps SELECT answers.
+
+        :raises Forbidden: an update, or a SERVICE call when not allowed.
         :raises SyntaxError: the query does not parse.
-        :raises ValueError: the format does not suit the query form.
+        :raises NotAcceptable: no acceptable format for this kind of answer.
         """
-        results = self.query(query)
-        if isinstance(results, QueryTriples):
-            fmt = GRAPH_FORMATS.get(format or "turtle")
-            if fmt is None:
-                raise ValueError(f"format {format!r} is for SELECT/ASK; graphs take {sorted(GRAPH_FORMATS)}")
-            return SparqlResult(results.serialize(format=fmt), fmt.media_type, "graph")
-        fmt = RESULT_FORMATS.get(format or "json")
-        if fmt is None:
-            raise ValueError(f"format {format!r} is for graphs; SELECT/ASK take {sorted(RESULT_FORMATS)}")
-        kind = "boolean" if isinstance(results, QueryBoolean) else "solutions"
-        assert isinstance(results, (QueryBoolean, QuerySolutions))
-        return SparqlResult(results.serialize(format=fmt), fmt.media_type, kind)
+        if _UPDATE.match(_COMMENT.sub("", query)):
+            raise Forbidden("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD…) is refused")
+        if not allow_service and _SERVICE.search(query):
+            raise Forbidden("federated queries (SERVICE) are disabled on this endpoint")
+        results = None
+        if max_rows:
+            try:
+                results = self.query(_capped(query, max_rows))
+            except SyntaxError:  # the cap did not fit the query's shape (e.g. a trailing VALUES)
+                results = None
+        if results is None:
+            results = self.query(query)
+        kind = "graph" if isinstance(results, QueryTriples) else "boolean" if isinstance(results, QueryBoolean) else "solutions"
+        chosen = negotiate(accept, "graph" if kind == "graph" else "results", format)
+        if chosen is None:
+            wanted = format or accept
+            raise NotAcceptable(f"cannot answer a {'CONSTRUCT/DESCRIBE' if kind == 'graph' else 'SELECT/ASK'} "
+                                f"query as {wanted!r}")
+        media, fmt = chosen
+        return SparqlResult(results.serialize(format=fmt), media, kind)

@@ -38,7 +38,8 @@ def test_sparql_from_file_and_construct(built, tmp_path):
     "args, message",
     [
         (["sparql", "SELEC nothing"], "error:"),
-        (["sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--format", "turtle"], "is for graphs"),
+        (["sparql", "SELECT ?x WHERE { ?x ?p ?o }", "--format", "turtle"], "cannot answer a SELECT/ASK query"),
+        (["sparql", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"], "read-only"),
     ],
 )
 def test_sparql_errors_are_one_line(built, args, message):

@@ -1,0 +1,70 @@
+"""Content negotiation: an Accept header (or a format name) → a result or graph format."""
+from __future__ import annotations
+
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
+#: media type → format, for SELECT/ASK answers (first one is the default)
+RESULT_MEDIA = {
+    "application/sparql-results+json": QueryResultsFormat.JSON,
+    "application/json": QueryResultsFormat.JSON,
+    "application/sparql-results+xml": QueryResultsFormat.XML,
+    "application/xml": QueryResultsFormat.XML,
+    "text/xml": QueryResultsFormat.XML,
+    "text/csv": QueryResultsFormat.CSV,
+    "text/tab-separated-values": QueryResultsFormat.TSV,
+}
+#: media type → format, for CONSTRUCT/DESCRIBE answers and entity pages (first one is the default)
+GRAPH_MEDIA = {
+    "text/turtle": RdfFormat.TURTLE,
+    "application/n-triples": RdfFormat.N_TRIPLES,
+    "text/plain": RdfFormat.N_TRIPLES,
+    "application/ld+json": RdfFormat.JSON_LD,
+    "application/rdf+xml": RdfFormat.RDF_XML,
+    "application/x-turtle": RdfFormat.TURTLE,
+}
+#: names clients pass as ?format= / ?output= (SPARQLWrapper, YASGUI…)
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+    "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
+    "nt": "application/n-triples", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml",
+}
+_GRAPH_ALIASES = {"json": "application/ld+json", "xml": "application/rdf+xml"}
+
+
+def parse_accept(header: str | None) -> list[str]:
+    """Media ranges of an Accept header, best first (by q, then specificity, then order)."""
+    if not header:
+        return []
+    ranges = []
+    for position, part in enumerate(header.split(",")):
+        pieces = [p.strip() for p in part.split(";")]
+        media, q = pieces[0].lower(), 1.0
+        for param in pieces[1:]:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if media and q > 0:
+            specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+            ranges.append((-q, -specificity, position, media))
+    return [media for *_, media in sorted(ranges)]
+
+
+def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> tuple[str, object] | None:
+    """(media type, pyoxigraph format) for a ``kind`` of answer ("results" or "graph"), or None
+    when nothing acceptable exists. An explicit ``format_name`` (?format=json) wins over Accept."""
+    table = RESULT_MEDIA if kind == "results" else GRAPH_MEDIA
+    if format_name:
+        name = format_name.lower()
+        media = (_GRAPH_ALIASES.get(name) if kind == "graph" else None) or FORMAT_NAMES.get(name, name)
+        return (media, table[media]) if media in table else None
+    ranges = parse_accept(accept) or ["*/*"]
+    for media in ranges:
+        if media in table:
+            return media, table[media]
+        if media == "*/*" or (media.endswith("/*") and any(m.startswith(media[:-1]) for m in table)):
+            first = next(m for m in table if media == "*/*" or m.startswith(media[:-1]))
+            return first, table[first]
+    return None
