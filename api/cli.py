@@ -120,6 +120,26 @@ def search(
 
 
 @app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in Spanish.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output (answer, items, sparql, evidence).")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Answer a Spanish question from the graph, with the sentence it came from."""
+    from api.core import Service
+
+    with _user_errors():
+        answer = Service(data_dir).ask(question)
+    if as_json:
+        typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer.answer)
+    for ev in answer.evidence[:3]:
+        typer.echo(f"  — «{ev['text'][:300]}» [{ev['span'][0]}:{ev['span'][1]}]")
+    typer.echo(f"  (intención: {answer.intent}, confianza {answer.confidence:.2f})")
+
+
+@app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="turtle|nt|jsonld")] = "turtle",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,

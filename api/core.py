@@ -9,6 +9,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import QueryBoolean, QueryTriples
 
+from api.ask import Answer, Asker
 from api.conneg import negotiate
 from api.functions import search_functions
 from indexes.search_index import Hit, SearchIndex
@@ -91,6 +92,17 @@ class Service:
         :raises SyntaxError: the query does not parse.
         """
         return self.store.query(query, prefixes=PREFIXES, custom_functions=search_functions(self.search_hits))
+
+    @cached_property
+    def asker(self) -> Asker:
+        return Asker(self)
+
+    def ask(self, question: str) -> Answer:
+        """Answer a Spanish question from the graph (see ``api.ask``).
+
+        :raises QuestionError: empty, too long or not Spanish.
+        """
+        return self.asker.ask(question)
 
     def search_hits(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         """Ranked commitments for ``text`` from the search index.
