@@ -76,7 +76,7 @@ _PLACES_Q = re.compile(r"\b(?:donde|lugares|municipios|departamentos|territorio)
 _COUNT_Q = re.compile(r"\bcuant[oa]s\b")
 _MONEY_Q = re.compile(r"\b(?:cuanto dinero|cuanto presupuesto|cuantos quetzales|que monto|cuanto se (?:asigno|invirtio|gasto|destino)|monto|presupuesto asignado|cuanto costo)\b")
 _QUANTITY_Q = re.compile(r"\bcuant[oa]s?\s+([a-z]+)")
-_COMPLETE_Q = re.compile(r"\b(?:complet[oa]s|completad[oa]s|cumplid[oa]s|finalizad[oa]s|terminad[oa]s|cumplimiento total)\b")
+_COMPLETE_Q = re.compile(r"\b(?:complet[oa]s?|completad[oa]s?|cumplid[oa]s?|finalizad[oa]s?|terminad[oa]s?|cumplimiento total)\b")
 _PARENT_Q = re.compile(r"\b(?:en que departamento|a que departamento|departamento (?:de|esta|queda|pertenece)|donde (?:esta|queda)|pertenece)\b")
 _TITLE_Q = re.compile(r"\b(?:de que trata|cual es|que dice|que busca|en que consiste|titulo|describe|resumen)\b")
 _CITE_Q = re.compile(r"\b(?:citan?|mencionan?|se basan?|refieren|invocan?|relacionad[oa]s? con|vinculad[oa]s? a)\b")
@@ -368,15 +368,14 @@ class Asker:
             kind = "money" if money else "count"
             query = f"""SELECT ?v ?unit ?what ?b ?e WHERE {{ <{hit.commitment}> ogp:metric ?m .
                 ?m ogp:metricKind "{kind}" ; schema:value ?v ; schema:unitText ?unit ; schema:description ?what ;
-                   prov:wasDerivedFrom ?s . ?s nif:beginIndex ?b ; nif:endIndex ?e .
-                FILTER(?b >= {p.start} && ?e <= {p.end}) }} ORDER BY ?b"""
+                   prov:wasDerivedFrom ?s . ?s nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?b"""
             rows = self._select(query)
             if noun:
                 stem = noun.rstrip("s")[:6]
                 rows = [r for r in rows if fold(r["unit"]).startswith(stem) or stem in fold(r["what"])]
             if rows:
                 number = self._number(hit.commitment)
-                best = self._best_metric(rows, folded)
+                best = self._best_metric(rows, folded, p)
                 shown = _format_value(best, money)
                 evidence = [self._sentence(p.doc, int(best["b"]), int(best["e"]), number)]
                 text = f"{shown} ({best['what']}), según el compromiso {number}: «{evidence[0]['text']}»"
@@ -384,9 +383,16 @@ class Asker:
         return None
 
     @staticmethod
-    def _best_metric(rows: list[dict], folded: str) -> dict:
+    def _best_metric(rows: list[dict], folded: str, passage) -> dict:
+        """The metric whose description shares most words with the question; ties go to one
+        inside the best passage, then to the first."""
         words = set(re.findall(r"[a-z]{4,}", folded))
-        return max(rows, key=lambda r: len(words & set(re.findall(r"[a-z]{4,}", fold(r["what"])))))
+
+        def rank(r: dict) -> tuple[int, bool]:
+            inside = passage.start <= int(r["b"]) and int(r["e"]) <= passage.end
+            return len(words & set(re.findall(r"[a-z]{4,}", fold(r["what"])))), inside
+
+        return max(rows, key=rank)
 
     @cached_property
     def _rows(self) -> dict[str, int]:
