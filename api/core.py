@@ -93,7 +93,8 @@ class Service:
         except FileNotFoundError as exc:
             raise StoreError(str(exc)) from exc
 
-    def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None):
+    def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+              base_iri: str | None = None):
         """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
         dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
 
@@ -104,7 +105,8 @@ class Service:
             dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
         if named_graphs:
             dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
-        return self.store.query(query, prefixes=PREFIXES, custom_functions=search_functions(self.search_hits), **dataset)
+        return self.store.query(query, prefixes=PREFIXES, custom_functions=search_functions(self.search_hits),
+                                base_iri=base_iri, **dataset)
 
     def update(self, update: str) -> None:
         """Apply a SPARQL Update (only on a service opened with ``writable=True``).
@@ -155,7 +157,8 @@ class Service:
 
     def sparql(self, query: str, *, format: str | None = None, accept: str | None = None,
                max_rows: int | None = None, allow_service: bool = False,
-               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> SparqlResult:
+               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+               base_iri: str | None = None) -> SparqlResult:
         """Run a read-only query and serialise its answer.
 
         The answer format comes from ``format`` (json, xml, csv, tsv; turtle, nt, jsonld, xml) or
@@ -169,7 +172,7 @@ class Service:
             raise Forbidden("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD…) is refused")
         if not allow_service and _SERVICE.search(query):
             raise Forbidden("federated queries (SERVICE) are disabled on this endpoint")
-        dataset = {"default_graphs": default_graphs, "named_graphs": named_graphs}
+        dataset = {"default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base_iri}
         results = None
         if max_rows and re.search(r"\bSELECT\b", query, re.IGNORECASE):
             try:

@@ -119,7 +119,7 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
             accept, fmt = fmt, None
         result = await _offload(settings, service.sparql, queries[0], format=fmt, accept=accept,
                                 max_rows=settings.max_rows, default_graphs=params.get("default-graph-uri"),
-                                named_graphs=params.get("named-graph-uri"))
+                                named_graphs=params.get("named-graph-uri"), base_iri=str(request.url).split("?")[0])
         return Response(result.body, media_type=result.media_type)
 
     async def _update(request: Request, update: str, params: dict[str, list[str]]) -> Response:
