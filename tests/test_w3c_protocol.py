@@ -139,7 +139,7 @@ def _normalise(text: str, media: str) -> object:
 
 
 @pytest.mark.parametrize("folder, query, data, result, media", RESULTS,
-                         ids=[r[3] if isinstance(r, tuple) else None for r in RESULTS])
+                         ids=[r.id if hasattr(r, "marks") else r[3] for r in RESULTS])
 def test_w3c_result_formats(tmp_path, folder, query, data, result, media):
     base = W3C / folder
     home = tmp_path / "home"
