@@ -50,9 +50,11 @@ class AskRequest(BaseModel):
     q: str = Field(..., description="Pregunta en español")
 
 
-def _error(status: int, message: str, accept: str | None) -> Response:
-    """An error in the negotiated format: JSON for JSON clients, plain text otherwise."""
-    if any("json" in m for m in parse_accept(accept)):
+def _error(status: int, message: str, request: Request) -> Response:
+    """An error in the negotiated format: JSON for the JSON API and JSON clients, plain text for
+    other SPARQL clients."""
+    accept = request.headers.get("accept")
+    if not request.url.path.startswith("/sparql") or any("json" in m for m in parse_accept(accept)):
         return JSONResponse({"error": message, "status": status}, status_code=status)
     return PlainTextResponse(f"{message}\n", status_code=status)
 
@@ -79,28 +81,28 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
         length = request.headers.get("content-length")
         if (length and length.isdigit() and int(length) > settings.max_request_bytes) or \
                 len(request.url.query) > settings.max_request_bytes:
-            return _error(413, f"request larger than {settings.max_request_bytes} bytes", request.headers.get("accept"))
+            return _error(413, f"request larger than {settings.max_request_bytes} bytes", request)
         return await call_next(request)
 
     @app.exception_handler(RequestError)
     async def request_error(request: Request, exc: RequestError):
-        return _error(exc.status, str(exc), request.headers.get("accept"))
+        return _error(exc.status, str(exc), request)
 
     @app.exception_handler(OgpKgError)
     async def service_error(request: Request, exc: OgpKgError):
-        return _error(getattr(exc, "status", 503), str(exc), request.headers.get("accept"))
+        return _error(getattr(exc, "status", 503), str(exc), request)
 
     @app.exception_handler(SyntaxError)
     async def syntax_error(request: Request, exc: SyntaxError):
-        return _error(400, f"malformed query: {exc}", request.headers.get("accept"))
+        return _error(400, f"malformed query: {exc}", request)
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError):
-        return _error(400, str(exc), request.headers.get("accept"))
+        return _error(400, str(exc), request)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, reported without traceback
-        return _error(500, f"internal error ({type(exc).__name__})", request.headers.get("accept"))
+        return _error(500, f"internal error ({type(exc).__name__})", request)
 
     # -- SPARQL 1.1 Protocol -----------------------------------------------------------------------
     async def _sparql(request: Request, params: dict[str, list[str]], body_query: str | None,
@@ -155,7 +157,7 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
         if media == SPARQL_UPDATE:
             return await _sparql(request, params, None, text)
         return _error(415, f"unsupported content type {media or '(none)'!r}: use {FORM}, {SPARQL_QUERY} "
-                           f"or {SPARQL_UPDATE}", request.headers.get("accept"))
+                           f"or {SPARQL_UPDATE}", request)
 
     # -- JSON API ------------------------------------------------------------------------------------
     @app.get("/search", summary="Búsqueda semántica de compromisos")
@@ -195,14 +197,14 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
         if "text/html" in parse_accept(accept)[:1]:
             data = await _offload(settings, service.describe_json, iri)
             if not data["triples"]:
-                return _error(404, f"no entity {iri}", accept)
+                return _error(404, f"no entity {iri}", request)
             return HTMLResponse(_entity_html(data, settings.base_url))
         chosen = negotiate(accept, "graph")
         if chosen is None:
             raise RequestError(f"cannot describe an entity as {accept!r}")
         body = await _offload(settings, service.describe, iri, chosen[1])
         if not body.strip():
-            return _error(404, f"no entity {iri}", accept)
+            return _error(404, f"no entity {iri}", request)
         return Response(body, media_type=chosen[0])
 
     @app.get("/ontology", summary="The ogp-kg ontology (Turtle)")
