@@ -1,0 +1,111 @@
+"""Load: 50 concurrent clients against ``/sparql`` (simple SELECT), ``/search`` and ``/ask`` of
+``ogp-kg serve`` on the bundled graph, and against a bare Oxigraph server (``oxigraph
+serve-read-only``) on the same store, in the same run, with wrk.
+
+Run: ``python benchmarks/service_load.py [--duration 60] [--workers 2]`` (needs ``wrk`` and the
+``oxigraph`` CLI from ``pip install oxigraph``). Target: /sparql ≥ 0.6× Oxigraph and ≥ 300 req/s;
+0 errors.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+SELECT = "SELECT ?n ?t WHERE { ?c <https://w3id.org/ogp-kg/ontology#commitmentNumber> ?n ; " \
+         "<http://purl.org/dc/terms/title> ?t } LIMIT 5"
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.3f %.3f %.3f\\n", summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status,
+    summary.duration, latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, seconds: float = 60) -> None:
+    import httpx
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def wrk(url: str, duration: int, connections: int, script: Path, accept: str) -> dict:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", str(script),
+                          "-H", f"Accept: {accept}", url], capture_output=True, text=True, check=True).stdout
+    requests, errors, micros, p50, p95, p99 = re.search(r"RESULT (\d+) (\d+) (\d+) (\S+) (\S+) (\S+)", out).groups()
+    return {"rps": int(requests) / (int(micros) / 1e6), "errors": int(errors), "p50": float(p50),
+            "p95": float(p95), "p99": float(p99)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    for tool in ("wrk", "oxigraph"):
+        if not shutil.which(tool):
+            sys.exit(f"needs {tool!r} on PATH (apt-get install wrk; pip install oxigraph)")
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp) / "home"
+        env = {**os.environ, "OGP_KG_HOME": str(home)}
+        subprocess.run([sys.executable, "-m", "api.cli", "build"], env=env, check=True, capture_output=True)
+        script = Path(tmp) / "report.lua"
+        script.write_text(LUA)
+        ours, bare = free_port(), free_port()
+        servers = [
+            subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(ours), "--workers",
+                              str(args.workers)], env=env),
+            subprocess.Popen(["oxigraph", "serve-read-only", "--location", str((home / "current").resolve() / "store"),
+                              "--bind", f"127.0.0.1:{bare}"], stderr=subprocess.DEVNULL),
+        ]
+        try:
+            wait_up(f"http://127.0.0.1:{ours}/health")
+            wait_up(f"http://127.0.0.1:{bare}/query?query={quote('ASK {}')}")
+            # warm the search and ask paths of every worker before measuring
+            for _ in range(20):
+                for path in (f"/ask?q={quote('¿Qué es la SAT?')}", "/search?q=salud"):
+                    subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{ours}{path}"], check=False)
+            runs = {
+                "oxigraph /query (bare)": (f"http://127.0.0.1:{bare}/query?query={quote(SELECT)}", "application/sparql-results+json"),
+                "ogp-kg /sparql": (f"http://127.0.0.1:{ours}/sparql?query={quote(SELECT)}", "application/sparql-results+json"),
+                "ogp-kg /search": (f"http://127.0.0.1:{ours}/search?q={quote('compras públicas transparentes')}&k=5", "application/json"),
+                "ogp-kg /ask": (f"http://127.0.0.1:{ours}/ask?q={quote('¿Qué compromisos están a cargo del MINFIN?')}", "application/json"),
+            }
+            results = {name: wrk(url, args.duration, args.connections, script, accept) for name, (url, accept) in runs.items()}
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=20)
+    print(f"{args.connections} clients × {args.duration} s, ogp-kg with {args.workers} workers, on {os.cpu_count()} cores")
+    for name, r in results.items():
+        print(f"{name:<26}{r['rps']:>9.0f} req/s   p50 {r['p50']:7.2f} ms   p95 {r['p95']:7.2f} ms   "
+              f"p99 {r['p99']:7.2f} ms   errors {r['errors']}")
+    ratio = results["ogp-kg /sparql"]["rps"] / results["oxigraph /query (bare)"]["rps"]
+    print(f"/sparql vs bare Oxigraph: ×{ratio:.2f}  (target ≥ 0.6 and ≥ 300 req/s)")
+
+
+if __name__ == "__main__":
+    main()
