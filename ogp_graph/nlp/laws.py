@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc
 
 from ogp_graph.laws import LawGazetteer
-from ogp_graph.nlp.spans import LAWS, doc_country
+from ogp_graph.nlp.spans import LAWS, doc_country, set_span_group
 
 
 class LawTagger:
@@ -15,13 +15,8 @@ class LawTagger:
         self.gazetteer = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
-        for cite in self.gazetteer.find_citations(doc.text, doc_country(doc)):
-            span = doc.char_span(cite.start, cite.end, label="LAW", kb_id=cite.key, alignment_mode="expand")
-            if span is not None:
-                span._.ogp = cite
-                spans.append(span)
-        doc.spans[LAWS] = SpanGroup(doc, name=LAWS, spans=spans)
+        citations = self.gazetteer.find_citations(doc.text, doc_country(doc))
+        set_span_group(doc, LAWS, citations, "LAW", lambda cite: cite.key)
         return doc
 
 

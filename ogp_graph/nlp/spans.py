@@ -5,7 +5,9 @@ Each component writes a ``SpanGroup`` under its key in ``doc.spans``; every span
 frozen dataclass describing it (an ``Institution``, ``LawCitation``, ``PlaceMatch``, ``Quantity``).
 The document's country (ISO 3166-1 alpha-2) is read from ``doc.user_data["ogp_country"]``.
 """
-from spacy.tokens import Span
+from collections.abc import Callable, Iterable
+
+from spacy.tokens import Doc, Span, SpanGroup
 
 INSTITUTIONS = "ogp_institutions"
 LAWS = "ogp_laws"
@@ -20,3 +22,15 @@ if not Span.has_extension("ogp"):
 def doc_country(doc, default: str = "GT") -> str:
     """The country code the document was tagged with, ``default`` when none."""
     return doc.user_data.get(COUNTRY_KEY, default)
+
+
+def set_span_group(doc: Doc, key: str, items: Iterable, label: str, kb_id: Callable[[object], str]) -> None:
+    """Put one token-aligned span per item (anything with character ``start``/``end``) in
+    ``doc.spans[key]``, with ``kb_id_`` from ``kb_id(item)`` and the item in ``span._.ogp``."""
+    spans = []
+    for item in items:
+        span = doc.char_span(item.start, item.end, label=label, kb_id=kb_id(item), alignment_mode="expand")
+        if span is not None:
+            span._.ogp = item
+            spans.append(span)
+    doc.spans[key] = SpanGroup(doc, name=key, spans=spans)
