@@ -63,6 +63,7 @@ def build(
     typer.echo(
         f"commitments {summary.commitments} · institutions {summary.institutions} · laws {summary.laws} · "
         f"places {summary.places} · metrics {summary.metrics} · mentions {summary.mentions} · "
+        f"similar links {summary.similar} · "
         f"triples {summary.triples} · {summary.seconds} s"
     )
     shacl = "conforms" if summary.conforms else f"{summary.violations} violations"
@@ -137,6 +138,26 @@ def ask(
     for ev in answer.evidence[:3]:
         typer.echo(f"  — «{ev['text'][:300]}» [{ev['span'][0]}:{ev['span'][1]}]")
     typer.echo(f"  (intención: {answer.intent}, confianza {answer.confidence:.2f})")
+
+
+@app.command()
+def similar(
+    commitment: Annotated[str, typer.Argument(help="A commitment IRI.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Commitments of other plans (other countries, other languages) similar to COMMITMENT."""
+    from api.core import Service
+
+    with _user_errors():
+        rows = Service(data_dir).similar(commitment)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        typer.echo(f"{r['score']:.3f}  {r['plan']} #{r['number']}  {r['title']}")
+    if not rows:
+        typer.echo("no similar commitment in other plans")
 
 
 @app.command()

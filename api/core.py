@@ -255,6 +255,19 @@ class Service:
                    prov:wasDerivedFrom/nif:anchorOf ?quote }} ORDER BY ?kind DESC(?value)"""),
         }
 
+    def similar(self, commitment: str) -> list[dict]:
+        """Commitments of other plans similar to ``commitment`` (an IRI), best first.
+
+        :raises NotFound: no such commitment.
+        """
+        if not bool(self.query(f"ASK {{ <{commitment}> a ogp:Commitment }}")):
+            raise NotFound(f"no commitment {commitment}")
+        rows = self.query(f"""SELECT ?t ?score ?n ?title ?plan WHERE {{ <{commitment}> ogp:qualifiedSimilarity ?q .
+            ?q ogp:similarTo ?t ; ogp:score ?score . ?t ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan }}
+            ORDER BY DESC(?score)""")
+        return [{"commitment": r["t"].value, "score": float(r["score"].value), "number": int(r["n"].value),
+                 "title": r["title"].value, "plan": r["plan"].value} for r in rows]
+
     def description(self, endpoint: str) -> bytes:
         """SPARQL 1.1 Service Description of the endpoint (Turtle)."""
         formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",

@@ -12,8 +12,10 @@ from api.core import INDEX_DIR
 from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
 from indexes.passages import passages_from_store
 from indexes.search_index import SearchIndex
+from indexes.similarity import similar_across_groups
 from ogp_graph.build import BuildSummary, Progress, build_graph
 from ogp_graph.errors import StoreError
+from ogp_graph.rdf import similarity_quads
 from ogp_graph.store import MANIFEST, STORE_DIR, current_build, new_build
 
 
@@ -23,6 +25,17 @@ def _previous_index(data_dir: Path | str | None) -> SearchIndex | None:
         return SearchIndex.load(current_build(data_dir) / INDEX_DIR)
     except (StoreError, FileNotFoundError, ValueError, OSError):
         return None
+
+
+def _link_similar(store_dir: Path, index: SearchIndex) -> int:
+    """Add ``ogp:similarCommitment`` links between commitments of different plans."""
+    store = pyoxigraph.Store(str(store_dir))
+    plan_of = {r["c"].value: r["p"].value for r in store.query(
+        "SELECT ?c ?p WHERE { ?c <https://w3id.org/ogp-kg/ontology#actionPlan> ?p }")}
+    pairs = similar_across_groups(index, plan_of)
+    store.bulk_extend([q for s in pairs for q in similarity_quads(s.source, s.target, s.score, index.embedder.name)])
+    store.flush()
+    return len(pairs)
 
 
 def build_all(
@@ -48,6 +61,7 @@ def build_all(
         passages = passages_from_store(pyoxigraph.Store.read_only(str(build_dir / STORE_DIR)))
         index = SearchIndex.build(passages, embedder, reuse=previous, progress=progress)
         index.save(build_dir / INDEX_DIR)
+        summary.similar = _link_similar(build_dir / STORE_DIR, index)
         manifest = {**asdict(summary), "index": index.config()}
         (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return summary

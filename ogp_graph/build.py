@@ -60,6 +60,7 @@ class BuildSummary:
     places: int = 0
     metrics: int = 0
     mentions: int = 0
+    similar: int = 0
     triples: int = 0
     conforms: bool | None = None
     violations: int = 0
@@ -88,9 +89,14 @@ def load_documents(paths: Sequence[str | Path], *, country: str | None = None) -
 
 
 def _responsible(ct: CommitmentText, info: DocumentInfo, found: list[Mention], doc: Document):
-    """The institutions of the responsible field, each with the span that names it."""
+    """The institutions of the responsible field, each with the span that names it; for layouts
+    without that field, the government bodies the commitment's text names (first mention each)."""
     if ct.responsible_span is None:
-        return ()
+        named: dict[str, tuple] = {}
+        for m in found:
+            if m.kind == "institution" and m.entity.kind == "government" and m.entity.country == info.country:
+                named.setdefault(m.key, (m.entity, (m.start, m.end)))
+        return tuple(named.values())
     start, end = ct.responsible_span
     in_field = [m for m in found if m.kind == "institution" and start <= m.start and m.end <= end]
     result = []

@@ -21,7 +21,15 @@ _TYPES = {
     "acuerdos gubernativos": "acuerdo-gubernativo",
 }
 _LABELS = {"decreto": "Decreto", "acuerdo-ministerial": "Acuerdo Ministerial",
-           "acuerdo-gubernativo": "Acuerdo Gubernativo", "iniciativa": "Iniciativa"}
+           "acuerdo-gubernativo": "Acuerdo Gubernativo", "iniciativa": "Iniciativa",
+           "executive-order": "Executive Order", "act": "Public Law"}
+#: numbered instruments of English-language plans: (pattern with a "numbers" group, doc_type, one number)
+_EN_INSTRUMENTS = [
+    (re.compile(r"\bExecutive Orders?\s+(?:No\.\s*)?(?P<numbers>\d{5}(?:(?:\s*,\s*|\s+and\s+|,\s+and\s+)\d{5})*)"),
+     "executive-order", re.compile(r"\d{5}")),
+    (re.compile(r"\b(?:Public Law|Pub\. L\.)\s+(?:No\.\s*)?(?P<numbers>\d{2,3}-\d{1,3})"), "act",
+     re.compile(r"\d{2,3}-\d{1,3}")),
+]
 _NUMBER = r"\d{1,4}-(?:\d{4}|\d{2})(?!\d)"
 _INSTRUMENT = re.compile(
     rf"\b(?P<type>Decretos?|Acuerdos?\s+(?:Ministerial(?:es)?|Gubernativos?))\s+"
@@ -134,6 +142,13 @@ class LawGazetteer:
                     cite = replace(cite, name=quoted.group(1).strip(), end=quoted.end(), text=text[start:quoted.end()])
                 found.append(cite)
             taken.append((m.start(), found[-1].end if found else m.end()))
+        for pattern, doc_type, number in _EN_INSTRUMENTS:
+            for m in pattern.finditer(text):
+                for n in number.finditer(m.group("numbers")):
+                    start, end = m.start("numbers") + n.start(), m.start("numbers") + n.end()
+                    found.append(self.citation(f"{country}/{doc_type}/{n.group(0)}", m.start() if n.start() == 0 else start,
+                                               end, text[m.start() if n.start() == 0 else start : end]))
+                taken.append((m.start(), m.end()))
         for m in _BILL.finditer(text):
             found.append(self.citation(f"{country}/iniciativa/{m.group('n')}", m.start(), m.end(), m.group(0)))
         if pattern := self._name_pattern(country):

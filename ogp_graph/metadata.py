@@ -83,8 +83,8 @@ def describe(doc: Document, *, country: str | None = None) -> DocumentInfo:
     years = re.findall(r"\b(?:19|20)\d\d\b", doc.title + " " + head)
     if periods:
         period: tuple[int, int | None] = periods.most_common(1)[0][0]
-    elif years:
-        period = (int(years[0]), None)
+    elif years:  # a plan known by one year: the earliest named up front ("December 2022")
+        period = (min(int(y) for y in years), None)
     else:
         raise DocumentError(doc.source, "cannot tell the plan period (no year in the title or first page)")
     code = (country or detect_country(doc.text) or "").upper()

@@ -19,6 +19,7 @@ from ogp_graph.documents import Document
 from ogp_graph.mentions import Mention
 from ogp_graph.metadata import DocumentInfo
 from ogp_graph.segment import CommitmentText
+from ogp_graph.values import ogp_values
 from ogp_graph.vocab import DCT, ELI, ID_NS, ITSRDF, NIF, OGP, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 ORG_KINDS = {
@@ -263,6 +264,10 @@ class GraphWriter:
             self._annotate(self.span(doc_node, doc.text, start, end, "ogp_institutions"), org, node)
         for k, m in enumerate(found):
             self._mention(doc, doc_node, node, m, k)
+        for match in ogp_values(doc.text[ct.start : ct.end], ct.start):
+            concept = OGP[match.value]
+            self._add(node, OGP.ogpValue, concept)
+            self._annotate(self.span(doc_node, doc.text, match.start, match.end, "ogp_values"), concept, node)
         return node
 
     def _annotate(self, span: NamedNode, entity: NamedNode, commitment: NamedNode) -> None:
@@ -319,3 +324,19 @@ def dedupe(quads: Iterable[Quad]) -> Iterator[Quad]:
         if q not in seen:
             seen.add(q)
             yield q
+
+
+def similarity_quads(source: str, target: str, score: float, method: str) -> list[Quad]:
+    """``source ogp:similarCommitment target`` and its qualified form with the score."""
+    s, t = NamedNode(source), NamedNode(target)
+    node = NamedNode(f"{source}/similar/{slug(target.removeprefix(ID_NS))}")
+    return [
+        Quad(s, OGP.similarCommitment, t),
+        Quad(s, OGP.qualifiedSimilarity, node),
+        Quad(node, RDF.type, OGP.Similarity),
+        Quad(node, OGP.similarTo, t),
+        Quad(node, OGP.score, _typed(score, XSD.decimal)),
+        Quad(node, PROV.wasAttributedTo, extractor_iri(slug(method))),
+        Quad(extractor_iri(slug(method)), RDF.type, OGP.Extractor),
+        Quad(extractor_iri(slug(method)), RDFS.label, _str(f"ogp-kg similarity ({method})")),
+    ]

@@ -8,7 +8,8 @@ them all and keeps the one that finds the most commitments. Nothing is keyed on 
  - ``FormSheets``: one sheet per commitment anchored on its start/end date line, title
    above it, "Institución o actor responsable de la implementación" / "Lead implementing
    agency" field below (action plans);
- - ``HeadingSections``: markdown headings, one per commitment, under theme headings.
+ - ``HeadingSections``: markdown/HTML headings, one per commitment, under theme headings
+   (numbered in document order; agencies come from the text, there is no responsible field).
 """
 from __future__ import annotations
 
@@ -215,7 +216,36 @@ class FormSheets:
         )
 
 
-LAYOUTS: tuple[Layout, ...] = (NumberedBlocks(), FormSheets())
+class HeadingSections:
+    """Markdown/HTML documents where each commitment is a heading one level below its theme's."""
+
+    name = "heading-sections"
+    min_commitments = 3
+
+    def segment(self, doc: Document) -> list[CommitmentText]:
+        levels = [b.heading for b in doc.blocks if b.heading]
+        level = max((lv for lv in set(levels) if lv > 1 and levels.count(lv) >= self.min_commitments
+                     and (lv - 1) in levels), default=None)
+        if level is None:
+            return []
+        heads = [i for i, b in enumerate(doc.blocks) if b.heading == level]
+        result = []
+        for number, i in enumerate(heads, start=1):
+            body: list[Block] = []
+            for block in doc.blocks[i + 1 :]:
+                if 0 < block.heading <= level or _is_trailer(doc.block_text(block), block):
+                    break
+                body.append(block)
+            head = doc.blocks[i]
+            result.append(CommitmentText(
+                number=number, title=doc.block_text(head).strip(), title_spans=((head.start, head.end),),
+                responsible=(), responsible_span=None, body_spans=_span_of(doc, body),
+                start=head.start, end=body[-1].end if body else head.end, layout=self.name,
+            ))
+        return result
+
+
+LAYOUTS: tuple[Layout, ...] = (NumberedBlocks(), FormSheets(), HeadingSections())
 
 
 def segment(doc: Document) -> list[CommitmentText]:

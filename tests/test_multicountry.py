@@ -1,0 +1,85 @@
+"""Other countries' plans: Ecuador (Spanish and English) and the United States, in one graph with
+the Guatemala report; cross-language links; one query across countries (skipped without ../shared)."""
+import pytest
+
+from api.core import Service
+from api.pipeline import build_all
+from tests.conftest import FOREIGN, REPORT
+from tests.test_graph import rows
+
+DOCS = ["ec-2019-2022-plan-accion-es.txt", "ec-2019-2022-action-plan-en.txt", "us-nap5-2022.md"]
+pytestmark = pytest.mark.skipif(not all((FOREIGN / d).exists() for d in DOCS), reason="../shared/corpus/foreign absent")
+EC, EC_EN, US = ("https://w3id.org/ogp-kg/id/plan/EC/2019-2022", "https://w3id.org/ogp-kg/id/plan/EC/2019-2022/en",
+                 "https://w3id.org/ogp-kg/id/plan/US/2022")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    home = tmp_path_factory.mktemp("world")
+    summary = build_all([REPORT, *(FOREIGN / d for d in DOCS)], data_dir=home)
+    return Service(home), summary
+
+
+def _titles(service, plan: str) -> dict[int, str]:
+    found = rows(service.store, f"SELECT ?n ?t WHERE {{ ?c ogp:actionPlan <{plan}> ; ogp:commitmentNumber ?n ; dct:title ?t }}")
+    return {int(r["n"]): r["t"] for r in found}
+
+
+def test_all_documents_build_and_conform(world):
+    _, summary = world
+    assert [d["commitments"] for d in summary.documents] == [22, 10, 10, 36]
+    assert summary.conforms
+
+
+def test_ecuador_english_translation(world):
+    service, _ = world
+    titles = _titles(service, EC_EN)
+    assert len(titles) == 10
+    assert titles[3] == "Open Information Platform for Public Procurement"
+    lead = rows(service.store, f"""SELECT ?n ?name WHERE {{ ?c ogp:actionPlan <{EC_EN}> ; ogp:commitmentNumber ?n ;
+        ogp:responsibleOrganization/skos:prefLabel ?name }}""")
+    assert {int(r["n"]) for r in lead} == set(range(1, 11))
+    assert {"n": "6", "name": "Defensoría del Pueblo"} in lead
+
+
+def test_spanish_commitments_link_to_their_english_translation(world):
+    service, _ = world
+    matches = 0
+    for n in range(1, 11):
+        [source] = rows(service.store, f"SELECT ?c WHERE {{ ?c ogp:actionPlan <{EC}> ; ogp:commitmentNumber {n} }}")
+        in_english = [s for s in service.similar(source["c"]) if s["plan"] == EC_EN]
+        matches += bool(in_english) and in_english[0]["number"] == n
+    assert matches >= 9
+
+
+def test_us_plan_numbered_in_document_order(world):
+    service, _ = world
+    titles = _titles(service, US)
+    assert len(titles) == 36
+    assert titles[1] == "Expand the Federal Government's Production, Dissemination, and Use of Equitable Data."
+    assert titles[27] == "Strengthening Access to Government Information through the Freedom of Information Act (FOIA)."
+    assert titles[36] == "Increase Access to Justice."
+    agencies = rows(service.store, f"""SELECT ?a WHERE {{ ?c ogp:actionPlan <{US}> ; ogp:commitmentNumber 27 ;
+        ogp:responsibleOrganization/ogp:acronym ?a }}""")
+    assert {"NARA", "DOJ"} <= {r["a"] for r in agencies}
+    orders = rows(service.store, f"""SELECT ?n WHERE {{ ?c ogp:actionPlan <{US}> ; ogp:commitmentNumber ?n ;
+        ogp:citesLegislation/rdfs:label "Executive Order 14075"@es }}""")
+    assert 1 in {int(r["n"]) for r in orders}
+
+
+def test_access_to_information_across_three_countries(world):
+    service, _ = world
+    found = rows(service.store, """SELECT ?country ?plan ?n ?title WHERE {
+        ?c ogp:ogpValue ogp:AccessToInformation ; ogp:actionPlan ?p ; ogp:commitmentNumber ?n ; dct:title ?title .
+        ?p dct:title ?plan ; ogp:country/schema:name ?country }""")
+    assert {r["country"] for r in found} == {"Guatemala", "Ecuador", "United States"}
+    titles = {r["title"] for r in found}
+    assert "CAPACITACIÓN EN ACCESO A LA INFORMACIÓN PÚBLICA Y ARCHIVOS INSTITUCIONALES." in titles
+    assert "Strengthening Access to Government Information through the Freedom of Information Act (FOIA)." in titles
+
+
+def test_ecuador_laws(world):
+    service, _ = world
+    found = rows(service.store, f"""SELECT DISTINCT ?n WHERE {{ ?c ogp:actionPlan <{EC}> ; ogp:commitmentNumber ?n ;
+        ogp:citesLegislation/skos:altLabel "LOTAIP" }}""")
+    assert len(found) >= 2
