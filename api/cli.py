@@ -202,12 +202,20 @@ def serve(
 def export(
     format: Annotated[str, typer.Option("--format", "-f", help="turtle|nt|jsonld")] = "turtle",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+    dump_dir: Annotated[Optional[Path], typer.Option(help="Write dated dumps in every format + void.ttl here.")] = None,
+    base_url: Annotated[str, typer.Option(help="Public base URL for the dump links in void.ttl.")] = "https://w3id.org/ogp-kg",
     data_dir: DataDir = None,
 ) -> None:
-    """Write the whole graph as Turtle, N-Triples or JSON-LD (with the ogp-kg context)."""
-    from api.export import export_graph
+    """Write the graph as Turtle, N-Triples or JSON-LD (with the ogp-kg context), or a set of
+    dated open-data dumps with their VoID + DCAT description."""
+    from api.export import export_graph, write_dumps
+    from ogp_graph.store import open_store
 
     with _user_errors():
+        if dump_dir:
+            for path in write_dumps(open_store(data_dir), dump_dir, base_url=base_url.rstrip("/")):
+                typer.echo(f"wrote {path} ({path.stat().st_size:,} bytes)")
+            return
         data = export_graph(format, data_dir=data_dir)
         if output:
             output.write_bytes(data)

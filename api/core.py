@@ -1,6 +1,7 @@
 """The query core: one loaded store per process, shared by the CLI and the HTTP app."""
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,6 +19,7 @@ from ogp_graph.store import STORE_DIR, current_build, default_data_dir, open_sto
 from ogp_graph.vocab import PREFIXES
 
 INDEX_DIR = "index"
+DUMPS_DIR = "data"
 
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX|BASE)\b[^{]*?)?\b(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE | re.DOTALL
@@ -269,23 +271,53 @@ class Service:
                  "title": r["title"].value, "plan": r["plan"].value} for r in rows]
 
     def description(self, endpoint: str) -> bytes:
-        """SPARQL 1.1 Service Description of the endpoint (Turtle)."""
+        """SPARQL 1.1 Service Description of the endpoint (Turtle), advertising the dumps."""
+        base = endpoint.rsplit("/", 1)[0]
         formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                    "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+        dumps = [f"      void:dataDump <{base}/data/{name}> ;" for name in self.dumps()]
         lines = [
             "@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .",
             "@prefix ogp: <https://w3id.org/ogp-kg/ontology#> .",
             "@prefix void: <http://rdfs.org/ns/void#> .",
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
             f"<{endpoint}> a sd:Service ;",
             f"  sd:endpoint <{endpoint}> ;",
             "  sd:supportedLanguage sd:SPARQL11Query ;",
             "  sd:extensionFunction ogp:search ;",
             *[f"  sd:resultFormat <http://www.w3.org/ns/formats/{f}> ;" for f in formats],
-            "  sd:defaultDataset [ a sd:Dataset ; sd:defaultGraph [ a sd:Graph ;",
-            f"      void:triples {len(self.store)} ] ] .",
+            "  sd:defaultDataset [ a sd:Dataset, void:Dataset ;",
+            *dumps,
+            f"      rdfs:seeAlso <{base}/data/void.ttl> ;",
+            f"      sd:defaultGraph [ a sd:Graph ; void:triples {len(self.store)} ] ] .",
             "ogp:search a sd:Function .",
         ]
         return ("\n".join(lines) + "\n").encode()
+
+    def dumps(self) -> list[str]:
+        """File names of the dumps published with the build."""
+        folder = self.build_dir / DUMPS_DIR
+        return sorted(p.name for p in folder.glob("ogp-kg-*")) if folder.exists() else []
+
+    def dump_path(self, name: str) -> Path:
+        """The dump file ``name``.
+
+        :raises NotFound: no such dump.
+        """
+        if name not in self.dumps():
+            raise NotFound(f"no dump {name!r}; see /data/")
+        return self.build_dir / DUMPS_DIR / name
+
+    def void(self, base_url: str) -> bytes:
+        """VoID + DCAT description of the graph with links under ``base_url``."""
+        from api.export import DCAT, DUMP_FORMATS, VOID, describe_dataset
+
+        media = {ext: m for ext, m, _ in DUMP_FORMATS.values()}
+        dumps = {media[n.rsplit(".", 1)[1]]: n for n in self.dumps()}
+        issued = datetime.date.fromisoformat(self.dumps()[0][7:17]) if self.dumps() else datetime.date.today()
+        quads = describe_dataset(self.store, dumps, base_url, issued)
+        return pyoxigraph.serialize([q.triple for q in quads], format=RdfFormat.TURTLE,
+                                    prefixes={**PREFIXES, "void": VOID.base, "dcat": DCAT.base})
 
     def status(self) -> dict:
         """What this service has loaded (for /health)."""

@@ -184,7 +184,8 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
     async def commitment(request: Request, number: int, plan: str | None = None):
         details = await _offload(settings, service.commitment, number, plan=plan)
         if "text/html" in (request.headers.get("accept") or "") and "json" not in request.query_params.get("format", ""):
-            return HTMLResponse(_page("commitment.html").replace("__DATA__", _json_for_html(details)))
+            return HTMLResponse(_page("commitment.html").replace("__DATA__", _json_for_html(details))
+                                .replace("__SCHEMA_ORG__", _json_for_html(_schema_org(details))))
         return details
 
     # -- linked data -----------------------------------------------------------------------------------
@@ -206,6 +207,23 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
         if not body.strip():
             return _error(404, f"no entity {iri}", request)
         return Response(body, media_type=chosen[0])
+
+    @app.get("/data/", summary="Open-data dumps of the graph and their VoID + DCAT description")
+    async def dumps(request: Request):
+        names = service.dumps()
+        if "text/html" in (request.headers.get("accept") or ""):
+            items = "".join(f'<li><a href="/data/{n}">{html.escape(n)}</a></li>' for n in [*names, "void.ttl"])
+            return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>ogp-kg · datos</title><h1>Descargas</h1><ul>{items}</ul>")
+        return {"dumps": [f"{settings.base_url}/data/{n}" for n in names], "void": f"{settings.base_url}/data/void.ttl"}
+
+    @app.get("/data/{name}", summary="One dump, or void.ttl")
+    async def dump(request: Request, name: str):
+        if name == "void.ttl":
+            base = settings.base_url or str(request.base_url).rstrip("/")
+            return Response(await _offload(settings, service.void, base), media_type="text/turtle")
+        path = service.dump_path(name)
+        media = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+        return Response(path.read_bytes(), media_type=media.get(path.suffix.lstrip("."), "application/octet-stream"))
 
     @app.get("/ontology", summary="The ogp-kg ontology (Turtle)")
     async def ontology():
@@ -230,6 +248,27 @@ def _page(name: str) -> str:
 
 def _json_for_html(data) -> str:
     return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
+def _schema_org(c: dict) -> dict:
+    """schema.org JSON-LD of a commitment page, for search engines."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "@id": c["commitment"],
+        "name": c["title"],
+        "position": c["number"],
+        "isPartOf": {"@id": c["plan"], "@type": "CreativeWork"},
+        "inLanguage": "es",
+        "text": c["progress"],
+        "accountablePerson": [{"@type": "GovernmentOrganization", "@id": i["iri"], "name": i["name"]}
+                              for i in c["institutions"] if i["role"] == "responsable"],
+        "mentions": [{"@type": "Organization", "@id": i["iri"], "name": i["name"]}
+                     for i in c["institutions"] if i["role"] != "responsable"],
+        "citation": [{"@type": "Legislation", "@id": law["iri"], "name": law["name"] or law["label"],
+                      "legislationIdentifier": law["label"]} for law in c["laws"]],
+        "spatialCoverage": [{"@type": "AdministrativeArea", "@id": p["iri"], "name": p["name"]} for p in c["places"]],
+    }
 
 
 def _entity_html(data: dict, base_url: str) -> str:

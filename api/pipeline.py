@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pyoxigraph
 
-from api.core import INDEX_DIR
+from api.core import DUMPS_DIR, INDEX_DIR
+from api.export import write_dumps
 from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
 from indexes.passages import passages_from_store
 from indexes.search_index import SearchIndex
@@ -17,6 +18,9 @@ from ogp_graph.build import BuildSummary, Progress, build_graph
 from ogp_graph.errors import StoreError
 from ogp_graph.rdf import similarity_quads
 from ogp_graph.store import MANIFEST, STORE_DIR, current_build, new_build
+
+
+BASE_URL = "https://w3id.org/ogp-kg"
 
 
 def _previous_index(data_dir: Path | str | None) -> SearchIndex | None:
@@ -62,6 +66,7 @@ def build_all(
         index = SearchIndex.build(passages, embedder, reuse=previous, progress=progress)
         index.save(build_dir / INDEX_DIR)
         summary.similar = _link_similar(build_dir / STORE_DIR, index)
+        write_dumps(pyoxigraph.Store.read_only(str(build_dir / STORE_DIR)), build_dir / DUMPS_DIR, base_url=BASE_URL)
         manifest = {**asdict(summary), "index": index.config()}
         (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return summary

@@ -251,8 +251,11 @@ class GraphWriter:
         body = ct.body(doc)
         if body:
             self._add(node, OGP.progressText, _str(body, lang))
-            if _COMPLETE.search(body):
+        for start, end in ct.body_spans:  # the self-assessment's own words, mapped onto the IRM scale
+            if said := _COMPLETE.search(doc.text, start, end):
                 self._add(node, OGP.completionStatus, OGP.Complete)
+                self._annotate(self.span(doc_node, doc.text, said.start(), said.end(), "ogp_status"), OGP.Complete, node)
+                break
         self._add(node, OGP.sourceSpan, self.span(doc_node, doc.text, ct.start, ct.end, "segmenter"))
         if ct.title_spans:
             self._add(node, OGP.titleSpan, self.span(doc_node, doc.text, *ct.title_spans[0], "segmenter"))
