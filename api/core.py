@@ -183,14 +183,16 @@ class Service:
                 results = None
         if results is None:
             results = self.query(query, **dataset)
-        kind = "graph" if isinstance(results, QueryTriples) else "boolean" if isinstance(results, QueryBoolean) else "solutions"
+        graph = isinstance(results, (QueryTriples, list))  # a list of triples from a RemoteStore
+        kind = "graph" if graph else "boolean" if isinstance(results, QueryBoolean) else "solutions"
         chosen = negotiate(accept, "graph" if kind == "graph" else "results", format)
         if chosen is None:
             wanted = format or accept
             raise NotAcceptable(f"cannot answer a {'CONSTRUCT/DESCRIBE' if kind == 'graph' else 'SELECT/ASK'} "
                                 f"query as {wanted!r}")
         media, fmt = chosen
-        return SparqlResult(results.serialize(format=fmt), media, kind)
+        body = pyoxigraph.serialize(results, format=fmt) if isinstance(results, list) else results.serialize(format=fmt)
+        return SparqlResult(body, media, kind)
 
     # -- entities and commitments -------------------------------------------------------------------
     def describe(self, iri: str, fmt: RdfFormat = RdfFormat.TURTLE) -> bytes:

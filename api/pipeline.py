@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -17,6 +18,7 @@ from indexes.similarity import similar_across_groups
 from ogp_graph.build import BuildSummary, Progress, build_graph
 from ogp_graph.errors import StoreError
 from ogp_graph.rdf import similarity_quads
+from ogp_graph.remote import RemoteStore
 from ogp_graph.store import MANIFEST, STORE_DIR, current_build, new_build
 
 
@@ -48,10 +50,12 @@ def build_all(
     data_dir: Path | str | None = None,
     country: str | None = None,
     embedder: str = DEFAULT_EMBEDDER,
+    store_url: str | None = None,
     progress: Progress | None = None,
 ) -> BuildSummary:
     """Build the graph and its search index into a fresh directory and publish both at once;
-    the previous data stays untouched when anything fails.
+    the previous data stays untouched when anything fails. With ``store_url`` the graph is
+    published to that SPARQL server (Graph Store Protocol PUT of the default graph) instead.
 
     :raises DocumentError: a document is missing, unreadable or has no commitments.
     :raises StoreError: another build holds the data directory.
@@ -66,7 +70,14 @@ def build_all(
         index = SearchIndex.build(passages, embedder, reuse=previous, progress=progress)
         index.save(build_dir / INDEX_DIR)
         summary.similar = _link_similar(build_dir / STORE_DIR, index)
-        write_dumps(pyoxigraph.Store.read_only(str(build_dir / STORE_DIR)), build_dir / DUMPS_DIR, base_url=BASE_URL)
+        local = pyoxigraph.Store.read_only(str(build_dir / STORE_DIR))
+        write_dumps(local, build_dir / DUMPS_DIR, base_url=BASE_URL)
         manifest = {**asdict(summary), "index": index.config()}
+        if store_url:  # scale-out: the graph lives in a SPARQL server; the index stays here
+            RemoteStore(store_url).replace_default_graph(
+                local.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()))
+            del local
+            shutil.rmtree(build_dir / STORE_DIR)
+            manifest["remote_store"] = store_url
         (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return summary

@@ -52,8 +52,15 @@ def current_build(data_dir: Path | str | None = None) -> Path:
 
 
 def open_store(data_dir: Path | str | None = None) -> pyoxigraph.Store:
-    """The published store, opened read-only (safe while another process builds)."""
-    path = current_build(data_dir) / STORE_DIR
+    """The published store: opened read-only (safe while another process builds), or the remote
+    SPARQL store the build was published to (a ``RemoteStore``)."""
+    build = current_build(data_dir)
+    remote = read_manifest(build).get("remote_store") if (build / MANIFEST).exists() else None
+    if remote:
+        from ogp_graph.remote import RemoteStore
+
+        return RemoteStore(remote)
+    path = build / STORE_DIR
     try:
         return pyoxigraph.Store.read_only(str(path))
     except OSError as exc:

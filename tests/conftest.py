@@ -37,13 +37,52 @@ def report_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The bundled report built once (graph stage + publish) into a temporary data dir."""
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server (``pip install oxigraph``) on a loopback port."""
+    import shutil
+    import subprocess
+    import time
+
+    import httpx
+
+    exe = shutil.which("oxigraph")
+    if exe is None:
+        pytest.skip("the oxigraph server CLI is not installed (pip install oxigraph)")
+    url = f"http://127.0.0.1:{free_port()}"
+    location = tmp_path_factory.mktemp("oxigraph-server")
+    proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", url.removeprefix("http://")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while True:
+        try:
+            httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
+            break
+        except httpx.HTTPError:
+            if time.time() > deadline:
+                proc.kill()
+                raise RuntimeError("oxigraph server did not start") from None
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def built(request, tmp_path_factory):
+    """The bundled report built once per store backend: the embedded Oxigraph store, and a real
+    Oxigraph SPARQL server (remote mode). Returns (data dir, build summary, backend)."""
     from api.pipeline import build_all
 
-    data_dir = tmp_path_factory.mktemp("ogp-kg-home")
-    summary = build_all(data_dir=data_dir)
-    return data_dir, summary
+    store_url = request.getfixturevalue("oxigraph_server") if request.param == "remote" else None
+    data_dir = tmp_path_factory.mktemp(f"ogp-kg-home-{request.param}")
+    summary = build_all(data_dir=data_dir, store_url=store_url)
+    return data_dir, summary, request.param
+
+
+def embedded_only(built) -> None:
+    """Skip a test that needs the embedded store (Python-side SPARQL functions, local writes)."""
+    if built[2] != "embedded":
+        pytest.skip("needs the embedded store (ogp:search and writes run in-process)")
 
 
 @pytest.fixture(scope="session")

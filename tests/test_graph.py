@@ -14,7 +14,7 @@ def rows(store, query: str) -> list[dict]:
 
 
 def test_summary_counts(built):
-    _, summary = built
+    _, summary, _ = built
     assert summary.commitments == 22
     assert summary.conforms is True and summary.violations == 0
     assert summary.laws >= 9 and summary.institutions >= 25 and summary.metrics >= 40

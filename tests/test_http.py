@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from api.core import Service
 from api.http import Settings, create_app
+from tests.conftest import embedded_only
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a ogp:Commitment }"
@@ -64,7 +65,8 @@ def test_service_description(client):
     assert (None, sd.endpoint, None) in graph and (None, sd.extensionFunction, None) in graph
 
 
-def test_semantic_search_in_sparql_over_http(client):
+def test_semantic_search_in_sparql_over_http(client, built):
+    embedded_only(built)
     query = """SELECT ?n WHERE { ?c ogp:commitmentNumber ?n ; ogp:responsibleOrganization/ogp:acronym "MINFIN" .
                BIND(ogp:search(?c, "subasta electrónica inversa", 3) AS ?s) FILTER(BOUND(?s)) }"""
     rows = client.get("/sparql", params={"query": query}, headers=JSON).json()["results"]["bindings"]
@@ -83,6 +85,7 @@ def test_updates_are_forbidden_without_the_token(client):
 
 
 def test_updates_with_the_write_token(built, tmp_path):
+    embedded_only(built)
     home = tmp_path / "home"
     shutil.copytree(built[0], home, symlinks=True)
     writable = TestClient(create_app(Service(home, writable=True), Settings(write_token="s3cret")))

@@ -1,0 +1,97 @@
+"""A SPARQL 1.1 endpoint (Query + Update + Graph Store Protocol) used like a pyoxigraph ``Store``.
+
+``RemoteStore("http://127.0.0.1:7878")`` talks to an Oxigraph server (``/query``, ``/update``,
+``/store``); other servers can pass their three URLs. Only what ogp-kg needs is offered: ``query``
+(answers parsed back into pyoxigraph results), ``update``, ``replace_default_graph``, ``dump``,
+``__len__``. Python-side SPARQL functions (``ogp:search``) need the embedded store.
+"""
+from __future__ import annotations
+
+import re
+
+import httpx
+import pyoxigraph
+from pyoxigraph import QueryResultsFormat, RdfFormat
+
+from ogp_graph.errors import StoreError
+
+
+
+class RemoteStore:
+    """A remote SPARQL store behind the pyoxigraph ``Store`` methods ogp-kg uses."""
+
+    def __init__(self, url: str, *, query_url: str | None = None, update_url: str | None = None,
+                 store_url: str | None = None, timeout: float = 60.0):
+        base = url.rstrip("/")
+        self.url = base
+        self.query_url, self.update_url = query_url or f"{base}/query", update_url or f"{base}/update"
+        self.store_url = store_url or f"{base}/store"
+        self.client = httpx.Client(timeout=timeout)
+
+    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:
+        try:
+            response = self.client.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the SPARQL store at {self.url}: {exc}") from exc
+        if response.status_code == 400:
+            raise SyntaxError(response.text.strip()[:500])
+        if response.status_code >= 300:
+            raise StoreError(f"the SPARQL store at {self.url} answered {response.status_code}: {response.text[:300]}")
+        return response
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None, custom_functions=None,
+              base_iri: str | None = None, default_graph=None, named_graphs=None):
+        """Run ``query`` remotely; SELECT/ASK come back as pyoxigraph ``QuerySolutions``/``QueryBoolean``,
+        CONSTRUCT/DESCRIBE as a list of ``Triple``.
+
+        :raises StoreError: the query calls a Python-side function (ogp:search) or the store fails.
+        :raises SyntaxError: the store rejects the query.
+        """
+        if custom_functions and any(re.search(rf"\b{re.escape(f.value.rsplit('#', 1)[1])}\s*\(", query)
+                                        for f in custom_functions):
+            raise StoreError("ogp:search runs inside the embedded store; with a remote store use /search")
+        text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()) + query
+        params = [("default-graph-uri", g.value) for g in default_graph or []]
+        params += [("named-graph-uri", g.value) for g in named_graphs or []]
+        if base_iri:
+            text = f"BASE <{base_iri}>\n{text}"
+        tabular = bool(re.match(r"\s*(?:SELECT|ASK)\b", _strip_prefixes(query), re.IGNORECASE))
+        accept = "application/sparql-results+json" if tabular else "application/n-triples"
+        response = self._send("POST", self.query_url, params=params, content=text.encode(),
+                              headers={"Content-Type": "application/sparql-query", "Accept": accept})
+        if tabular:
+            return pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
+        return list(pyoxigraph.parse(response.content, format=RdfFormat.N_TRIPLES))
+
+    def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None:
+        text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()) + update
+        self._send("POST", self.update_url, content=text.encode(), headers={"Content-Type": "application/sparql-update"})
+
+    def replace_default_graph(self, ntriples: bytes) -> None:
+        """Replace the default graph with ``ntriples`` in one Graph Store Protocol PUT."""
+        self._send("PUT", f"{self.store_url}?default", content=ntriples,
+                   headers={"Content-Type": "application/n-triples"})
+
+    def dump(self, output=None, format: RdfFormat = RdfFormat.N_TRIPLES, *, from_graph=None, prefixes=None) -> bytes:
+        """The default graph, serialised as ``format``."""
+        data = self._send("GET", f"{self.store_url}?default", headers={"Accept": "application/n-triples"}).content
+        if format != RdfFormat.N_TRIPLES:
+            data = pyoxigraph.serialize(list(pyoxigraph.parse(data, format=RdfFormat.N_TRIPLES)), format=format,
+                                        **({"prefixes": prefixes} if prefixes else {}))
+        return data
+
+    def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
+        triples = pyoxigraph.parse(self.dump(), format=RdfFormat.N_TRIPLES)
+        return (pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples
+                if (subject is None or t.subject == subject) and (predicate is None or t.predicate == predicate)
+                and (obj is None or t.object == obj))
+
+    def flush(self) -> None:
+        """Nothing to do: the remote store commits each request."""
+
+    def __len__(self) -> int:
+        return int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+
+
+def _strip_prefixes(query: str) -> str:
+    return re.sub(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*", "", query, flags=re.IGNORECASE)
