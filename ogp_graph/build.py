@@ -178,7 +178,11 @@ def build_graph(
         setattr(summary, what, count(store, what))
     summary.documents = [
         {"source": ed.document.source, "sha256": ed.document.sha256, "country": ed.info.country,
-         "language": ed.info.language, "period": ed.info.period_key, "commitments": len(ed.commitments)}
+         "language": ed.info.language, "period": ed.info.period_key, "commitments": len(ed.commitments),
+         "layout": ed.commitments[0].text.layout,
+         "without_title": sum(not ec.text.title for ec in ed.commitments),
+         "without_responsible": sum(not ec.responsible for ec in ed.commitments),
+         "mentions": len([m for ec in ed.commitments for m in ec.mentions])}
         for ed in extracted
     ]
     if check:

@@ -22,9 +22,11 @@ _TYPES = {
 }
 _LABELS = {"decreto": "Decreto", "acuerdo-ministerial": "Acuerdo Ministerial",
            "acuerdo-gubernativo": "Acuerdo Gubernativo", "iniciativa": "Iniciativa",
-           "executive-order": "Executive Order", "act": "Public Law"}
-#: numbered instruments of English-language plans: (pattern with a "numbers" group, doc_type, one number)
-_EN_INSTRUMENTS = [
+           "executive-order": "Executive Order", "act": "Public Law", "registro-oficial": "Registro Oficial"}
+#: other numbered instruments: (pattern with a "numbers" group, doc_type, one number)
+_MORE_INSTRUMENTS = [
+    (re.compile(r"\bRegistro Oficial\s+(?:No\.?|no\.?|N°|n[úu]mero)\s*(?P<numbers>\d{1,4})\b"), "registro-oficial",
+     re.compile(r"\d{1,4}")),
     (re.compile(r"\bExecutive Orders?\s+(?:No\.\s*)?(?P<numbers>\d{5}(?:(?:\s*,\s*|\s+and\s+|,\s+and\s+)\d{5})*)"),
      "executive-order", re.compile(r"\d{5}")),
     (re.compile(r"\b(?:Public Law|Pub\. L\.)\s+(?:No\.\s*)?(?P<numbers>\d{2,3}-\d{1,3})"), "act",
@@ -142,7 +144,7 @@ class LawGazetteer:
                     cite = replace(cite, name=quoted.group(1).strip(), end=quoted.end(), text=text[start:quoted.end()])
                 found.append(cite)
             taken.append((m.start(), found[-1].end if found else m.end()))
-        for pattern, doc_type, number in _EN_INSTRUMENTS:
+        for pattern, doc_type, number in _MORE_INSTRUMENTS:
             for m in pattern.finditer(text):
                 for n in number.finditer(m.group("numbers")):
                     start, end = m.start("numbers") + n.start(), m.start("numbers") + n.end()

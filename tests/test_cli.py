@@ -93,7 +93,8 @@ def test_query_before_any_build(tmp_path):
 def test_ecuador_plan_builds(tmp_path):
     plan = shared_file("corpus", "foreign", "ec-2019-2022-plan-accion-es.txt")
     result = invoke("build", str(plan), "--data-dir", str(tmp_path))
-    assert result.exit_code == 0 and "10 commitments (EC, 2019-2022, es)" in result.stdout
+    assert result.exit_code == 0 and "10 commitments (EC, 2019-2022, es; form-sheets layout)" in result.stdout
+    assert "0 without title · 0 without responsible institution" in result.stdout
     out = invoke("sparql", """SELECT ?n ?t ?org WHERE { ?c ogp:commitmentNumber ?n ; dct:title ?t ;
         ogp:responsibleOrganization ?o . ?o skos:prefLabel ?org } ORDER BY ?n ?org""",
                  "--data-dir", str(tmp_path), "--format", "json").stdout

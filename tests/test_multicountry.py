@@ -28,7 +28,21 @@ def _titles(service, plan: str) -> dict[int, str]:
 def test_all_documents_build_and_conform(world):
     _, summary = world
     assert [d["commitments"] for d in summary.documents] == [22, 10, 10, 36]
+    assert [d["layout"] for d in summary.documents] == ["numbered-blocks", "form-sheets", "form-sheets", "heading-sections"]
+    us = summary.documents[3]
+    assert us["without_title"] == 0 and 0 < us["without_responsible"] < 36  # agencies come from the prose
     assert summary.conforms
+
+
+def test_unknown_layouts_and_mixed_languages_are_reported(tmp_path):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    mixed = tmp_path / "mixed.md"
+    mixed.write_text("# Plan 2020-2022\n\nThis plan, este plan, has no commitments: solo texto corrido.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(mixed), "--data-dir", str(tmp_path / "home")])
+    assert result.exit_code == 2 and "no commitments found" in result.stderr and "Traceback" not in result.output
 
 
 def test_ecuador_english_translation(world):
