@@ -146,7 +146,7 @@ class Asker:
             raise QuestionError("solo respondo preguntas en español; para inglés use la búsqueda (/search)")
         found = self.entities(folded)
         kinds = {e.kind for e in found}
-        for intent, applies, handler in self._intents():
+        for _intent, applies, handler in self._intents():
             if applies(folded, kinds):
                 answer = handler(question, folded, found)
                 if answer is not None:

@@ -39,7 +39,7 @@ _INSTRUMENT = re.compile(
     rf"(?P<numbers>{_NUMBER}(?:\s*(?:,|y|e)\s*{_NUMBER})*)",
     re.IGNORECASE,
 )
-_ONE_NUMBER = re.compile(rf"(?P<n>\d{{1,4}})-(?P<y>\d{{4}}|\d{{2}})(?!\d)")
+_ONE_NUMBER = re.compile(r"(?P<n>\d{1,4})-(?P<y>\d{4}|\d{2})(?!\d)")
 _QUOTED_NAME = re.compile(r"\s*[“\"«]([^”\"»]{5,200})[”\"»]")
 _ARTICLE = re.compile(r"\bart[íi]culo\s+(?P<n>\d+)(?!\s*(?:al|a|y)\s+\d)", re.IGNORECASE)
 _BILL = re.compile(
@@ -79,6 +79,7 @@ class LawGazetteer:
 
     def __init__(self, rows: list[dict]):
         self.rows = {r["key"]: r for r in rows}
+        self._patterns: dict[str, re.Pattern[str] | None] = {}
         self._names: dict[str, list[tuple[str, str]]] = {}  # country → [(label, key)]
         for r in rows:
             country = r["key"].split("/", 1)[0]
@@ -96,8 +97,12 @@ class LawGazetteer:
                     rows += list(csv.DictReader(fh))
         return cls(rows)
 
-    @lru_cache(maxsize=16)
     def _name_pattern(self, country: str) -> re.Pattern[str] | None:
+        if country not in self._patterns:
+            self._patterns[country] = self._compile_names(country)
+        return self._patterns[country]
+
+    def _compile_names(self, country: str) -> re.Pattern[str] | None:
         labels = sorted(self._names.get(country, []), key=lambda lk: -len(lk[0]))
         if not labels:
             return None

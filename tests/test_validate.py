@@ -1,8 +1,8 @@
 """SHACL: the built graph conforms; broken copies of it do not."""
 import pytest
 import rdflib
-from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import Literal, Namespace
+from rdflib.namespace import RDF, RDFS
 
 from ogp_graph.validate import to_rdflib, validate
 

@@ -70,7 +70,7 @@ class PlaceTagger:
         matches = [m for m in matches if m.text[:1].isupper()]
         found: list[Span] = []
         cue, prev_end, prev_place = None, None, None
-        for k, span in enumerate(matches):
+        for span in matches:
             gap = doc.text[prev_end : span.start_char] if prev_end is not None else None
             before = doc.text[max(0, span.start_char - 60) : span.start_char]
             if gap is not None and _PAREN_GAP.match(gap):
