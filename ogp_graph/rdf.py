@@ -267,6 +267,13 @@ class GraphWriter:
             self._annotate(self.span(doc_node, doc.text, start, end, "ogp_institutions"), org, node)
         for k, m in enumerate(found):
             self._mention(doc, doc_node, node, m, k)
+        for number, start, end in _milestones(doc.text, ct.body_spans):
+            milestone = NamedNode(f"{node.value}/milestone/{number}")
+            self._add(node, OGP.milestone, milestone)
+            self._add(milestone, RDF.type, OGP.Milestone)
+            self._add(milestone, OGP.milestoneNumber, _typed(number, XSD.integer))
+            self._add(milestone, DCT.description, _str(" ".join(doc.text[start:end].split()), lang))
+            self._add(milestone, OGP.sourceSpan, self.span(doc_node, doc.text, start, end, "segmenter"))
         for match in ogp_values(doc.text[ct.start : ct.end], ct.start):
             concept = OGP[match.value]
             self._add(node, OGP.ogpValue, concept)
@@ -313,6 +320,19 @@ class GraphWriter:
             return
         self._add(commitment, OGP.mentions, entity)
         self._annotate(span, entity, commitment)
+
+
+_MILESTONE = re.compile(r"\b(?:Hito|Milestone)\s+(\d{1,2})\s*:\s*(.+?)(?=\n\s*\n|\b(?:Hito|Milestone)\s+\d{1,2}\s*:|$)",
+                        re.DOTALL)
+
+
+def _milestones(text: str, spans) -> list[tuple[int, int, int]]:
+    """(number, start, end) of each "Hito N: …" / "Milestone N: …" in the body, first one per number."""
+    found: dict[int, tuple[int, int, int]] = {}
+    for start, end in spans:
+        for m in _MILESTONE.finditer(text, start, end):
+            found.setdefault(int(m.group(1)), (int(m.group(1)), m.start(), m.end(2)))
+    return sorted(found.values())
 
 
 def _decimal(value) -> str:

@@ -97,3 +97,12 @@ def test_ecuador_laws(world):
     found = rows(service.store, f"""SELECT DISTINCT ?n WHERE {{ ?c ogp:actionPlan <{EC}> ; ogp:commitmentNumber ?n ;
         ogp:citesLegislation/skos:altLabel "LOTAIP" }}""")
     assert len(found) >= 2
+
+
+def test_ecuador_milestones_in_both_languages(world):
+    service, _ = world
+    for plan, word in ((EC, "Validación"), (EC_EN, "Validation")):
+        found = rows(service.store, f"""SELECT ?k ?d WHERE {{ ?c ogp:actionPlan <{plan}> ; ogp:commitmentNumber 1 ;
+            ogp:milestone ?m . ?m ogp:milestoneNumber ?k ; dct:description ?d }} ORDER BY ?k""")
+        assert len(found) >= 3 and found[0]["k"] == "1" and found[0]["d"].startswith(f"Hito 1: {word}"
+                                                                                      if plan == EC else f"Milestone 1: {word}")
