@@ -15,15 +15,13 @@ from api.conneg import negotiate
 from api.functions import search_functions
 from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import OgpKgError, StoreError
+from ogp_graph.sparql_text import UPDATE_OPERATIONS, operation
 from ogp_graph.store import STORE_DIR, current_build, default_data_dir, open_store
 from ogp_graph.vocab import PREFIXES
 
 INDEX_DIR = "index"
 DUMPS_DIR = "data"
 
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)\b[^{]*?)?\b(?:INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE | re.DOTALL
-)
 _SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$]", re.IGNORECASE)
 _FINAL_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(\s+OFFSET\s+\d+)?\s*$|\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)
@@ -170,13 +168,14 @@ class Service:
         :raises SyntaxError: the query does not parse.
         :raises NotAcceptable: no acceptable format for this kind of answer.
         """
-        if _UPDATE.match(_COMMENT.sub("", query)):
+        form = operation(query)
+        if form in UPDATE_OPERATIONS:
             raise Forbidden("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD…) is refused")
         if not allow_service and _SERVICE.search(query):
             raise Forbidden("federated queries (SERVICE) are disabled on this endpoint")
         dataset = {"default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base_iri}
         results = None
-        if max_rows and re.search(r"\bSELECT\b", query, re.IGNORECASE):
+        if max_rows and form == "SELECT":
             try:
                 results = self.query(_capped(query, max_rows), **dataset)
             except SyntaxError:  # the cap did not fit the query's shape (e.g. a trailing VALUES)

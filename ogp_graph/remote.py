@@ -14,6 +14,7 @@ import pyoxigraph
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from ogp_graph.errors import StoreError
+from ogp_graph.sparql_text import operation
 
 
 
@@ -55,7 +56,7 @@ class RemoteStore:
         params += [("named-graph-uri", g.value) for g in named_graphs or []]
         if base_iri:
             text = f"BASE <{base_iri}>\n{text}"
-        tabular = bool(re.match(r"\s*(?:SELECT|ASK)\b", _strip_prefixes(query), re.IGNORECASE))
+        tabular = operation(query) in ("SELECT", "ASK")
         accept = "application/sparql-results+json" if tabular else "application/n-triples"
         response = self._send("POST", self.query_url, params=params, content=text.encode(),
                               headers={"Content-Type": "application/sparql-query", "Accept": accept})
@@ -92,6 +93,3 @@ class RemoteStore:
     def __len__(self) -> int:
         return int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
 
-
-def _strip_prefixes(query: str) -> str:
-    return re.sub(r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>|#[^\n]*)\s*)*", "", query, flags=re.IGNORECASE)
