@@ -382,15 +382,12 @@ class Asker:
                 return Answer("", "money" if money else "quantity", text, rows, query, evidence, 0.75)
         return None
 
-    @staticmethod
-    def _best_metric(rows: list[dict], folded: str, passage) -> dict:
+    def _best_metric(self, rows: list[dict], folded: str, passage) -> dict:
         """The metric whose description shares most words with the question; ties go to one
         inside the best passage, then to the first."""
-        words = set(re.findall(r"[a-z]{4,}", folded))
-
         def rank(r: dict) -> tuple[int, bool]:
             inside = passage.start <= int(r["b"]) and int(r["e"]) <= passage.end
-            return len(words & set(re.findall(r"[a-z]{4,}", fold(r["what"])))), inside
+            return self._overlap(folded, r["what"]), inside
 
         return max(rows, key=rank)
 
@@ -410,17 +407,24 @@ class Asker:
                           [], None, [], round(hits[0].score, 3) if hits else 0.0)
         best = hits[0]
         number = self._number(best.commitment)
-        sentence = self._best_sentence(best.passage, folded)
+        body = [p for p in self.service.index.passages if p.commitment == best.commitment and p.kind == "body"]
+        passage = best.passage if best.passage.kind == "body" or not body else max(
+            body, key=lambda p: self._overlap(folded, p.text))  # a title alone is no supporting sentence
+        sentence = self._best_sentence(passage, folded)
         text = f"Según el compromiso {number} («{self.commitments[number][1]}»): {sentence['text']}"
         items = [{"number": self._number(h.commitment), "score": h.score, "passage": h.passage.text} for h in hits]
         return Answer(question, "search", text, items, None, [sentence], round(best.score, 3))
 
+    @staticmethod
+    def _overlap(folded: str, text: str) -> int:
+        """Words of four letters or more shared by the folded question and ``text``."""
+        return len(set(re.findall(r"[a-z]{4,}", folded)) & set(re.findall(r"[a-z]{4,}", fold(text))))
+
     def _best_sentence(self, passage, folded: str) -> dict:
         text = self._texts[passage.doc]
-        words = set(re.findall(r"[a-z]{4,}", folded))
         best, best_overlap = None, -1
         for m in re.finditer(r"[^.;\n]+[.;]?", text[passage.start : passage.end]):
-            overlap = len(words & set(re.findall(r"[a-z]{4,}", fold(m.group(0)))))
+            overlap = self._overlap(folded, m.group(0))
             if overlap > best_overlap:
                 best, best_overlap = m, overlap
         start, end = passage.start + best.start(), passage.start + best.end()

@@ -74,9 +74,9 @@ def _encode(embedder: Embedder, texts: list[str], progress: Progress | None, bat
 
 
 class SearchIndex:
-    """Search commitments by meaning (dense), by words (BM25) or both (hybrid)."""
+    """Search commitments by meaning (dense), by words (BM25) or both (hybrid). ``fusion`` is
+    "convex" (min-max weighted sum; best on benchmarks/search_questions.json) or "rrf"."""
 
-    #: hybrid fusion: "convex" (min-max weighted sum; best on benchmarks/search_questions.json) or "rrf"
     def __init__(self, passages: list[Passage], vectors: np.ndarray, dense: DenseIndex, bm25: BM25Index,
                  embedder: Embedder, *, fusion: str = "convex"):
         self.passages, self.vectors, self.dense, self.bm25 = passages, vectors, dense, bm25
