@@ -12,7 +12,7 @@ from pyoxigraph import NamedNode, QueryBoolean, QueryTriples, RdfFormat
 
 from api.ask import Answer, Asker
 from api.conneg import negotiate
-from api.functions import search_functions
+from api.functions import inline_search, search_functions
 from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import OgpKgError, StoreError
 from ogp_graph.sparql_text import UPDATE_OPERATIONS, operation
@@ -100,6 +100,8 @@ class Service:
 
         :raises SyntaxError: the query does not parse.
         """
+        if not isinstance(self.store, pyoxigraph.Store):  # a remote SPARQL store cannot call back into Python
+            query = inline_search(query, self.search_hits)
         dataset = {}
         if default_graphs:
             dataset["default_graph"] = [NamedNode(g) for g in default_graphs]

@@ -14,6 +14,7 @@ SELECT ?n ?title ?score WHERE {
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -42,3 +43,25 @@ def search_functions(search: Callable[..., list]) -> dict[NamedNode, Callable]:
         return None if score is None else Literal(repr(score), datatype=XSD.double)
 
     return {SEARCH: ogp_search}
+
+
+_CALL = re.compile(
+    r"""(?:ogp:search|<https://w3id\.org/ogp-kg/ontology\#search>)\s*\(\s*(?P<var>[?$]\w+)\s*,\s*
+        (?P<q>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*(?:,\s*(?P<k>\d+)\s*)?(?:,\s*(?P<mode>"\w+"|'\w+')\s*)?\)""",
+    re.VERBOSE,
+)
+
+
+def inline_search(query: str, search: Callable[..., list]) -> str:
+    """``query`` with every ``ogp:search(?c, "text", k)`` call replaced by its answer, as an
+    ``IF(?c = <iri>, score, …)`` chain ending in an unbound variable: for SPARQL stores that
+    cannot call Python (a remote server). The searches run here, once per call."""
+    def replace(m: re.Match) -> str:
+        text = m.group("q")[1:-1].encode().decode("unicode_escape") if "\\" in m.group("q") else m.group("q")[1:-1]
+        hits = search(text, k=int(m.group("k") or 10), mode=(m.group("mode") or '"hybrid"')[1:-1])
+        expression = "?ogp_search_unbound"
+        for hit in reversed(hits):
+            expression = f"IF({m.group('var')} = <{hit.commitment}>, {hit.score!r}, {expression})"
+        return expression
+
+    return _CALL.sub(replace, query)

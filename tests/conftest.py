@@ -80,9 +80,9 @@ def built(request, tmp_path_factory):
 
 
 def embedded_only(built) -> None:
-    """Skip a test that needs the embedded store (Python-side SPARQL functions, local writes)."""
+    """Skip a test that writes to the store: the remote backend's server is shared by the session."""
     if built[2] != "embedded":
-        pytest.skip("needs the embedded store (ogp:search and writes run in-process)")
+        pytest.skip("writes would change the Oxigraph server the other remote-backend tests read")
 
 
 @pytest.fixture(scope="session")

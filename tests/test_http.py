@@ -65,8 +65,7 @@ def test_service_description(client):
     assert (None, sd.endpoint, None) in graph and (None, sd.extensionFunction, None) in graph
 
 
-def test_semantic_search_in_sparql_over_http(client, built):
-    embedded_only(built)
+def test_semantic_search_in_sparql_over_http(client):
     query = """SELECT ?n WHERE { ?c ogp:commitmentNumber ?n ; ogp:responsibleOrganization/ogp:acronym "MINFIN" .
                BIND(ogp:search(?c, "subasta electrónica inversa", 3) AS ?s) FILTER(BOUND(?s)) }"""
     rows = client.get("/sparql", params={"query": query}, headers=JSON).json()["results"]["bindings"]

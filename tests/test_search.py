@@ -11,7 +11,7 @@ from api.core import INDEX_DIR, Service
 from indexes.embedders import get_embedder
 from indexes.search_index import SearchIndex
 from ogp_graph.errors import StoreError
-from tests.conftest import embedded_only, report_row
+from tests.conftest import report_row
 
 QUESTIONS = json.loads((Path(__file__).resolve().parents[1] / "benchmarks" / "search_questions.json").read_text())
 
@@ -91,8 +91,7 @@ def _numbers(service, query: str) -> list[int]:
     return [int(row["n"].value) for row in service.query(query)]
 
 
-def test_sparql_search_joined_with_graph_conditions(service, built):
-    embedded_only(built)
+def test_sparql_search_joined_with_graph_conditions(service):
     found = _numbers(service, """SELECT ?n WHERE {
         ?c ogp:commitmentNumber ?n ; ogp:responsibleOrganization/ogp:acronym "MINFIN" .
         BIND(ogp:search(?c, "compras públicas más transparentes", 5) AS ?score) FILTER(BOUND(?score))
@@ -107,8 +106,7 @@ def test_sparql_search_joined_with_graph_conditions(service, built):
     assert 17 in decrees and all(n in {12, 17, 20} for n in decrees)
 
 
-def test_sparql_search_runs_once_per_query(service, monkeypatch, built):
-    embedded_only(built)
+def test_sparql_search_runs_once_per_query(service, monkeypatch):
     calls = []
     original = service.search_hits
     monkeypatch.setattr(service, "search_hits", lambda *a, **kw: calls.append(a) or original(*a, **kw))
