@@ -1,0 +1,75 @@
+"""Cue phrases of commitment documents, per language, from ``ogp_graph/data/cues/*.json``.
+
+Every pattern the finder uses (openers, field labels, trailer headings, stated counts,
+completion phrases) is compiled here from the data files of all languages at once, so a
+bilingual or mislabelled document is read with every cue.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+_FLAGS = re.IGNORECASE
+
+
+def _alternation(parts) -> str:
+    return "|".join(sorted(set(parts), key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The compiled cue patterns of every language."""
+
+    opener: re.Pattern[str]  # "Compromiso Nro. 3: title" → groups n, rest
+    numbered: re.Pattern[str]  # "3. title", "3) title", "3 - title" → groups n, rest
+    responsible: re.Pattern[str]  # a responsible-field label at a line start
+    field: re.Pattern[str]  # any field label (responsible included) at a line start
+    sub_item: re.Pattern[str]  # "Hito 2", "Milestone 1:", "Action 3" at a line start
+    trailer: re.Pattern[str]  # a heading after which no commitment continues
+    commitment_plural: re.Pattern[str]  # "compromisos", "commitments"…
+    completion: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, IRM level local name)
+    completion_percent: re.Pattern[str]  # → first non-empty group is the percentage
+    genre: tuple[tuple[str, re.Pattern[str]], ...]  # (genre, pattern), most specific first
+
+
+@lru_cache(maxsize=1)
+def cues() -> Cues:
+    """The cues of all languages in ``data/cues``."""
+    data = [json.loads(p.read_text(encoding="utf-8"))
+            for p in sorted((resources.files("ogp_graph") / "data" / "cues").iterdir()) if p.name.endswith(".json")]
+
+    def every(key: str) -> list[str]:
+        return [x for d in data for x in d[key]]
+
+    words, markers = _alternation(every("commitment_words")), _alternation(every("number_markers"))
+    label_end = r"(?:\s*:\s*|\s+(?=\S)|\s*$)"
+    responsible = _alternation(every("responsible_labels"))
+    field = _alternation(every("field_labels") + every("responsible_labels"))
+    genres = {}
+    for d in data:
+        for genre, patterns in d["genre"].items():
+            genres.setdefault(genre, []).extend(patterns)
+    return Cues(
+        opener=re.compile(rf"^\s*(?:{words})\s*(?:(?:{markers})\s*)?(?P<n>\d{{1,3}})\b\s*(?:[:.)–—-]\s*)?(?P<rest>.*)$", _FLAGS),
+        numbered=re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:[.)]|\s[–—-])\s+(?P<rest>\S.*)$"),
+        responsible=re.compile(rf"^\s*(?P<label>{responsible})(?P<end>{label_end})", _FLAGS),
+        field=re.compile(rf"^\s*(?:{field}){label_end}", _FLAGS),
+        sub_item=re.compile(rf"^\s*(?:{_alternation(every('sub_item_labels'))})\s*(?:\d{{1,3}}(?:\.\d+)*|[a-z])\s*[:.)–—-]", _FLAGS),
+        trailer=re.compile(rf"^\s*(?:{_alternation(every('trailer_headings'))})\b\s*:?\s*$", _FLAGS),
+        commitment_plural=re.compile(rf"\b(?:{_alternation(every('commitment_plural'))})\b", _FLAGS),
+        completion=tuple((re.compile(c["pattern"], _FLAGS), c["level"]) for d in data for c in d["completion"]),
+        completion_percent=re.compile("|".join(every("completion_percent")), _FLAGS),
+        genre=tuple((g, re.compile(_alternation(ps), _FLAGS)) for g, ps in genres.items()),
+    )
+
+
+def responsible_label(text: str) -> int | None:
+    """Where the value of a responsible field starts in ``text``, when ``text`` opens with a
+    responsible-field label; a one-word label ("Responsable") counts only with its colon."""
+    m = cues().responsible.match(text)
+    if m and (":" in m.group("end") or " " in m.group("label").strip()):
+        return m.end()
+    return None

@@ -1,0 +1,229 @@
+"""The general finder: commitments opened by a line that carries their number.
+
+Every line that looks like an opener ("Compromiso Nro. 3: …", "Commitment 3", "3. Title",
+"3) Title", "3 - Title") is a candidate, scored by its cues (a commitment word, bold, heading,
+upper or title case, a field label right after it, a table-of-contents entry with the same
+title); the best consistent sequence is kept — numbers increasing by one, restarting at 1
+under a new theme heading. Table-of-contents lines (dotted leaders and a page number) are
+never commitments; their titles complete titles that wrap over several lines in the body.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ogp_graph.documents import Block, Document
+from ogp_graph.segment.cues import cues, responsible_label
+from ogp_graph.segment.text import (
+    CommitmentText, Span, clean_title, continues, is_titleish, is_trailer, span_of, title_case, upper_ratio,
+)
+
+_TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{1,4}\s*$")
+_PAGE_NUMBER_END = re.compile(r"\D\s\d{1,3}\s*$")
+_MIN_BODY = 200  # characters between two commitment openers
+_MAX_TITLE = 260
+_RESTART_COST = 1.0
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    index: int  # block index
+    number: int
+    rest: str  # the text after the number on the opener line
+    keyword: bool  # opened by a commitment word
+    strength: float
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, single spaces: how titles are compared."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join(re.findall(r"\w+", text))
+
+
+def toc_titles(doc: Document) -> list[str]:
+    """The numbered entries of a table of contents ("3. Title ....... 12"), titles only."""
+    found = []
+    for block in doc.blocks:
+        text = doc.block_text(block)
+        if _TOC_LINE.search(text) and (m := cues().numbered.match(text) or cues().opener.match(text)):
+            found.append(clean_title(_TOC_LINE.sub("", m.group("rest"))))
+    return found
+
+
+def _strength(doc: Document, i: int, rest: str, keyword: bool, toc: set[str]) -> float:
+    block = doc.blocks[i]
+    score = 2.0 if keyword else 0.0
+    score += 1.0 if block.bold or block.heading else 0.0
+    score += 0.5 if getattr(block, "size", None) and block.size > 11 else 0.0
+    if rest:
+        score += 1.0 if upper_ratio(rest) > 0.8 or title_case(rest) else -1.0
+        score -= 1.5 if len(rest) > 150 and rest.rstrip().endswith(".") else 0.0
+        score += 1.5 if fold(rest) and any(t.startswith(fold(rest)) for t in toc) else 0.0
+    for nxt in doc.blocks[i + 1 : i + 4]:
+        if cues().field.match(doc.block_text(nxt)):
+            score += 1.5
+            break
+    return score
+
+
+def _is_toc(doc: Document, i: int) -> bool:
+    """A contents line: dotted leaders, or a page number ending it and its neighbours."""
+    text = doc.block_text(doc.blocks[i])
+    if _TOC_LINE.search(text):
+        return True
+    near = [doc.block_text(b) for b in doc.blocks[max(0, i - 1) : i + 2]]
+    return bool(_PAGE_NUMBER_END.search(text)) and sum(bool(_PAGE_NUMBER_END.search(t)) for t in near) >= 2
+
+
+def _candidates(doc: Document, toc: set[str]) -> list[_Candidate]:
+    found = []
+    for i, block in enumerate(doc.blocks):
+        text = doc.block_text(block)
+        if cues().sub_item.match(text) or _is_toc(doc, i):
+            continue
+        keyword = cues().opener.match(text)
+        m = keyword or cues().numbered.match(text)
+        if not m or len(m.group("rest")) > _MAX_TITLE:
+            continue
+        rest = m.group("rest").strip()
+        if rest and not (rest[0].isupper() or rest[0] in "“\"¿¡'("):
+            continue
+        found.append((i, m, bool(keyword)))
+    result = []
+    for k, (i, m, keyword) in enumerate(found):  # list items follow each other closely; openers do not
+        nxt = found[k + 1][0] if k + 1 < len(found) else len(doc.blocks)
+        gap = doc.blocks[nxt - 1].end - doc.blocks[i].end
+        strength = _strength(doc, i, m.group("rest").strip(), keyword, toc) + (0.5 if gap >= _MIN_BODY else -1.5)
+        if strength > 0.5:
+            result.append(_Candidate(i, int(m.group("n")), m.group("rest").strip(), keyword, strength))
+    return result
+
+
+def _best_sequence(cands: list[_Candidate]) -> list[_Candidate]:
+    """The highest-scoring chain n, n+1, … (restarting at 1, at a cost) in document order."""
+    best: list[float] = []
+    back: list[int | None] = []
+    for i, c in enumerate(cands):
+        score, prev = (c.strength - _RESTART_COST, None) if c.number == 1 else (float("-inf"), None)
+        for j in range(i):
+            if cands[j].number == c.number - 1 and best[j] + c.strength > score:
+                score, prev = best[j] + c.strength, j
+            elif c.number == 1 and cands[j].number > 1 and best[j] + c.strength - _RESTART_COST > score:
+                score, prev = best[j] + c.strength - _RESTART_COST, j
+        best.append(score)
+        back.append(prev)
+    if not cands or max(best) == float("-inf"):
+        return []
+    k: int | None = max(range(len(cands)), key=best.__getitem__)
+    chain = []
+    while k is not None:
+        chain.append(cands[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _theme_key(heading: str) -> str:
+    words = [w for w in re.findall(r"[^\W\d_]+", heading) if w[0].isupper()]
+    return "".join(w[0] for w in words[-3:]).upper() or "T"
+
+
+class Openers:
+    """Commitments opened by a numbered line (see the module docstring)."""
+
+    name = "numbered-openers"
+
+    def segment(self, doc: Document) -> list[CommitmentText]:
+        toc = toc_titles(doc)
+        folded_toc = {fold(t) for t in toc}
+        cands = _candidates(doc, folded_toc)
+        chains = [_best_sequence([c for c in cands if c.keyword == kind]) for kind in (True, False)]
+        chain = max(chains, key=lambda ch: sum(c.strength for c in ch))
+        if len(chain) < 2:
+            return []
+        themes = self._themes(doc, chain)
+        result = []
+        for k, c in enumerate(chain):
+            stop = chain[k + 1].index if k + 1 < len(chain) else len(doc.blocks)
+            result.append(self._commitment(doc, k + 1, c, stop, themes[k], toc))
+        return result
+
+    @staticmethod
+    def _themes(doc: Document, chain: list[_Candidate]) -> list[tuple[str | None, str]]:
+        """(theme heading, label) per commitment; labels carry the theme key where numbering restarts."""
+        restarts = sum(c.number == 1 for c in chain) > 1
+        out, theme, key = [], None, ""
+        previous_end = 0
+        for c in chain:
+            if c.number == 1:
+                heads = [doc.block_text(b) for b in doc.blocks[previous_end : c.index]
+                         if is_titleish(doc.block_text(b), b) or title_case(doc.block_text(b))]
+                theme = clean_title(heads[-1]) if heads else None
+                key = _theme_key(theme or "")
+            out.append((theme, f"{key}-{c.number}" if restarts else str(c.number)))
+            previous_end = c.index + 1
+        return out
+
+    def _commitment(self, doc: Document, number: int, c: _Candidate, stop: int, theme, toc: list[str]) -> CommitmentText:
+        blocks = doc.blocks[c.index + 1 : stop]
+        opener = doc.blocks[c.index]
+        rest_start = opener.start + doc.block_text(opener).find(c.rest) if c.rest else opener.end
+        title_spans: list[Span] = [(rest_start, opener.end)] if c.rest else []
+        line = c.rest
+        k = 0
+        if not c.rest and blocks and is_titleish(doc.block_text(blocks[0]), blocks[0]):
+            title_spans.append((blocks[0].start, blocks[0].end))
+            line, k = doc.block_text(blocks[0]), 1
+        title = line
+        target = next((t for t in toc if fold(t).startswith(fold(title)) and len(fold(t)) > len(fold(title))), None)
+        while k < len(blocks) and len(title) < _MAX_TITLE:
+            nxt = doc.block_text(blocks[k]).strip()
+            adjacent = doc.text[doc.blocks[c.index + k].end : blocks[k].start].count("\n") <= 1
+            by_toc = target is not None and fold(target).startswith(fold(f"{title} {nxt}"))
+            if not adjacent or not (by_toc or continues(line, nxt)):
+                break
+            title_spans.append((blocks[k].start, blocks[k].end))
+            title, line, k = f"{title} {nxt}", nxt, k + 1
+        responsible, responsible_span, body = self._fields(doc, blocks[k:])
+        end = body[-1].end if body else (title_spans[-1][1] if title_spans else opener.end)
+        theme_name, label = theme
+        return CommitmentText(
+            number=number, title=clean_title(title), title_spans=tuple(title_spans), responsible=responsible,
+            responsible_span=responsible_span, body_spans=span_of(doc, body), start=opener.start,
+            end=max(end, responsible_span[1] if responsible_span else end), layout=self.name, label=label,
+            theme=theme_name,
+        )
+
+    @staticmethod
+    def _fields(doc: Document, blocks) -> tuple[tuple[str, ...], Span | None, list[Block]]:
+        """The responsible field (its value possibly continued on the next lines) and the body."""
+        responsible: tuple[str, ...] = ()
+        span: Span | None = None
+        body: list[Block] = []
+        k = 0
+        while k < len(blocks):
+            block = blocks[k]
+            text = doc.block_text(block)
+            if is_trailer(text, block):
+                break
+            at = responsible_label(text) if span is None else None
+            if at is None:
+                body.append(block)
+                k += 1
+                continue
+            start, end = block.start + at, block.end
+            k += 1
+            while k < len(blocks) and not cues().field.match(doc.block_text(blocks[k])) and (
+                    end == block.start + at or doc.text[end : blocks[k].start].count("\n") <= 1 and _open_value(doc.text[start:end])):
+                end = blocks[k].end
+                k += 1
+            value = re.sub(r"\s+", " ", doc.text[start:end]).strip().rstrip(".")
+            if value:
+                responsible, span = (value,), (start, end)
+        return responsible, span, body
+
+
+def _open_value(value: str) -> bool:
+    """True while a responsible value visibly goes on (no final period)."""
+    return not value.rstrip().endswith(".")
+
