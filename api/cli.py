@@ -60,10 +60,10 @@ def build(
     with _user_errors():
         summary = build_all(documents or None, data_dir=data_dir, country=country, embedder=embedder,
                             store_url=store, progress=_progress)
+    from ogp_graph.build import DocumentReport
+
     for doc in summary.documents:
-        typer.echo(f"{doc['source']}: {doc['commitments']} commitments ({doc['country']}, {doc['period']}, "
-                   f"{doc['language']}; {doc['layout']} layout) · {doc['mentions']} mentions · "
-                   f"{doc['without_title']} without title · {doc['without_responsible']} without responsible institution")
+        typer.echo(DocumentReport(**doc).describe())
     typer.echo(
         f"commitments {summary.commitments} · institutions {summary.institutions} · laws {summary.laws} · "
         f"places {summary.places} · metrics {summary.metrics} · mentions {summary.mentions} · "

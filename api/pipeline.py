@@ -57,7 +57,7 @@ def build_all(
     the previous data stays untouched when anything fails. With ``store_url`` the graph is
     published to that SPARQL server (Graph Store Protocol PUT of the default graph) instead.
 
-    :raises DocumentError: a document is missing, unreadable or has no commitments.
+    :raises DocumentError: a document is missing or cannot be read.
     :raises StoreError: another build holds the data directory.
     :raises ValueError: unknown embedder.
     """

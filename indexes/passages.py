@@ -13,7 +13,8 @@ _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9]
 
 @dataclass(frozen=True)
 class Passage:
-    """A searchable piece of a commitment, with its span in the source document's text."""
+    """A searchable piece of a commitment (or of a section of a document without commitments),
+    with its span in the source document's text."""
 
     id: str
     commitment: str
@@ -21,7 +22,7 @@ class Passage:
     doc: str
     start: int
     end: int
-    kind: str  # "title" | "body"
+    kind: str  # "title" | "body" | "section"
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -68,21 +69,27 @@ def chunk_body(text: str, offset: int = 0, *, min_words: int = 100, max_words: i
 _TITLES = """SELECT ?c ?title ?doc ?b ?e WHERE {
   ?c a ogp:Commitment ; dct:title ?title ; prov:wasDerivedFrom ?doc ; ogp:titleSpan ?s .
   ?s nif:beginIndex ?b ; nif:endIndex ?e . } ORDER BY ?c"""
-_BODIES = """SELECT ?c ?text ?b ?e WHERE {
+_BODIES = """SELECT ?c ?doc ?text ?b ?e WHERE {
   ?c a ogp:Commitment ; prov:wasDerivedFrom ?doc ; ogp:bodySpan ?s . ?doc nif:isString ?text .
+  ?s nif:beginIndex ?b ; nif:endIndex ?e . } ORDER BY ?c ?b"""
+_SECTIONS = """SELECT ?c ?doc ?text ?b ?e WHERE {
+  ?c a ogp:Section ; prov:wasDerivedFrom ?doc ; ogp:sourceSpan ?s . ?doc nif:isString ?text .
   ?s nif:beginIndex ?b ; nif:endIndex ?e . } ORDER BY ?c ?b"""
 
 
 def passages_from_store(store: pyoxigraph.Store) -> list[Passage]:
-    """Every commitment's title passage and body chunks (per body fragment), read from the graph."""
+    """Every commitment's title passage and body chunks (per body fragment), and the chunks of
+    every ``ogp:Section`` (documents without commitments), read from the graph."""
     passages: dict[str, list[Passage]] = {}
     for row in store.query(sparql_prefixes() + _TITLES):
         c = row["c"].value
         passages[c] = [Passage(f"{c}#p0", c, row["title"].value, row["doc"].value,
                                int(row["b"].value), int(row["e"].value), "title")]
-    for row in store.query(sparql_prefixes() + _BODIES):
-        c, text, b, e = row["c"].value, row["text"].value, int(row["b"].value), int(row["e"].value)
-        doc = passages[c][0].doc
-        for s, t in chunk_body(text[b:e], b):
-            passages[c].append(Passage(f"{c}#p{len(passages[c])}", c, re.sub(r"\s+", " ", text[s:t]), doc, s, t, "body"))
+    for query, kind in ((_BODIES, "body"), (_SECTIONS, "section")):
+        for row in store.query(sparql_prefixes() + query):
+            c, doc, text = row["c"].value, row["doc"].value, row["text"].value
+            b, e = int(row["b"].value), int(row["e"].value)
+            group = passages.setdefault(c, [])
+            for s, t in chunk_body(text[b:e], b):
+                group.append(Passage(f"{c}#p{len(group)}", c, re.sub(r"\s+", " ", text[s:t]), doc, s, t, kind))
     return [p for group in passages.values() for p in group]

@@ -28,13 +28,16 @@ def commitment_vectors(index: SearchIndex) -> tuple[list[str], np.ndarray]:
 def similar_across_groups(index: SearchIndex, group_of: dict[str, str], *, top: int = 3,
                           threshold: float = 0.9) -> list[Similar]:
     """For every commitment and every other group (plan), its ``top`` most similar commitments
-    there with a cosine of at least ``threshold``."""
+    there with a cosine of at least ``threshold``; passages outside every group (sections of
+    documents without commitments) take no part."""
     iris, vectors = commitment_vectors(index)
     scores = vectors @ vectors.T
     groups = np.array([group_of.get(iri, "") for iri in iris])
     found = []
     for i, iri in enumerate(iris):
-        for group in set(groups) - {groups[i]}:
+        if not groups[i]:
+            continue
+        for group in set(groups) - {groups[i], ""}:
             members = np.flatnonzero(groups == group)
             best = members[np.argsort(-scores[i, members])[:top]]
             found += [Similar(iri, iris[j], round(float(scores[i, j]), 4)) for j in best if scores[i, j] >= threshold]

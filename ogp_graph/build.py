@@ -14,11 +14,12 @@ from ogp_graph.errors import DocumentError
 from ogp_graph.institutions import InstitutionGazetteer
 from ogp_graph.laws import LawGazetteer
 from ogp_graph.mentions import Mention, mentions
-from ogp_graph.metadata import DocumentInfo, describe
+from ogp_graph.metadata import UNKNOWN_COUNTRY, DocumentInfo, describe
 from ogp_graph.nlp.pipeline import build_nlp, make_doc
 from ogp_graph.places import PlaceGazetteer
+from ogp_graph.progress import link_progress, scope_reports
 from ogp_graph.rdf import GraphWriter, dedupe
-from ogp_graph.segment import CommitmentText, segment
+from ogp_graph.segment import CommitmentText, Section, Segmentation, find, sections
 from ogp_graph.store import STORE_DIR
 from ogp_graph.validate import to_rdflib, validate
 from ogp_graph.vocab import sparql_prefixes
@@ -44,16 +45,73 @@ class ExtractedCommitment:
 
 @dataclass(frozen=True)
 class ExtractedDocument:
+    """A document's commitments, or — when it has none — its sections, each with its mentions."""
+
     document: Document
     info: DocumentInfo
+    segmentation: Segmentation
     commitments: tuple[ExtractedCommitment, ...]
+    sections: tuple[tuple[Section, tuple[Mention, ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    """What the build found in one document, and why something was not found."""
+
+    source: str
+    sha256: str
+    country: str
+    language: str
+    period: str
+    genre: str
+    layout: str | None
+    commitments: int
+    stated: int | None
+    titled: int
+    without_title: int
+    without_responsible: int
+    sections: int
+    mentions: int
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict:
+        return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
+
+    def describe(self) -> str:
+        """One line for people: what was found, what was not, and why."""
+        what = (f"{self.commitments} commitments ({self.country}, {self.period}, {self.language}; {self.layout} layout)"
+                if self.commitments else f"no commitments ({self.country}, {self.period}, {self.language})")
+        parts = [what, f"{self.mentions} mentions"]
+        if self.commitments:
+            parts += [f"{self.without_title} without title", f"{self.without_responsible} without responsible institution"]
+        else:
+            parts.append(f"indexed {self.sections} sections")
+        return f"{self.source}: " + " · ".join(parts) + "".join(f"; {r}" for r in self.reasons)
+
+
+def document_report(ed: ExtractedDocument) -> DocumentReport:
+    """The per-document report of ``ed``."""
+    info, seg = ed.info, ed.segmentation
+    reasons = list(seg.reasons)
+    if info.country == UNKNOWN_COUNTRY:
+        reasons.append("country not recognised (pass --country with its ISO code)")
+    if info.period[0] is None:
+        reasons.append("no plan period found (no year in the text)")
+    return DocumentReport(
+        source=ed.document.source, sha256=ed.document.sha256, country=info.country, language=info.language,
+        period=info.period_key, genre=info.genre, layout=seg.layout, commitments=len(ed.commitments),
+        stated=seg.stated, titled=seg.titled, without_title=sum(not ec.text.title for ec in ed.commitments),
+        without_responsible=sum(not ec.responsible for ec in ed.commitments), sections=len(ed.sections),
+        mentions=sum(len(ec.mentions) for ec in ed.commitments) + sum(len(m) for _, m in ed.sections),
+        reasons=tuple(reasons),
+    )
 
 
 @dataclass
 class BuildSummary:
     """What a build produced; printed by ``ogp-kg build`` and stored in the manifest."""
 
-    documents: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)  # DocumentReport.as_dict() per document
     commitments: int = 0
     institutions: int = 0
     laws: int = 0
@@ -61,6 +119,7 @@ class BuildSummary:
     metrics: int = 0
     mentions: int = 0
     similar: int = 0
+    progress_links: int = 0
     triples: int = 0
     conforms: bool | None = None
     violations: int = 0
@@ -72,20 +131,20 @@ def _no_progress(items: Iterable, total: int, desc: str) -> Iterable:
     return items
 
 
-Loaded = tuple[Document, DocumentInfo, list[CommitmentText]]
+Loaded = tuple[Document, DocumentInfo, Segmentation]
 
 
 def load_documents(paths: Sequence[str | Path], *, country: str | None = None) -> list[Loaded]:
     """Load, segment and describe every document before any model is loaded or anything written.
+    A document without commitments is loaded too (its sections are indexed instead).
 
-    :raises DocumentError: for the first document that cannot be used.
+    :raises DocumentError: for the first document that cannot be read.
     """
     loaded = []
     for path in paths:
         doc = load_document(path)
-        commitments = segment(doc)
-        loaded.append((doc, describe(doc, country=country), commitments))
-    return loaded
+        loaded.append((doc, describe(doc, country=country), find(doc)))
+    return scope_reports(loaded)
 
 
 def _responsible(ct: CommitmentText, info: DocumentInfo, found: list[Mention], doc: Document):
@@ -117,15 +176,26 @@ def _find_label(text: str, labels: Sequence[str], start: int, end: int) -> tuple
 
 
 def extract(loaded: Sequence[Loaded], *, progress: Progress = _no_progress, nlp=None) -> list[ExtractedDocument]:
-    """Run the Spanish pipeline over every commitment of the loaded documents."""
+    """Run the pipeline over every commitment of the loaded documents, and over the sections
+    of the documents that have none."""
     nlp = nlp or build_nlp()
-    jobs = [(doc, info, ct) for doc, info, commitments in loaded for ct in commitments]
-    docs = (make_doc(nlp, doc.text[ct.start : ct.end], info.country) for doc, info, ct in jobs)
-    per_doc: dict[str, list[ExtractedCommitment]] = {doc.sha256: [] for doc, _, _ in loaded}
-    for (doc, info, ct), processed in progress(zip(jobs, nlp.pipe(docs, batch_size=8)), len(jobs), "extracting"):
-        found = mentions(processed, offset=ct.start)
-        per_doc[doc.sha256].append(ExtractedCommitment(ct, _responsible(ct, info, found, doc), tuple(found)))
-    return [ExtractedDocument(doc, info, tuple(per_doc[doc.sha256])) for doc, info, _ in loaded]
+    jobs: list[tuple[Document, DocumentInfo, CommitmentText | Section]] = []
+    for doc, info, seg in loaded:
+        jobs += [(doc, info, part) for part in (seg.commitments or sections(doc))]
+    docs = (make_doc(nlp, doc.text[part.start : part.end], info.country) for doc, info, part in jobs)
+    per_doc: dict[str, list] = {doc.sha256: [] for doc, _, _ in loaded}
+    for (doc, info, part), processed in progress(zip(jobs, nlp.pipe(docs, batch_size=8)), len(jobs), "extracting"):
+        found = tuple(mentions(processed, offset=part.start))
+        if isinstance(part, Section):
+            per_doc[doc.sha256].append((part, found))
+        else:
+            per_doc[doc.sha256].append(ExtractedCommitment(part, _responsible(part, info, list(found), doc), found))
+    result = []
+    for doc, info, seg in loaded:
+        parts = per_doc[doc.sha256]
+        result.append(ExtractedDocument(doc, info, seg, tuple(p for p in parts if isinstance(p, ExtractedCommitment)),
+                                        tuple(p for p in parts if not isinstance(p, ExtractedCommitment))))
+    return result
 
 
 def write_graph(extracted: Sequence[ExtractedDocument], store: pyoxigraph.Store) -> int:
@@ -135,6 +205,9 @@ def write_graph(extracted: Sequence[ExtractedDocument], store: pyoxigraph.Store)
         writer.document(ed.document, ed.info)
         for ec in ed.commitments:
             writer.commitment(ed.document, ed.info, ec.text, ec.responsible, ec.mentions)
+        for index, (sec, found) in enumerate(ed.sections, start=1):
+            writer.section(ed.document, ed.info, index, sec, found)
+    writer.quads += link_progress(extracted)
     quads = list(dedupe(writer.quads))
     store.bulk_extend(quads)
     store.flush()
@@ -148,6 +221,7 @@ _COUNTS = {
     "places": "?c dct:spatial ?x",
     "metrics": "?x a schema:QuantitativeValue",
     "mentions": "?x itsrdf:taIdentRef ?e",
+    "progress_links": "?x ogp:progressOf ?p",
 }
 
 
@@ -167,7 +241,7 @@ def build_graph(
 ) -> BuildSummary:
     """Build the graph of ``paths`` (default: the bundled report) into ``build_dir/store``.
 
-    :raises DocumentError: a document is missing, unreadable or has no commitments.
+    :raises DocumentError: a document is missing or cannot be read.
     """
     started = time.perf_counter()
     loaded = load_documents(paths or [bundled_report()], country=country)
@@ -176,15 +250,7 @@ def build_graph(
     summary = BuildSummary(triples=write_graph(extracted, store))
     for what in _COUNTS:
         setattr(summary, what, count(store, what))
-    summary.documents = [
-        {"source": ed.document.source, "sha256": ed.document.sha256, "country": ed.info.country,
-         "language": ed.info.language, "period": ed.info.period_key, "commitments": len(ed.commitments),
-         "layout": ed.commitments[0].text.layout,
-         "without_title": sum(not ec.text.title for ec in ed.commitments),
-         "without_responsible": sum(not ec.responsible for ec in ed.commitments),
-         "mentions": len([m for ec in ed.commitments for m in ec.mentions])}
-        for ed in extracted
-    ]
+    summary.documents = [document_report(ed).as_dict() for ed in extracted]
     if check:
         report = validate(to_rdflib(store))
         summary.conforms, summary.violations, summary.warnings = report.conforms, report.violations, report.warnings

@@ -1,32 +1,70 @@
-"""What a document is about: its language, country, plan period and title."""
+"""What a document is about: its language, country, plan period, genre and title.
+
+Country facts (ISO code, names and demonyms in es/en/pt/fr, languages, currency, locale,
+well-known places) live in ``data/countries.json``; countries missing there are still
+recognised by their English name through pycountry. Nothing here fails: a document whose
+country or period cannot be told gets ``UNKNOWN_COUNTRY`` or no period, and the build says so.
+"""
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import pycountry
 
 from ogp_graph.documents import Document
 from ogp_graph.errors import DocumentError
+from ogp_graph.segment.cues import cues
 
+UNKNOWN_COUNTRY = "ZZ"  # ISO 3166 user-assigned code: "unknown or unspecified country"
 _STOPWORDS = {
     "es": {"de", "la", "el", "los", "las", "del", "que", "y", "en", "para", "con", "por", "una", "se"},
     "en": {"the", "of", "and", "to", "in", "for", "with", "that", "on", "by", "is", "are", "this", "will"},
+    "pt": {"de", "da", "do", "das", "dos", "que", "e", "em", "para", "com", "uma", "os", "não", "ao"},
+    "fr": {"de", "la", "le", "les", "des", "du", "et", "en", "pour", "avec", "une", "est", "dans", "sur"},
 }
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PLAN_TITLE = re.compile(
-    r"((?:Primer|Segundo|Tercer|Cuarto|Quinto|First|Second|Third|Fourth|Fifth)?\s*"
-    r"(?:Plan de Acci[óo]n|National Action Plan|Action Plan)[^\n.]{0,80}?(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)",
+    r"((?:Primer|Segundo|Tercer|Cuarto|Quinto|First|Second|Third|Fourth|Fifth|[IVX]{1,4}|\d{1,2}[º°o]?)?\s*"
+    r"(?:Plan de Acci[óo]n|Plano de A[çc][ãa]o|Plan d'action|National Action Plan|Action Plan)[^\n.]{0,80}?"
+    r"(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)",
     re.IGNORECASE,
 )
-#: Everyday names of countries that pycountry spells otherwise.
-_COUNTRY_ALIASES = {"U.S.": "US", "United States": "US", "Estados Unidos": "US", "EE.UU.": "US"}
-#: The language a country's plans are written in, where it is not English.
-PRIMARY_LANGUAGE = {"GT": "es", "EC": "es", "CO": "es", "MX": "es", "PE": "es", "AR": "es", "CL": "es",
-                    "CR": "es", "HN": "es", "SV": "es", "PA": "es", "PY": "es", "UY": "es", "DO": "es",
-                    "ES": "es", "BR": "pt", "PT": "pt", "FR": "fr"}
+
+
+@dataclass(frozen=True)
+class Country:
+    """One country's facts, as ``data/countries.json`` records them."""
+
+    iso: str
+    name: str
+    names: dict[str, str]
+    demonyms: tuple[str, ...]
+    languages: tuple[str, ...]
+    currency: str
+    locale: str
+    places: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, Country]:
+    """The countries of ``data/countries.json`` by ISO code."""
+    rows = json.loads((resources.files("ogp_graph") / "data" / "countries.json").read_text(encoding="utf-8"))
+    return {r["iso"]: Country(r["iso"], r["name"], r["names"], tuple(r["demonyms"]), tuple(r["languages"]),
+                              r["currency"], r["locale"], tuple(r["places"])) for r in rows}
+
+
+def country_name(code: str) -> str:
+    """The English name of ``code`` ("Unknown country" for ``UNKNOWN_COUNTRY``)."""
+    if code in countries():
+        return countries()[code].names.get("en", countries()[code].name)
+    found = pycountry.countries.get(alpha_2=code)
+    return found.name if found else "Unknown country"
 
 
 @dataclass(frozen=True)
@@ -35,32 +73,38 @@ class DocumentInfo:
 
     language: str
     country: str
-    period: tuple[int, int | None]
+    period: tuple[int | None, int | None]
     title: str
     plan_title: str
+    genre: str = "other"  # plan | self_assessment | progress_report | other
+    report: str = ""  # set by the build for a report whose plan is in the same build: its commitments' IRI scope
 
     @property
     def period_key(self) -> str:
-        """"2016-2018", or the single year a plan is known by."""
+        """"2016-2018", the single year a plan is known by, or "undated"."""
         start, end = self.period
-        return f"{start}-{end}" if end else str(start)
+        return f"{start}-{end}" if start and end else str(start) if start else "undated"
 
     @property
     def is_translation(self) -> bool:
         """True when the document is not in its country's primary language."""
-        return PRIMARY_LANGUAGE.get(self.country, "en") != self.language
+        known = countries().get(self.country)
+        return bool(known) and self.language not in known.languages
 
 
 def detect_language(text: str) -> str:
-    """``"es"`` or ``"en"``, by counting common words."""
-    words = Counter(re.findall(r"[a-záéíóúñ]+", text[:50_000].lower()))
+    """``"es"``, ``"en"``, ``"pt"`` or ``"fr"``, by counting common words."""
+    words = Counter(re.findall(r"[^\W\d_]+", text[:50_000].lower()))
     scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
     return max(scores, key=scores.get)
 
 
 @lru_cache(maxsize=1)
 def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    names: dict[str, str] = dict(_COUNTRY_ALIASES)
+    names: dict[str, str] = {}
+    for c in countries().values():
+        for name in (c.name, *c.names.values(), *c.demonyms, *c.places):
+            names.setdefault(name, c.iso)
     for c in pycountry.countries:
         for attr in ("name", "common_name"):
             if name := getattr(c, attr, None):
@@ -70,29 +114,47 @@ def _country_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def detect_country(text: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code of the country named most often, if any."""
+    """The ISO 3166-1 alpha-2 code of the country named most often (by name, demonym or a
+    well-known place), if any."""
     pattern, names = _country_pattern()
     counts = Counter(names[m.group(0)] for m in pattern.finditer(text))
     return counts.most_common(1)[0][0] if counts else None
 
 
+def detect_genre(doc: Document) -> str:
+    """plan, self_assessment, progress_report or other: the first genre whose cue phrases
+    appear in the title or the first page (most specific genres are tried first)."""
+    head = f"{doc.title}\n{doc.text[:3000]}"
+    order = {"self_assessment": 0, "progress_report": 1, "plan": 2}
+    for genre, pattern in sorted(cues().genre, key=lambda g: order.get(g[0], 9)):
+        if pattern.search(head):
+            return genre
+    return "other"
+
+
+def _period(doc: Document) -> tuple[int | None, int | None]:
+    head = re.sub(r"\s+", " ", f"{doc.title} {doc.text[:4000]}")
+    for text in (head, doc.text):
+        periods = Counter((int(a), int(b)) for a, b in _PERIOD.findall(text) if 0 < int(b) - int(a) <= 6)
+        if periods:
+            return periods.most_common(1)[0][0]
+        if years := _YEAR.findall(text):  # a plan known by one year: the first named up front ("December 2013")
+            return int(years[0]), None
+    return None, None
+
+
 def describe(doc: Document, *, country: str | None = None) -> DocumentInfo:
-    """Language, country (``country`` overrides detection), period and titles of ``doc``."""
-    head = re.sub(r"\s+", " ", doc.text[:4000])
-    periods = Counter((int(a), int(b)) for a, b in _PERIOD.findall(head) if 0 < int(b) - int(a) <= 6)
-    years = re.findall(r"\b(?:19|20)\d\d\b", doc.title + " " + head)
-    if periods:
-        period: tuple[int, int | None] = periods.most_common(1)[0][0]
-    elif years:  # a plan known by one year: the earliest named up front ("December 2022")
-        period = (min(int(y) for y in years), None)
-    else:
-        raise DocumentError(doc.source, "cannot tell the plan period (no year in the title or first page)")
-    code = (country or detect_country(doc.text) or "").upper()
-    if not code or pycountry.countries.get(alpha_2=code) is None:
-        raise DocumentError(doc.source, "cannot tell the country of this plan; pass --country with its ISO code")
-    plan = _PLAN_TITLE.search(head)
+    """Language, country (``country`` overrides detection), period, genre and titles of ``doc``.
+
+    :raises DocumentError: ``country`` is given but is no ISO 3166-1 alpha-2 code.
+    """
+    if country and country.upper() not in countries() and pycountry.countries.get(alpha_2=country.upper()) is None:
+        raise DocumentError(doc.source, f"unknown country code {country!r}; use an ISO 3166-1 alpha-2 code")
+    code = (country or detect_country(f"{doc.title}\n{doc.text}") or UNKNOWN_COUNTRY).upper()
+    period = _period(doc)
+    plan = _PLAN_TITLE.search(re.sub(r"\s+", " ", doc.text[:4000]))
     plan_title = doc.title or (plan.group(1).strip() if plan else "")
-    plan_title = plan_title or f"OGP action plan {pycountry.countries.get(alpha_2=code).name} {period[0]}"
+    plan_title = plan_title or f"OGP action plan {country_name(code)} {period[0] or ''}".strip()
     first_paragraph = doc.text.lstrip().split("\n\n", 1)[0][:300]
     title = doc.title or re.sub(r"\s+", " ", first_paragraph).strip() or doc.name
-    return DocumentInfo(detect_language(doc.text), code, period, title, plan_title)
+    return DocumentInfo(detect_language(doc.text), code, period, title, plan_title, detect_genre(doc))

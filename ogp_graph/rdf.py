@@ -17,8 +17,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from ogp_graph.documents import Document
 from ogp_graph.mentions import Mention
-from ogp_graph.metadata import DocumentInfo
-from ogp_graph.segment import CommitmentText
+from ogp_graph.metadata import DocumentInfo, country_name
+from ogp_graph.segment import CommitmentText, Section
+from ogp_graph.segment.cues import cues
 from ogp_graph.values import ogp_values
 from ogp_graph.vocab import DCT, ELI, ID_NS, ITSRDF, NIF, OGP, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
@@ -29,9 +30,7 @@ ORG_KINDS = {
     "academic": OGP.AcademicInstitution,
     "private": OGP.PrivateCompany,
 }
-_COMPLETE = re.compile(
-    r"estatus de [\"“«]?completo|cumplimiento total|fueron completad[oa]s|(?:has been|was) completed", re.IGNORECASE
-)
+_FALLBACK_LABEL = {"es": "Compromiso", "en": "Commitment", "pt": "Compromisso", "fr": "Engagement"}
 
 
 def slug(text: str) -> str:
@@ -53,8 +52,15 @@ def plan_iri(info: DocumentInfo) -> NamedNode:
     return _id("plan", info.country, info.period_key, *suffix)
 
 
-def commitment_iri(info: DocumentInfo, number: int) -> NamedNode:
-    return NamedNode(f"{plan_iri(info).value}/commitment/{number}")
+def commitment_iri(info: DocumentInfo, label: str | int) -> NamedNode:
+    """``…/commitment/3`` from the document's own label ("3", "PI-3", "C01"), case kept; a
+    report built with its plan has its own ``…/report/<id>/commitment/3``."""
+    scope = f"/report/{info.report}" if info.report else ""
+    return NamedNode(f"{plan_iri(info).value}{scope}/commitment/{re.sub(r'[^A-Za-z0-9.-]+', '-', str(label)).strip('-') or 'x'}")
+
+
+def section_iri(doc: Document, index: int) -> NamedNode:
+    return NamedNode(f"{document_iri(doc).value}/section/{index}")
 
 
 def org_iri(country: str, key: str) -> NamedNode:
@@ -107,7 +113,7 @@ class GraphWriter:
     def country(self, code: str) -> NamedNode:
         node = place_iri(code)
         if self._first_time(node):
-            name = pycountry.countries.get(alpha_2=code).name
+            name = country_name(code)
             for t in (SCHEMA.Country, SCHEMA.Place):
                 self._add(node, RDF.type, t)
             self._add(node, SCHEMA.name, _str(name))
@@ -210,6 +216,7 @@ class GraphWriter:
             self._add(node, DCT.title, _str(info.title, info.language))
             self._add(node, DCT.source, _str(doc.name))
             self._add(node, DCT.language, _str(info.language))
+            self._add(node, OGP.genre, _str(info.genre))
             self._add(node, DCT["format"], _str(doc.media_type))
             self._add(node, OGP.sha256, _str(doc.sha256))
             self._add(node, NIF.isString, _str(doc.text))
@@ -226,7 +233,8 @@ class GraphWriter:
             self._add(node, DCT.language, _str(info.language))
             self._add(node, OGP.country, self.country(info.country))
             start, end = info.period
-            self._add(node, OGP.periodStart, _typed(start, XSD.gYear))
+            if start:
+                self._add(node, OGP.periodStart, _typed(start, XSD.gYear))
             if end:
                 self._add(node, OGP.periodEnd, _typed(end, XSD.gYear))
         return node
@@ -241,21 +249,23 @@ class GraphWriter:
     ) -> NamedNode:
         """Write one commitment, its responsible organisations and everything it mentions."""
         doc_node, lang = self.document(doc, info), info.language
-        node = commitment_iri(info, ct.number)
+        node = commitment_iri(info, ct.label)
         self._add(node, RDF.type, OGP.Commitment)
         self._add(node, RDF.type, PROV.Entity)
         self._add(node, OGP.commitmentNumber, _typed(ct.number, XSD.integer))
-        self._add(node, DCT.title, _str(ct.title or f"Compromiso {ct.number}", lang))
+        self._add(node, OGP.commitmentId, _str(ct.label))
+        if ct.title:
+            self._add(node, DCT.title, _str(ct.title, lang))
+        else:  # a label to show, never a title the document does not give
+            self._add(node, RDFS.label, _str(f"{_FALLBACK_LABEL.get(lang, 'Commitment')} {ct.label}", lang))
+        if ct.theme:
+            self._add(node, OGP.theme, _str(ct.theme, lang))
         self._add(node, OGP.actionPlan, self.plan(info))
         self._add(node, PROV.wasDerivedFrom, doc_node)
         body = ct.body(doc)
         if body:
             self._add(node, OGP.progressText, _str(body, lang))
-        for start, end in ct.body_spans:  # the self-assessment's own words, mapped onto the IRM scale
-            if said := _COMPLETE.search(doc.text, start, end):
-                self._add(node, OGP.completionStatus, OGP.Complete)
-                self._annotate(self.span(doc_node, doc.text, said.start(), said.end(), "ogp_status"), OGP.Complete, node)
-                break
+        self._completion(doc, doc_node, node, ct)
         self._add(node, OGP.sourceSpan, self.span(doc_node, doc.text, ct.start, ct.end, "segmenter"))
         if ct.title_spans:
             self._add(node, OGP.titleSpan, self.span(doc_node, doc.text, *ct.title_spans[0], "segmenter"))
@@ -278,6 +288,50 @@ class GraphWriter:
             concept = OGP[match.value]
             self._add(node, OGP.ogpValue, concept)
             self._annotate(self.span(doc_node, doc.text, match.start, match.end, "ogp_values"), concept, node)
+        return node
+
+    def _completion(self, doc: Document, doc_node: NamedNode, node: NamedNode, ct: CommitmentText) -> None:
+        """The report's own words on completion, mapped onto the IRM scale (first statement
+        found), and a stated completion percentage as a metric; both with their spans."""
+        level = percent = None
+        for start, end in ct.body_spans:
+            for pattern, name in cues().completion:
+                said = pattern.search(doc.text, start, end)
+                if said and (level is None or said.start() < level[1].start()):
+                    level = (name, said)
+            if percent is None and (m := cues().completion_percent.search(doc.text, start, end)):
+                percent = m
+        if level:
+            concept = OGP[level[0]]
+            self._add(node, OGP.completionStatus, concept)
+            self._annotate(self.span(doc_node, doc.text, level[1].start(), level[1].end(), "ogp_status"), concept, node)
+        if percent:
+            value = next(g for g in percent.groups() if g).replace(",", ".")
+            span = self.span(doc_node, doc.text, percent.start(), percent.end(), "ogp_status")
+            metric = NamedNode(f"{node.value}/completion")
+            self._add(metric, RDF.type, SCHEMA.QuantitativeValue)
+            self._add(metric, SCHEMA.value, _typed(_decimal(value), XSD.decimal))
+            self._add(metric, SCHEMA.unitText, _str("%"))
+            self._add(metric, SCHEMA.unitCode, _str("P1"))
+            self._add(metric, SCHEMA.description, _str(" ".join(doc.text[percent.start() : percent.end()].split()), "es"))
+            self._add(metric, OGP.metricKind, _str("completion"))
+            self._add(metric, PROV.wasDerivedFrom, span)
+            self._add(node, OGP.completionPercent, metric)
+            self._add(node, OGP.metric, metric)
+            self._annotate(span, metric, node)
+
+    def section(self, doc: Document, info: DocumentInfo, index: int, sec: Section, found: Iterable[Mention]) -> NamedNode:
+        """A section of a document without commitments: searchable text with its span, and what it mentions."""
+        doc_node = self.document(doc, info)
+        node = section_iri(doc, index)
+        self._add(node, RDF.type, OGP.Section)
+        self._add(node, PROV.wasDerivedFrom, doc_node)
+        self._add(node, OGP.sectionNumber, _typed(index, XSD.integer))
+        if sec.heading:
+            self._add(node, DCT.title, _str(sec.heading, info.language))
+        self._add(node, OGP.sourceSpan, self.span(doc_node, doc.text, sec.start, sec.end, "sections"))
+        for k, m in enumerate(found):
+            self._mention(doc, doc_node, node, m, k)
         return node
 
     def _annotate(self, span: NamedNode, entity: NamedNode, commitment: NamedNode) -> None:
@@ -322,15 +376,11 @@ class GraphWriter:
         self._annotate(span, entity, commitment)
 
 
-_MILESTONE = re.compile(r"\b(?:Hito|Milestone)\s+(\d{1,2})\s*:\s*(.+?)(?=\n\s*\n|\b(?:Hito|Milestone)\s+\d{1,2}\s*:|$)",
-                        re.DOTALL)
-
-
 def _milestones(text: str, spans) -> list[tuple[int, int, int]]:
     """(number, start, end) of each "Hito N: …" / "Milestone N: …" in the body, first one per number."""
     found: dict[int, tuple[int, int, int]] = {}
     for start, end in spans:
-        for m in _MILESTONE.finditer(text, start, end):
+        for m in cues().milestone.finditer(text, start, end):
             found.setdefault(int(m.group(1)), (int(m.group(1)), m.start(), m.end(2)))
     return sorted(found.values())
 

@@ -5,7 +5,7 @@ import pytest
 
 from ogp_graph.documents import load_document
 from ogp_graph.errors import DocumentError
-from ogp_graph.segment import segment
+from ogp_graph.segment import find, segment
 from tests.conftest import REPORT, report_row, shared_file
 
 
@@ -99,7 +99,6 @@ def test_ecuador_plan_segments(name):
     [
         (b"", "empty"),
         (b"\xff\xfe\x00garbage\x80\x81", "not UTF-8"),
-        ("Un informe sin compromisos numerados.\n".encode(), "no commitments"),
     ],
 )
 def test_bad_documents_give_one_line_reasons(tmp_path, content, reason):
@@ -108,6 +107,14 @@ def test_bad_documents_give_one_line_reasons(tmp_path, content, reason):
     with pytest.raises(DocumentError, match=reason) as info:
         segment(load_document(path))
     assert str(path) in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_document_without_commitments_is_no_error(tmp_path):
+    path = tmp_path / "none.txt"
+    path.write_text("Un informe sin compromisos numerados.\n\nSolo texto corrido sobre 2020.\n", encoding="utf-8")
+    found = find(load_document(path))
+    assert found.commitments == () and found.layout is None
+    assert any("no commitment openers found" in r for r in found.reasons)
 
 
 def test_missing_and_unsupported_files(tmp_path):

@@ -8,7 +8,7 @@ an error: ``find`` returns none and the reason.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ogp_graph.documents import Document
 from ogp_graph.segment.counts import stated_count
@@ -61,7 +61,19 @@ def find(doc: Document) -> Segmentation:
         reasons.append(f"0 of {stated} stated commitments titled")
     elif stated and stated != len(found):
         reasons.append(f"found {len(found)} commitments, the text states {stated}")
-    return Segmentation(tuple(found), stated, name, tuple(reasons))
+    return Segmentation(_unique_labels(found), stated, name, tuple(reasons))
+
+
+def _unique_labels(found: list[CommitmentText]) -> tuple[CommitmentText, ...]:
+    """Labels are identifiers: a repeated one gets its ordinal appended ("PI-3", "PI-3.2")."""
+    seen: set[str] = set()
+    result = []
+    for c in found:
+        if c.label in seen:
+            c = replace(c, label=f"{c.label}.{c.number}")
+        seen.add(c.label)
+        result.append(c)
+    return tuple(result)
 
 
 def segment(doc: Document) -> list[CommitmentText]:

@@ -28,7 +28,8 @@ class Cues:
     responsible: re.Pattern[str]  # a responsible-field label at a line start
     field: re.Pattern[str]  # any field label (responsible included) at a line start
     sub_item: re.Pattern[str]  # "Hito 2", "Milestone 1:", "Action 3" at a line start
-    trailer: re.Pattern[str]  # a heading after which no commitment continues
+    milestone: re.Pattern[str]  # "Hito 2: text" up to the next one or a blank line → groups n, text
+    trailer: re.Pattern[str]  # a heading, or a line on the plan as a whole, after which no commitment continues
     commitment_plural: re.Pattern[str]  # "compromisos", "commitments"…
     completion: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, IRM level local name)
     completion_percent: re.Pattern[str]  # → first non-empty group is the percentage
@@ -48,6 +49,7 @@ def cues() -> Cues:
     label_end = r"(?:\s*:\s*|\s+(?=\S)|\s*$)"
     responsible = _alternation(every("responsible_labels"))
     field = _alternation(every("field_labels") + every("responsible_labels"))
+    milestones = _alternation(every("milestone_words"))
     genres = {}
     for d in data:
         for genre, patterns in d["genre"].items():
@@ -58,7 +60,11 @@ def cues() -> Cues:
         responsible=re.compile(rf"^\s*(?P<label>{responsible})(?P<end>{label_end})", _FLAGS),
         field=re.compile(rf"^\s*(?:{field}){label_end}", _FLAGS),
         sub_item=re.compile(rf"^\s*(?:{_alternation(every('sub_item_labels'))})\s*(?:\d{{1,3}}(?:\.\d+)*|[a-z])\s*[:.)–—-]", _FLAGS),
-        trailer=re.compile(rf"^\s*(?:{_alternation(every('trailer_headings'))})\b\s*:?\s*$", _FLAGS),
+        milestone=re.compile(
+            rf"\b(?:{milestones})\s+(?P<n>\d{{1,2}})\s*:\s*(?P<text>.+?)(?=\n\s*\n|\b(?:{milestones})\s+\d{{1,2}}\s*:|$)",
+            _FLAGS | re.DOTALL),
+        trailer=re.compile(rf"^\s*(?:{_alternation(every('trailer_headings'))})\b\s*:?\s*$"
+                           rf"|\b(?:{_alternation(every('trailer_phrases'))})\b", _FLAGS),
         commitment_plural=re.compile(rf"\b(?:{_alternation(every('commitment_plural'))})\b", _FLAGS),
         completion=tuple((re.compile(c["pattern"], _FLAGS), c["level"]) for d in data for c in d["completion"]),
         completion_percent=re.compile("|".join(every("completion_percent")), _FLAGS),

@@ -70,7 +70,7 @@ def is_titleish(text: str, block: Block) -> bool:
 
 
 def is_trailer(text: str, block: Block) -> bool:
-    return block.row is None and bool(cues().trailer.match(text))
+    return block.row is None and bool(cues().trailer.search(text))
 
 
 def continues(previous: str, line: str) -> bool:
