@@ -32,7 +32,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds (best kept)")
     args = parser.parse_args()
 
-    [(doc, info, commitments)] = load_documents([bundled_report()])
+    [(doc, info, found)] = load_documents([bundled_report()])
+    commitments = found.commitments
     texts = [doc.text[c.start : c.end] for c in commitments] * args.repeat
     bare, ours = load_base(), build_nlp()
     _chars_per_second(bare, texts[:5], None), _chars_per_second(ours, texts[:5], info.country)  # warm up

@@ -58,7 +58,7 @@ def cues() -> Cues:
         opener=re.compile(rf"^\s*(?:{words})\s*(?:(?:{markers})\s*)?(?P<n>\d{{1,3}})\b\s*(?:[:.)–—-]\s*)?(?P<rest>.*)$", _FLAGS),
         numbered=re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:[.)]|\s[–—-])\s+(?P<rest>\S.*)$"),
         responsible=re.compile(rf"^\s*(?P<label>{responsible})(?P<end>{label_end})", _FLAGS),
-        field=re.compile(rf"^\s*(?:{field}){label_end}", _FLAGS),
+        field=re.compile(rf"^\s*(?P<label>{field})(?P<end>{label_end})", _FLAGS),
         sub_item=re.compile(rf"^\s*(?:{_alternation(every('sub_item_labels'))})\s*(?:\d{{1,3}}(?:\.\d+)*|[a-z])\s*[:.)–—-]", _FLAGS),
         milestone=re.compile(
             rf"\b(?:{milestones})\s+(?P<n>\d{{1,2}})\s*:\s*(?P<text>.+?)(?=\n\s*\n|\b(?:{milestones})\s+\d{{1,2}}\s*:|$)",
@@ -72,10 +72,19 @@ def cues() -> Cues:
     )
 
 
-def responsible_label(text: str) -> int | None:
-    """Where the value of a responsible field starts in ``text``, when ``text`` opens with a
-    responsible-field label; a one-word label ("Responsable") counts only with its colon."""
-    m = cues().responsible.match(text)
+def _label(pattern: re.Pattern[str], text: str) -> int | None:
+    m = pattern.match(text)
     if m and (":" in m.group("end") or " " in m.group("label").strip()):
         return m.end()
     return None
+
+
+def responsible_label(text: str) -> int | None:
+    """Where the value of a responsible field starts in ``text``, when ``text`` opens with a
+    responsible-field label; a one-word label ("Responsable") counts only with its colon."""
+    return _label(cues().responsible, text)
+
+
+def field_label(text: str) -> int | None:
+    """Where the value starts when ``text`` opens with any field label (same rule)."""
+    return _label(cues().field, text)

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ogp_graph.documents import Block, Document
-from ogp_graph.segment.cues import cues, responsible_label
+from ogp_graph.segment.cues import cues, field_label, responsible_label
 from ogp_graph.segment.text import (
     CommitmentText, Span, clean_title, continues, is_titleish, is_trailer, span_of, title_case, upper_ratio,
 )
@@ -61,7 +61,7 @@ def _strength(doc: Document, i: int, rest: str, keyword: bool, toc: set[str]) ->
         score -= 1.5 if len(rest) > 150 and rest.rstrip().endswith(".") else 0.0
         score += 1.5 if fold(rest) and any(t.startswith(fold(rest)) for t in toc) else 0.0
     for nxt in doc.blocks[i + 1 : i + 4]:
-        if cues().field.match(doc.block_text(nxt)):
+        if field_label(doc.block_text(nxt)) is not None:
             score += 1.5
             break
     return score
@@ -178,9 +178,10 @@ class Openers:
         target = next((t for t in toc if fold(t).startswith(fold(title)) and len(fold(t)) > len(fold(title))), None)
         while k < len(blocks) and len(title) < _MAX_TITLE:
             nxt = doc.block_text(blocks[k]).strip()
-            adjacent = doc.text[doc.blocks[c.index + k].end : blocks[k].start].count("\n") <= 1
+            previous = doc.blocks[c.index + k]
+            adjacent = previous.page != blocks[k].page or doc.text[previous.end : blocks[k].start].count("\n") <= 1
             by_toc = target is not None and fold(target).startswith(fold(f"{title} {nxt}"))
-            if not adjacent or not (by_toc or continues(line, nxt)):
+            if not adjacent or not (by_toc or continues(line, nxt) or self._tail(doc, line, nxt, blocks, k)):
                 break
             title_spans.append((blocks[k].start, blocks[k].end))
             title, line, k = f"{title} {nxt}", nxt, k + 1
@@ -193,6 +194,15 @@ class Openers:
             end=max(end, responsible_span[1] if responsible_span else end), layout=self.name, label=label,
             theme=theme_name,
         )
+
+    @staticmethod
+    def _tail(doc: Document, line: str, nxt: str, blocks, k: int) -> bool:
+        """A short title-case last line of a wrapped title ("…of the American" / "Public"),
+        right before a field label or a blank line."""
+        if not (title_case(line) and title_case(nxt) and len(nxt.split()) <= 3) or line.rstrip().endswith((".", ":")):
+            return False
+        after = blocks[k + 1] if k + 1 < len(blocks) else None
+        return after is None or field_label(doc.block_text(after)) is not None or "\n\n" in doc.text[blocks[k].end : after.start]
 
     @staticmethod
     def _fields(doc: Document, blocks) -> tuple[tuple[str, ...], Span | None, list[Block]]:
@@ -213,7 +223,7 @@ class Openers:
                 continue
             start, end = block.start + at, block.end
             k += 1
-            while k < len(blocks) and not cues().field.match(doc.block_text(blocks[k])) and (
+            while k < len(blocks) and field_label(doc.block_text(blocks[k])) is None and (
                     end == block.start + at or doc.text[end : blocks[k].start].count("\n") <= 1 and _open_value(doc.text[start:end])):
                 end = blocks[k].end
                 k += 1

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ogp_graph.documents import Block, Document
-from ogp_graph.segment.cues import cues
+from ogp_graph.segment.cues import cues, field_label
 
 Span = tuple[int, int]
 
@@ -75,7 +75,7 @@ def is_trailer(text: str, block: Block) -> bool:
 
 def continues(previous: str, line: str) -> bool:
     """True when ``line`` visibly continues a wrapped title line ``previous``."""
-    if not line or cues().field.match(line) or line[:1].isdigit():
+    if not line or field_label(line) is not None or line[:1].isdigit():
         return False
     if _CONNECTOR_END.search(previous) or line[:1].islower():
         return True
