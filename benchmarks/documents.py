@@ -52,11 +52,10 @@ def _bundled_gold() -> Gold:
         row = raw[re.search(rf"<b>{n}</b>|^## {n}$", raw, re.MULTILINE).end():]
         nxt = re.search(rf"<b>{n + 1}</b>|^## {n + 1}$", row, re.MULTILINE)
         row = row[: nxt.start()] if nxt else row
-        parts = re.findall(r"<b>(.*?)</b>", row, re.DOTALL) + re.findall(r"^### (.*)$", row, re.MULTILINE)
-        if "Responsable" in row:
-            parts = re.findall(r"<b>(.*?)</b>", row[: row.find("Responsable")], re.DOTALL) or parts[:1]
-        else:
-            parts = parts[:1]
+        head = row[: row.find("Responsable")] if "Responsable" in row else row
+        bold = re.compile(r"<b>(.*?)</b>|\*\*(.+?)\*\*|^### (.*)$", re.DOTALL | re.MULTILINE)
+        parts = ["".join(m.groups(default="")) for m in bold.finditer(head)]
+        parts = parts or re.findall(r"<p>(.*?)</p>", head, re.DOTALL)[:1]
         titles.append(re.sub(r"\s+", " ", " ".join(parts)).strip())
     return Gold(22, titles, [None] * 22)
 

@@ -21,7 +21,7 @@ from ogp_graph.segment.text import (
 
 _TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{1,4}\s*$")
 _PAGE_NUMBER_END = re.compile(r"\D\s\d{1,3}\s*$")
-_MIN_BODY = 200  # characters between two commitment openers
+_MIN_BODY = 120  # characters between two commitment openers
 _MAX_TITLE = 260
 _RESTART_COST = 1.0
 
@@ -144,24 +144,49 @@ class Openers:
         themes = self._themes(doc, chain)
         result = []
         for k, c in enumerate(chain):
-            stop = chain[k + 1].index if k + 1 < len(chain) else len(doc.blocks)
-            result.append(self._commitment(doc, k + 1, c, stop, themes[k], toc))
+            stop = (themes[k + 1][2] or chain[k + 1].index) if k + 1 < len(chain) else len(doc.blocks)
+            result.append(self._commitment(doc, k + 1, c, stop, themes[k][:2], toc))
         return result
 
     @staticmethod
-    def _themes(doc: Document, chain: list[_Candidate]) -> list[tuple[str | None, str]]:
-        """(theme heading, label) per commitment; labels carry the theme key where numbering restarts."""
+    def _heading_before(doc: Document, index: int, floor: int) -> int | None:
+        """The first block index of a stand-alone heading (up to three lines) right before block
+        ``index``, if any."""
+        def headingish(i: int) -> bool:
+            text = doc.block_text(doc.blocks[i])
+            return ((is_titleish(text, doc.blocks[i]) or title_case(text)) and len(text) < 150
+                    and not text.rstrip().endswith((".", ";", ",")) and field_label(text) is None and not _is_toc(doc, i))
+
+        def gap(i: int) -> str:  # the text between block i - 1 and block i
+            return doc.text[doc.blocks[i - 1].end : doc.blocks[i].start] if i > 0 else "\n\n"
+
+        last = index - 1
+        if last <= floor or not headingish(last):
+            return None
+        first = last
+        while first - 1 > floor and last - first < 2 and "\n\n" not in gap(first) and headingish(first - 1):
+            first -= 1
+        alone = "\n\n" in gap(first) or doc.blocks[first - 1].page != doc.blocks[first].page
+        return first if alone else None
+
+    def _themes(self, doc: Document, chain: list[_Candidate]) -> list[tuple[str | None, str, int | None]]:
+        """(theme heading, label, index of the heading block) per commitment; labels carry the
+        theme key where numbering restarts."""
         restarts = sum(c.number == 1 for c in chain) > 1
         out, theme, key = [], None, ""
-        previous_end = 0
+        previous = 0
         for c in chain:
-            if c.number == 1:
-                heads = [doc.block_text(b) for b in doc.blocks[previous_end : c.index]
+            head = self._heading_before(doc, c.index, previous)
+            if head is not None:
+                theme = clean_title(doc.text[doc.blocks[head].start : doc.blocks[c.index - 1].end])
+            elif c.number == 1:
+                heads = [doc.block_text(b) for b in doc.blocks[previous : c.index]
                          if is_titleish(doc.block_text(b), b) or title_case(doc.block_text(b))]
-                theme = clean_title(heads[-1]) if heads else None
+                theme = clean_title(heads[-1]) if heads else theme
+            if c.number == 1:
                 key = _theme_key(theme or "")
-            out.append((theme, f"{key}-{c.number}" if restarts else str(c.number)))
-            previous_end = c.index + 1
+            out.append((theme, f"{key}-{c.number}" if restarts else str(c.number), head))
+            previous = c.index + 1
         return out
 
     def _commitment(self, doc: Document, number: int, c: _Candidate, stop: int, theme, toc: list[str]) -> CommitmentText:
