@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pycountry
 
-from ogp_graph.documents import Document
+from ogp_graph.readers import Document
 from ogp_graph.errors import DocumentError
 
 _STOPWORDS = {

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-from ogp_graph.documents import Block, Document
+from ogp_graph.readers import Block, Document
 from ogp_graph.errors import DocumentError
 
 Span = tuple[int, int]
