@@ -8,7 +8,7 @@ commitment it holds (``role``, ``ref``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ROLES = frozenset({"commitment", "title", "description", "responsible", "milestone", "date", "status", "theme", "other"})
 
@@ -72,32 +72,40 @@ class Builder:
         self.line([(text, layout)])
 
     def line(self, parts: list[tuple[str, dict | None]]) -> None:
-        """Add one line made of ``(text, layout)`` parts; a part with layout ``None`` is a
-        label that belongs to no block ("Responsable: " before the value's block)."""
-        cleaned = [(clean(t), lay) for t, lay in parts]
+        """Add one line made of ``(text, layout)`` parts. A part with layout ``None`` is a
+        label kept verbatim and belonging to no block (the "Responsable: " before a value);
+        every other part is cleaned and becomes a block. A line without blocks adds nothing."""
+        cleaned = [(clean(t) if lay is not None else t.replace("\n", " "), lay) for t, lay in parts]
         if not any(t for t, lay in cleaned if lay is not None):
             return
         if self.parts and not self.parts[-1].endswith("\n"):
             self._append("\n")
-        pending = ""
+        at_start, after_block = True, False
         for text, layout in cleaned:
             if not text:
                 continue
             if layout is None:
-                pending += text + " "
-                continue
-            if pending:
-                self._append(pending)
-                pending = ""
-            elif self.parts and not self.parts[-1].endswith(("\n", " ")):
-                self._append(" ")
-            self.blocks.append(Block(self.length, self.length + len(text), **layout))
-            self._append(text)
+                self._append(text.lstrip() if at_start else text)
+                after_block = False
+            else:
+                if after_block:
+                    self._append(" ")
+                self.blocks.append(Block(self.length, self.length + len(text), **layout))
+                self._append(text)
+                after_block = True
+            at_start = False
 
     def gap(self) -> None:
         """End the paragraph: a blank line before whatever comes next."""
         if self.parts and not self.parts[-1].endswith("\n\n"):
             self._append("\n\n" if not self.parts[-1].endswith("\n") else "\n")
+
+    def extend(self, other: Builder) -> None:
+        """Append ``other``'s text and blocks as a new paragraph."""
+        self.gap()
+        offset = self.length
+        self._append(other.text())
+        self.blocks.extend(replace(b, start=b.start + offset, end=b.end + offset) for b in other.blocks)
 
     def _append(self, s: str) -> None:
         self.parts.append(s)
