@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph
 
-from ogp_graph.documents import Document, load_document
+from ogp_graph.readers import Document, load_document
 from ogp_graph.errors import DocumentError
 from ogp_graph.institutions import InstitutionGazetteer
 from ogp_graph.laws import LawGazetteer

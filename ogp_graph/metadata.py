@@ -16,7 +16,7 @@ from importlib import resources
 
 import pycountry
 
-from ogp_graph.documents import Document
+from ogp_graph.readers import Document
 from ogp_graph.errors import DocumentError
 from ogp_graph.segment.cues import cues
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pycountry
 from pyoxigraph import Literal, NamedNode, Quad
 
-from ogp_graph.documents import Document
+from ogp_graph.readers import Document
 from ogp_graph.mentions import Mention
 from ogp_graph.metadata import DocumentInfo, country_name
 from ogp_graph.segment import CommitmentText, Section

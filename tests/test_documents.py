@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from ogp_graph.documents import load_document
+from ogp_graph.readers import load_document
 from ogp_graph.errors import DocumentError
 from ogp_graph.segment import find, segment
 from tests.conftest import REPORT, report_row, shared_file
@@ -120,19 +120,21 @@ def test_a_document_without_commitments_is_no_error(tmp_path):
 def test_missing_and_unsupported_files(tmp_path):
     with pytest.raises(DocumentError, match="no such file"):
         load_document(tmp_path / "nope.txt")
-    (tmp_path / "x.docx").write_bytes(b"PK")
+    (tmp_path / "x.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)))
     with pytest.raises(DocumentError, match="unsupported file type"):
+        load_document(tmp_path / "x.doc")
+    (tmp_path / "x.docx").write_bytes(b"PK")
+    with pytest.raises(DocumentError, match="not a DOCX file"):
         load_document(tmp_path / "x.docx")
 
 
 def test_scanned_pdf_without_text(tmp_path):
-    from pypdf import PdfWriter
+    import pypdfium2 as pdfium
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    pdf = pdfium.PdfDocument.new()
+    pdf.new_page(595, 842)
     path = tmp_path / "scan.pdf"
-    with open(path, "wb") as fh:
-        writer.write(fh)
+    pdf.save(path)
     with pytest.raises(DocumentError, match="no extractable text"):
         load_document(path)
 

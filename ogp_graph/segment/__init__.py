@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ogp_graph.documents import Document
+from ogp_graph.readers import Document
 from ogp_graph.segment.counts import stated_count
 from ogp_graph.segment.layouts import FormSheets, HeadingSections, NumberedBlocks
 from ogp_graph.segment.openers import Openers, fold

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ogp_graph.documents import Block, Document
+from ogp_graph.readers import Block, Document
 from ogp_graph.segment.cues import responsible_label
 from ogp_graph.segment.text import CommitmentText, Span, is_titleish, is_trailer, span_of, title_of
 

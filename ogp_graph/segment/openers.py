@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ogp_graph.documents import Block, Document
+from ogp_graph.readers import Block, Document
 from ogp_graph.segment.cues import cues, field_label, responsible_label
 from ogp_graph.segment.text import (
     CommitmentText, Span, clean_title, continues, is_titleish, is_trailer, span_of, title_case, upper_ratio,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ogp_graph.documents import Document
+from ogp_graph.readers import Document
 from ogp_graph.segment.text import CommitmentText, clean_title, span_of
 
 

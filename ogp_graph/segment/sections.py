@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ogp_graph.documents import Document
+from ogp_graph.readers import Document
 from ogp_graph.segment.text import clean_title, is_titleish
 
 _MAX_CHARS = 3000

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ogp_graph.documents import Block, Document
+from ogp_graph.readers import Block, Document
 from ogp_graph.segment.cues import cues, field_label
 
 Span = tuple[int, int]

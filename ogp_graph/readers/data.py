@@ -1,0 +1,28 @@
+"""The readers' data: field-name synonyms per language (``data/readers/columns.json``)."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+COLUMNS = Path(__file__).resolve().parents[1] / "data" / "readers" / "columns.json"
+
+
+def fold(text: str) -> str:
+    """A field name compared across spellings: accents, case, ``_``/``-``/``.`` folded, one space."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+@lru_cache(maxsize=1)
+def columns() -> dict:
+    """The parsed ``columns.json``."""
+    return json.loads(COLUMNS.read_text(encoding="utf-8"))
+
+
+def front_matter_skip() -> frozenset[str]:
+    """Front-matter keys that hold page layout, not content."""
+    return frozenset(k.lower() for k in columns()["front_matter_layout_keys"])

@@ -1,0 +1,195 @@
+"""PDF: lines with their font weight and size, page furniture removed, scanned pages OCR'd.
+
+Characters come from PDFium (``pypdfium2``, the engine pdfplumber renders with) in content
+order, which is reading order for the word processors that make OGP plans (cells of form
+tables come cell by cell). Each line becomes a block with its font ``size`` and ``bold``
+(font name with Bold/Black/Heavy/Semibold/Demi, or weight ≥ 600) — headings are left to
+the finder, which ranks sizes against the body text's; a wide horizontal gap splits a line
+into table cells (``row``/``cell``). Running headers and footers (lines in the page margins
+repeated across pages, digits folded) and page numbers are dropped; PDFium joins words
+hyphenated at line ends. Pages without text are handed to OCR.
+"""
+from __future__ import annotations
+
+import ctypes
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from statistics import median
+
+from ogp_graph.errors import DocumentError
+from ogp_graph.readers.model import Builder
+from ogp_graph.readers.text import furniture_key
+
+_BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|extrabold|ultrabold", re.IGNORECASE)
+_NO_LETTERS = re.compile(r"^[\W\d_]*$")
+_MARGIN = 0.09  # share of the page height at the top and bottom where furniture lives
+_CELL_GAP = 2.5  # a gap wider than this many font sizes separates table cells
+_SOFT_HYPHEN = 0x02
+
+
+@dataclass
+class Line:
+    """One line of a page: its cells' text, where it sits and how it is set."""
+
+    cells: list[str]
+    top: float  # from the top of the page
+    bottom: float
+    size: float
+    bold: bool
+    page: int
+    margin: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.cells)
+
+
+@dataclass
+class _Run:
+    chars: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    sizes: list[float] = field(default_factory=list)
+    bold: list[bool] = field(default_factory=list)
+    tops: list[float] = field(default_factory=list)
+    bottoms: list[float] = field(default_factory=list)
+    last_x: float | None = None
+
+    def cell_break(self) -> None:
+        if "".join(self.chars).strip():
+            self.cells.append("".join(self.chars).strip())
+        self.chars = []
+
+
+def _font_bold(textpage, index: int, buf, flags) -> bool:
+    import pypdfium2.raw as raw
+
+    raw.FPDFText_GetFontInfo(textpage, index, buf, len(buf), flags)
+    return bool(_BOLD_FONT.search(buf.value.decode("latin-1"))) or raw.FPDFText_GetFontWeight(textpage, index) >= 600
+
+
+def page_lines(page, number: int) -> list[Line]:
+    """The lines of one PDFium page in content order."""
+    import pypdfium2.raw as raw
+
+    height = page.get_height()
+    textpage = page.get_textpage()
+    tp = textpage.raw
+    rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
+    buf, flags = ctypes.create_string_buffer(128), ctypes.c_int()
+    lines: list[Line] = []
+    run = _Run()
+
+    def end_line() -> None:
+        nonlocal run
+        run.cell_break()
+        if run.cells and run.sizes:
+            top, bottom = height - max(run.tops), height - min(run.bottoms)
+            lines.append(Line(run.cells, top, bottom, round(median(run.sizes), 1),
+                              sum(run.bold) >= 0.9 * len(run.bold), number,
+                              margin=bottom < _MARGIN * height or top > (1 - _MARGIN) * height))
+        run = _Run()
+
+    for k in range(textpage.count_chars()):
+        code = raw.FPDFText_GetUnicode(tp, k)
+        if code == 10:
+            end_line()
+            continue
+        if code in (13, _SOFT_HYPHEN) or code == 0xFFFE:
+            continue
+        ch = chr(code)
+        if ch.isspace():
+            run.chars.append(" ")
+            continue
+        raw.FPDFText_GetLooseCharBox(tp, k, rect)
+        raw.FPDFText_GetMatrix(tp, k, matrix)
+        size = raw.FPDFText_GetFontSize(tp, k) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        if run.last_x is not None and rect.left - run.last_x > _CELL_GAP * max(size, 1.0):
+            run.cell_break()
+        run.last_x = rect.right
+        run.chars.append(ch)
+        run.sizes.append(size)
+        run.bold.append(_font_bold(tp, k, buf, flags) if ch.isalnum() else True)
+        run.tops.append(rect.top)
+        run.bottoms.append(rect.bottom)
+    end_line()
+    textpage.close()
+    return lines
+
+
+def furniture(pages: list[list[Line]]) -> set[str]:
+    """Keys of margin lines repeated on many pages (running headers and footers)."""
+    if len(pages) < 3:
+        return set()
+    seen: Counter[str] = Counter()
+    for lines in pages:
+        seen.update({furniture_key(ln.text) for ln in lines if ln.margin})
+    threshold = max(3, len(pages) // 4)
+    return {key for key, n in seen.items() if n >= threshold and len(key) < 150}
+
+
+def _paragraph_break(previous: Line, line: Line) -> bool:
+    """A blank line between two lines set alike (a change of style alone is left to the
+    reader of the blocks: a heading keeps touching the text it heads)."""
+    return abs(line.size - previous.size) < 0.5 and line.top - previous.bottom > 0.9 * line.size
+
+
+def build(pages: list[list[Line]]) -> Builder:
+    """The blocks of a PDF's lines, furniture and page numbers dropped."""
+    builder = Builder()
+    repeated = furniture(pages)
+    row = 0
+    for lines in pages:
+        previous: Line | None = None
+        for ln in lines:
+            text = ln.text
+            if _NO_LETTERS.match(text) and (ln.margin or text.strip().isdigit()):
+                continue
+            if ln.margin and furniture_key(text) in repeated:
+                continue
+            if previous is not None and _paragraph_break(previous, ln):
+                builder.gap()
+            if len(ln.cells) > 1:
+                row += 1
+                for cell, value in enumerate(ln.cells):
+                    builder.line([(value, dict(bold=ln.bold, page=ln.page, size=ln.size, row=row, cell=cell))])
+            else:
+                builder.add(text, bold=ln.bold, page=ln.page, size=ln.size)
+            previous = ln
+        builder.gap()
+    return builder
+
+
+def read_pdf(path: Path, *, max_pages: int, ocr_pages) -> Builder:
+    """The blocks of a PDF; ``ocr_pages(pdf, indexes)`` returns lines for pages without text.
+
+    :raises DocumentError: unreadable, encrypted, too many pages, or no text at all.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        reason = str(exc).lower()
+        if "password" in reason or "security" in reason:
+            raise DocumentError(path, "the PDF is encrypted; save an unprotected copy") from exc
+        raise DocumentError(path, f"unreadable PDF ({str(exc).splitlines()[0]})") from exc
+    try:
+        count = len(pdf)
+        if count > max_pages:
+            raise DocumentError(path, f"the PDF has {count} pages, more than the limit of {max_pages}")
+        if count == 0:
+            raise DocumentError(path, "the PDF has no pages")
+        pages = [page_lines(pdf[i], i + 1) for i in range(count)]
+        empty = [i for i, lines in enumerate(pages) if not any(ln.text.strip() for ln in lines)]
+        if empty:
+            for i, lines in ocr_pages(pdf, empty).items():
+                pages[i] = lines
+    except pdfium.PdfiumError as exc:
+        raise DocumentError(path, f"unreadable PDF ({str(exc).splitlines()[0]})") from exc
+    finally:
+        pdf.close()
+    if not any(ln.text.strip() for lines in pages for ln in lines):
+        raise DocumentError(path, "the PDF has no extractable text")
+    return build(pages)
