@@ -134,3 +134,18 @@ def test_data_records_are_rebuilt_from_their_roles():
     assert [(c.label, c.title, c.responsible) for c in found.commitments] == [
         ("C01", "Open science", ("TBS",)), ("C02", "Healthy democracy", ("PCO",))]
     assert "Publish data" in found.commitments[0].body(doc)
+
+
+def test_commitments_quoted_once_per_section(tmp_path):
+    path = tmp_path / "page.md"
+    path.write_text(
+        "# AGA en los territorios 2017-2019\n\n## AGA en Caldas\n\nLa mesa se reunió en Manizales. El compromiso "
+        "acordado por la mesa es \"Publicar los contratos de obra del departamento en datos abiertos\".\n\n"
+        "## AGA en Huila\n\nEn Neiva, el compromiso consolidado es “Rendición de cuentas de las alcaldías a la "
+        "ciudadanía cada semestre”.\n", encoding="utf-8")
+    found = find(load_document(path))
+    assert found.layout == "quoted-statements"
+    assert [(c.title, c.theme) for c in found.commitments] == [
+        ("Publicar los contratos de obra del departamento en datos abiertos", "AGA en Caldas"),
+        ("Rendición de cuentas de las alcaldías a la ciudadanía cada semestre", "AGA en Huila"),
+    ]

@@ -2,7 +2,7 @@
 
 Several layouts propose commitments (``records`` for structured data, the general
 ``numbered-openers`` finder, and structure-anchored ``numbered-blocks``, ``form-sheets``,
-``heading-sections``); ``find`` keeps the proposal that agrees with the count the document
+``heading-sections``, ``quoted-statements``); ``find`` keeps the proposal that agrees with the count the document
 states itself, else the one with most commitments. A document without commitments is not
 an error: ``find`` returns none and the reason.
 """
@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 
 from ogp_graph.readers import Document
 from ogp_graph.segment.counts import stated_count
-from ogp_graph.segment.layouts import FormSheets, HeadingSections, NumberedBlocks
+from ogp_graph.segment.layouts import FormSheets, HeadingSections, NumberedBlocks, QuotedStatements
 from ogp_graph.segment.openers import Openers, fold
 from ogp_graph.segment.records import Records
 from ogp_graph.segment.sections import Section, sections
 from ogp_graph.segment.text import CommitmentText, Span
 
-LAYOUTS = (Records(), NumberedBlocks(), FormSheets(), Openers(), HeadingSections())
+LAYOUTS = (Records(), NumberedBlocks(), FormSheets(), Openers(), HeadingSections(), QuotedStatements())
 _ANCHORED = {"numbered-blocks", "form-sheets"}  # layouts that fire only on their own structure
 
 

@@ -25,6 +25,7 @@ class Cues:
 
     opener: re.Pattern[str]  # "Compromiso Nro. 3: title" → groups n, rest
     numbered: re.Pattern[str]  # "3. title", "3) title", "3 - title" → groups n, rest
+    quoted: re.Pattern[str]  # 'el compromiso … es "título"' → the title is the first non-empty group
     responsible: re.Pattern[str]  # a responsible-field label at a line start
     field: re.Pattern[str]  # any field label (responsible included) at a line start
     sub_item: re.Pattern[str]  # "Hito 2", "Milestone 1:", "Action 3" at a line start
@@ -34,6 +35,11 @@ class Cues:
     completion: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, IRM level local name)
     completion_percent: re.Pattern[str]  # → first non-empty group is the percentage
     genre: tuple[tuple[str, re.Pattern[str]], ...]  # (genre, pattern), most specific first
+
+
+def _one_group(patterns: list[str]) -> str:
+    """Alternatives that each name a group ``title``, as one pattern with numbered groups."""
+    return "|".join(f"(?:{p.replace('(?P<title>', '(')})" for p in patterns)
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +62,7 @@ def cues() -> Cues:
             genres.setdefault(genre, []).extend(patterns)
     return Cues(
         opener=re.compile(rf"^\s*(?:{words})\s*(?:(?:{markers})\s*)?(?P<n>\d{{1,3}})\b\s*(?:[:.)–—-]\s*)?(?P<rest>.*)$", _FLAGS),
+        quoted=re.compile(_one_group(every("quoted_commitment")), _FLAGS),
         numbered=re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:[.)]|\s[–—-])\s+(?P<rest>\S.*)$"),
         responsible=re.compile(rf"^\s*(?P<label>{responsible})(?P<end>{label_end})", _FLAGS),
         field=re.compile(rf"^\s*(?P<label>{field})(?P<end>{label_end})", _FLAGS),

@@ -3,15 +3,16 @@
    rows of self-assessments), then its title, a responsible field and the progress text;
  - ``FormSheets``: one sheet per commitment anchored on its start/end date line, title above
    it, the responsible field below;
- - ``HeadingSections``: markdown/HTML headings, one per commitment, under theme headings.
+ - ``HeadingSections``: markdown/HTML headings, one per commitment, under theme headings;
+ - ``QuotedStatements``: summary pages that quote each commitment once in a sentence.
 """
 from __future__ import annotations
 
 import re
 
 from ogp_graph.readers import Block, Document
-from ogp_graph.segment.cues import responsible_label
-from ogp_graph.segment.text import CommitmentText, Span, is_titleish, is_trailer, span_of, title_of
+from ogp_graph.segment.cues import cues, responsible_label
+from ogp_graph.segment.text import CommitmentText, Span, clean_title, is_titleish, is_trailer, span_of, title_of
 
 _NUMBER = re.compile(r"^\s*(?:compromiso|commitment|compromisso|engagement)?\s*(\d{1,3})\s*[.):-]?\s*$", re.IGNORECASE)
 _SHEET_ANCHOR = re.compile(
@@ -154,5 +155,36 @@ class HeadingSections:
                 number=number, title=doc.block_text(head).strip(), title_spans=((head.start, head.end),),
                 responsible=(), responsible_span=None, body_spans=span_of(doc, body),
                 start=head.start, end=body[-1].end if body else head.end, layout=self.name,
+            ))
+        return result
+
+
+class QuotedStatements:
+    """Pages that name each commitment once, quoted in a sentence ('el compromiso consolidado …
+    es "…"'), one per section: the quote is the title, the section heading its theme."""
+
+    name = "quoted-statements"
+    min_commitments = 2
+
+    def segment(self, doc: Document) -> list[CommitmentText]:
+        found = []
+        for m in cues().quoted.finditer(doc.text):
+            group = next(i for i, g in enumerate(m.groups(), start=1) if g)
+            found.append((m.start(group), m.end(group)))
+        if len(found) < self.min_commitments:
+            return []
+        heads = [b for b in doc.blocks if b.heading or is_titleish(doc.block_text(b), b)]
+        result = []
+        for number, (start, end) in enumerate(found, start=1):
+            head = next((h for h in reversed(heads) if h.end <= start), None)
+            lower = max(head.start if head else 0, found[number - 2][1] if number > 1 else 0)
+            upper = next((h.start for h in heads if h.start > end), len(doc.text))
+            upper = min(upper, found[number][0] if number < len(found) else upper)
+            body = [b for b in doc.blocks if b.start >= lower and b.end <= upper and not (head and b == head)]
+            result.append(CommitmentText(
+                number=number, title=clean_title(doc.text[start:end]), title_spans=((start, end),), responsible=(),
+                responsible_span=None, body_spans=span_of(doc, body), start=min([start, *(b.start for b in body)]),
+                end=max([end, *(b.end for b in body)]), layout=self.name,
+                theme=clean_title(doc.block_text(head)) if head else None,
             ))
         return result
