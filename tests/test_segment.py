@@ -122,8 +122,9 @@ def test_data_records_are_rebuilt_from_their_roles():
         role: str | None = None
         ref: str | None = None
 
-    rows = [("C01", "title", "Open science"), ("C01", "responsible", "TBS"), ("C01", "milestone", "Publish data"),
-            ("C01", "responsible", "TBS"), ("C02", "title", "Healthy democracy"), ("C02", "responsible", "PCO")]
+    rows = [("C01", "commitment", "Commitment C01"), ("C01", "title", "Open science"), ("C01", "responsible", "TBS"),
+            ("C01", "milestone", "Publish data"), ("C01", "responsible", "TBS"), ("C02", "title", "Healthy democracy"),
+            ("C02", "responsible", "PCO"), ("C02", "responsible", "pco")]
     text, blocks = "", []
     for ref, role, value in rows:
         blocks.append(RoleBlock(len(text), len(text) + len(value), role=role, ref=ref))

@@ -21,17 +21,19 @@ class Records:
                 groups.setdefault(str(ref), []).append(block)
         result = []
         for number, (ref, blocks) in enumerate(groups.items(), start=1):
-            titles = [b for b in blocks if b.role in ("commitment", "title")][:1]
-            people = [b for b in blocks if b.role == "responsible"]
+            titles = [b for b in blocks if b.role == "title"][:1]  # a "commitment" block is its heading line
+            themes = [b for b in blocks if b.role == "theme"][:1]
             seen: dict[str, tuple[int, int]] = {}
-            for b in people:  # the lead body repeats on every milestone row
-                seen.setdefault(re.sub(r"\s+", " ", doc.block_text(b)).strip(), (b.start, b.end))
-            body = [b for b in blocks if b.role not in ("commitment", "title", "responsible")]
+            for b in blocks:  # the lead body repeats on every milestone row, in any case
+                if b.role == "responsible" and (value := re.sub(r"\s+", " ", doc.block_text(b)).strip()):
+                    if value.casefold() not in {v.casefold() for v in seen}:
+                        seen[value] = (b.start, b.end)
+            body = [b for b in blocks if b.role not in ("commitment", "title", "responsible", "theme")]
             title = clean_title(doc.block_text(titles[0])) if titles else ""
             result.append(CommitmentText(
                 number=number, title=title, title_spans=tuple((b.start, b.end) for b in titles),
                 responsible=tuple(v for v in seen if v), responsible_span=next(iter(seen.values()), None),
                 body_spans=span_of(doc, body), start=min(b.start for b in blocks), end=max(b.end for b in blocks),
-                layout=self.name, label=ref,
+                layout=self.name, label=ref, theme=clean_title(doc.block_text(themes[0])) if themes else None,
             ))
         return result
