@@ -62,12 +62,10 @@ def test_export_formats_parse_back(built, tmp_path):
 def _bad_inputs(tmp_path):
     (tmp_path / "latin1.txt").write_bytes("Compromiso número 1: Información pública".encode("latin-1"))
     (tmp_path / "empty.txt").write_bytes(b"")
-    (tmp_path / "none.md").write_text("# Informe\n\nSin compromisos.\n", encoding="utf-8")
     return {
         tmp_path / "missing.pdf": "no such file",
         tmp_path / "latin1.txt": "not UTF-8",
         tmp_path / "empty.txt": "empty",
-        tmp_path / "none.md": "no commitments",
     }
 
 

@@ -42,7 +42,10 @@ def test_unknown_layouts_and_mixed_languages_are_reported(tmp_path):
     mixed = tmp_path / "mixed.md"
     mixed.write_text("# Plan 2020-2022\n\nThis plan, este plan, has no commitments: solo texto corrido.\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["build", str(mixed), "--data-dir", str(tmp_path / "home")])
-    assert result.exit_code == 2 and "no commitments found" in result.stderr and "Traceback" not in result.output
+    # not a dead end: the document is built from its sections and the report says why
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "no commitments" in result.stdout and "indexed 1 sections" in result.stdout
+    assert "no commitment openers found" in result.stdout
 
 
 def test_ecuador_english_translation(world):
