@@ -115,19 +115,12 @@ def test_a_stated_count_that_disagrees_is_reported(tmp_path):
 
 def test_data_records_are_rebuilt_from_their_roles():
     """Blocks of a structured-data reader (role and ref set from column names) → commitments."""
-    from dataclasses import dataclass
-
-    @dataclass(frozen=True)
-    class RoleBlock(Block):
-        role: str | None = None
-        ref: str | None = None
-
     rows = [("C01", "commitment", "Commitment C01"), ("C01", "title", "Open science"), ("C01", "responsible", "TBS"),
             ("C01", "milestone", "Publish data"), ("C01", "responsible", "TBS"), ("C02", "title", "Healthy democracy"),
             ("C02", "responsible", "PCO"), ("C02", "responsible", "pco")]
     text, blocks = "", []
     for ref, role, value in rows:
-        blocks.append(RoleBlock(len(text), len(text) + len(value), role=role, ref=ref))
+        blocks.append(Block(len(text), len(text) + len(value), role=role, ref=ref))
         text += value + "\n"
     doc = Document("x.yaml", text, tuple(blocks), "application/yaml", "0" * 64)
     found = find(doc)

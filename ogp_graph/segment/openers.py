@@ -51,11 +51,17 @@ def toc_titles(doc: Document) -> list[str]:
     return found
 
 
-def _strength(doc: Document, i: int, rest: str, keyword: bool, toc: set[str]) -> float:
+def _body_size(doc: Document) -> float | None:
+    """The median font size of the document's blocks (PDF), if known."""
+    sizes = sorted(b.size for b in doc.blocks if b.size)
+    return sizes[len(sizes) // 2] if sizes else None
+
+
+def _strength(doc: Document, i: int, rest: str, keyword: bool, toc: set[str], body_size: float | None) -> float:
     block = doc.blocks[i]
     score = 2.0 if keyword else 0.0
     score += 1.0 if block.bold or block.heading else 0.0
-    score += 0.5 if getattr(block, "size", None) and block.size > 11 else 0.0
+    score += 0.5 if body_size and block.size and block.size > body_size * 1.1 else 0.0
     if rest:
         score += 1.0 if upper_ratio(rest) > 0.8 or title_case(rest) else -1.0
         score -= 1.5 if len(rest) > 150 and rest.rstrip().endswith(".") else 0.0
@@ -91,10 +97,11 @@ def _candidates(doc: Document, toc: set[str]) -> list[_Candidate]:
             continue
         found.append((i, m, bool(keyword)))
     result = []
+    body_size = _body_size(doc)
     for k, (i, m, keyword) in enumerate(found):  # list items follow each other closely; openers do not
         nxt = found[k + 1][0] if k + 1 < len(found) else len(doc.blocks)
         gap = doc.blocks[nxt - 1].end - doc.blocks[i].end
-        strength = _strength(doc, i, m.group("rest").strip(), keyword, toc) + (0.5 if gap >= _MIN_BODY else -1.5)
+        strength = _strength(doc, i, m.group("rest").strip(), keyword, toc, body_size) + (0.5 if gap >= _MIN_BODY else -1.5)
         if strength > 0.5:
             result.append(_Candidate(i, int(m.group("n")), m.group("rest").strip(), keyword, strength))
     return result

@@ -16,9 +16,8 @@ class Records:
     def segment(self, doc: Document) -> list[CommitmentText]:
         groups: dict[str, list] = {}
         for block in doc.blocks:
-            role, ref = getattr(block, "role", None), getattr(block, "ref", None)
-            if role and ref:
-                groups.setdefault(str(ref), []).append(block)
+            if block.role and block.ref:
+                groups.setdefault(str(block.ref), []).append(block)
         result = []
         for number, (ref, blocks) in enumerate(groups.items(), start=1):
             titles = [b for b in blocks if b.role == "title"][:1]  # a "commitment" block is its heading line
