@@ -123,12 +123,12 @@ def detect_country(text: str) -> str | None:
 
 def detect_genre(doc: Document) -> str:
     """plan, self_assessment, progress_report or other: the first genre whose cue phrases
-    appear in the title or the first page (most specific genres are tried first)."""
-    head = f"{doc.title}\n{doc.text[:3000]}"
+    appear in the title, else in the first page (most specific genres are tried first)."""
     order = {"self_assessment": 0, "progress_report": 1, "plan": 2}
-    for genre, pattern in sorted(cues().genre, key=lambda g: order.get(g[0], 9)):
-        if pattern.search(head):
-            return genre
+    for text in (doc.title, doc.text[:3000]):
+        for genre, pattern in sorted(cues().genre, key=lambda g: order.get(g[0], 9)):
+            if text and pattern.search(text):
+                return genre
     return "other"
 
 
@@ -138,8 +138,8 @@ def _period(doc: Document) -> tuple[int | None, int | None]:
         periods = Counter((int(a), int(b)) for a, b in _PERIOD.findall(text) if 0 < int(b) - int(a) <= 6)
         if periods:
             return periods.most_common(1)[0][0]
-        if years := _YEAR.findall(text):  # a plan known by one year: the first named up front ("December 2013")
-            return int(years[0]), None
+        if years := _YEAR.findall(text):  # a plan known by one year: the earliest named up front
+            return min(int(y) for y in years), None
     return None, None
 
 
