@@ -143,3 +143,15 @@ def test_commitments_quoted_once_per_section(tmp_path):
         ("Publicar los contratos de obra del departamento en datos abiertos", "AGA en Caldas"),
         ("Rendición de cuentas de las alcaldías a la ciudadanía cada semestre", "AGA en Huila"),
     ]
+
+
+def test_titles_only_in_the_table_of_contents(tmp_path):
+    body = "Progress made on this commitment during the year, with its milestones and the agencies involved. " * 2
+    path = tmp_path / "report.txt"
+    path.write_text("Contents\n1. Open Contracting Data ........ 2\n2. Budget Transparency Portal ........ 3\n\n"
+                    f"Commitment 1\n\n{body}\n\nCommitment 2\n\n{body}\n", encoding="utf-8")
+    doc = load_document(path)
+    found = find(doc)
+    assert [c.title for c in found.commitments] == ["Open Contracting Data", "Budget Transparency Portal"]
+    s, e = found.commitments[1].title_spans[0]
+    assert doc.text[s:e] == "Budget Transparency Portal"

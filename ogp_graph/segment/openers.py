@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ogp_graph.readers import Block, Document
 from ogp_graph.segment.cues import cues, field_label, responsible_label
@@ -41,13 +41,14 @@ def fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text))
 
 
-def toc_titles(doc: Document) -> list[str]:
-    """The numbered entries of a table of contents ("3. Title ....... 12"), titles only."""
+def toc_titles(doc: Document) -> list[tuple[str, Span]]:
+    """The numbered entries of a table of contents ("3. Title ....... 12"): title and its span."""
     found = []
     for block in doc.blocks:
         text = doc.block_text(block)
         if _TOC_LINE.search(text) and (m := cues().numbered.match(text) or cues().opener.match(text)):
-            found.append(clean_title(_TOC_LINE.sub("", m.group("rest"))))
+            title = clean_title(_TOC_LINE.sub("", m.group("rest")))
+            found.append((title, (block.start + m.start("rest"), block.start + m.start("rest") + len(title))))
     return found
 
 
@@ -79,7 +80,8 @@ def _is_toc(doc: Document, i: int) -> bool:
     if _TOC_LINE.search(text):
         return True
     near = [doc.block_text(b) for b in doc.blocks[max(0, i - 1) : i + 2]]
-    return bool(_PAGE_NUMBER_END.search(text)) and sum(bool(_PAGE_NUMBER_END.search(t)) for t in near) >= 2
+    entry = bool(_PAGE_NUMBER_END.search(text)) and len(text.split()) >= 3  # "Title words 12", not "Commitment 1"
+    return entry and sum(bool(_PAGE_NUMBER_END.search(t)) for t in near) >= 2
 
 
 def _candidates(doc: Document, toc: set[str]) -> list[_Candidate]:
@@ -141,7 +143,8 @@ class Openers:
     name = "numbered-openers"
 
     def segment(self, doc: Document) -> list[CommitmentText]:
-        toc = toc_titles(doc)
+        entries = toc_titles(doc)
+        toc = [t for t, _ in entries]
         folded_toc = {fold(t) for t in toc}
         cands = _candidates(doc, folded_toc)
         chains = [_best_sequence([c for c in cands if c.keyword == kind]) for kind in (True, False)]
@@ -152,7 +155,10 @@ class Openers:
         result = []
         for k, c in enumerate(chain):
             stop = (themes[k + 1][2] or chain[k + 1].index) if k + 1 < len(chain) else len(doc.blocks)
-            result.append(self._commitment(doc, k + 1, c, stop, themes[k][:2], toc))
+            found = self._commitment(doc, k + 1, c, stop, themes[k][:2], toc)
+            if not found.title and len(entries) == len(chain):  # the title only in the contents
+                found = replace(found, title=entries[k][0], title_spans=(entries[k][1],))
+            result.append(found)
         return result
 
     @staticmethod
@@ -207,7 +213,8 @@ class Openers:
             title_spans.append((blocks[0].start, blocks[0].end))
             line, k = doc.block_text(blocks[0]), 1
         title = line
-        target = next((t for t in toc if fold(t).startswith(fold(title)) and len(fold(t)) > len(fold(title))), None)
+        target = next((t for t in toc if title and fold(t).startswith(fold(title)) and len(fold(t)) > len(fold(title))),
+                      None)
         while k < len(blocks) and len(title) < _MAX_TITLE:
             nxt = doc.block_text(blocks[k]).strip()
             previous = doc.blocks[c.index + k]
