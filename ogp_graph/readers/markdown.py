@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from ogp_graph.readers.data import front_matter_skip
+from ogp_graph.readers.data import front_matter_skip, load_yaml
 from ogp_graph.readers.html import HTMLBlocks
 from ogp_graph.readers.model import Builder
 
@@ -20,7 +20,7 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _HTML_TAG = re.compile(r"</?(p|b|strong|td|tr|div|br|a|h[1-6]|li|span|table)\b", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
-_FENCES = {"---": yaml.safe_load, "+++": tomllib.loads}
+_FENCES = {"---": load_yaml, "+++": tomllib.loads}
 _NOT_PROSE = re.compile(r"^(?:[a-z]+:/|/|\.{0,2}/)\S*$|^[\d\s:./TZ+-]+$|^(?:true|false)$", re.IGNORECASE)
 
 

@@ -80,6 +80,7 @@ def page_lines(page, number: int) -> list[Line]:
     buf, flags = ctypes.create_string_buffer(128), ctypes.c_int()
     lines: list[Line] = []
     run = _Run()
+    styles: dict[int, tuple[float, bool]] = {}
 
     def end_line() -> None:
         nonlocal run
@@ -103,14 +104,21 @@ def page_lines(page, number: int) -> list[Line]:
             run.chars.append(" ")
             continue
         raw.FPDFText_GetLooseCharBox(tp, k, rect)
-        raw.FPDFText_GetMatrix(tp, k, matrix)
-        size = raw.FPDFText_GetFontSize(tp, k) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        obj = ctypes.cast(raw.FPDFText_GetTextObject(tp, k), ctypes.c_void_p).value
+        style = styles.get(obj) if obj is not None else None  # one font and size per text object
+        if style is None:
+            raw.FPDFText_GetMatrix(tp, k, matrix)
+            size = raw.FPDFText_GetFontSize(tp, k) * abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            style = (size, _font_bold(tp, k, buf, flags))
+            if obj is not None:
+                styles[obj] = style
+        size, bold = style
         if run.last_x is not None and rect.left - run.last_x > _CELL_GAP * max(size, 1.0):
             run.cell_break()
         run.last_x = rect.right
         run.chars.append(ch)
         run.sizes.append(size)
-        run.bold.append(_font_bold(tp, k, buf, flags) if ch.isalnum() else True)
+        run.bold.append(bold if ch.isalnum() else True)
         run.tops.append(rect.top)
         run.bottoms.append(rect.bottom)
     end_line()
@@ -144,7 +152,7 @@ def build(pages: list[list[Line]]) -> Builder:
         previous: Line | None = None
         for ln in lines:
             text = ln.text
-            if _NO_LETTERS.match(text) and (ln.margin or text.strip().isdigit()):
+            if _NO_LETTERS.match(text) and ln.margin:
                 continue
             if ln.margin and furniture_key(text) in repeated:
                 continue

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
+import yaml
+
 from ogp_graph.errors import DocumentError
-from ogp_graph.readers.data import columns, fold
+from ogp_graph.readers.data import columns, fold, load_yaml
 from ogp_graph.readers.model import Builder
 from ogp_graph.readers.structured import (
     Field, Record, add_bodies, clean_value, field_role, label_for, pretty, render, rows_to_records,
@@ -204,18 +207,17 @@ def read_records(path: Path, raw: str, media_type: str) -> Builder:
         if media_type == "application/json":
             data = json.loads(raw)
         else:
-            import yaml
-
-            data = yaml.safe_load(raw)
-    except (ValueError, Exception) as exc:  # yaml.YAMLError, json.JSONDecodeError
+            data = load_yaml(raw)
+    except (ValueError, yaml.YAMLError) as exc:  # json.JSONDecodeError is a ValueError
         kind = "JSON" if media_type == "application/json" else "YAML"
         raise DocumentError(path, f"unparsable {kind} ({str(exc).splitlines()[0]})") from exc
     reader = _Reader(data)
     found: dict[str, list] = {}
     reader.collections(data, found)
+    reader.primary = reader.primary or _key_language(data)
     records = _records(reader, found) if found.get("commitment") or found.get("milestone") else _table(reader, data)
     builder = Builder()
-    language = reader.primary or "en"
+    language = reader.primary
     if isinstance(data, dict):
         for key in ("title", "titulo", "título", "name", "nombre", "nome", "titre"):
             if key in data and (title := reader.text(data[key])):
@@ -233,6 +235,24 @@ def read_records(path: Path, raw: str, media_type: str) -> Builder:
     if not builder.blocks:
         raise DocumentError(path, "no commitments, milestones or text found in the data")
     return builder
+
+
+def _key_language(data: object) -> str:
+    """The language most of the data's key names are in ("en" when none is recognised)."""
+    votes: Counter[str] = Counter()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if lang := field_role(str(key))[1]:
+                    votes[lang] += 1
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return votes.most_common(1)[0][0] if votes else "en"
 
 
 def _stated_counts(reader: _Reader, data: object, builder: Builder) -> None:

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from ogp_graph.errors import DocumentError
+from ogp_graph.readers.data import load_yaml
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -98,7 +99,7 @@ def _yaml_mapping(raw: str) -> bool:
     import yaml
 
     try:
-        value = yaml.safe_load(raw)
+        value = load_yaml(raw)
     except yaml.YAMLError:
         return False
     return isinstance(value, dict) and len(value) >= 2 and any(isinstance(v, (dict, list)) for v in value.values())

@@ -172,7 +172,9 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
             else:
                 per_row.append(i)
         for row in members:
-            if id_col is not None and row[id_col] == ref and len(members) > 1:
+            if id_col is not None and row[id_col] == ref and len(members) > 1:  # the commitment's own row
+                record.fields += [Field(roles[i][0], pretty(header[i]), row[i])
+                                  for i in per_row if row[i] and i != title_col]
                 continue
             entry = [Field("milestone" if roles[i][0] in ("title", "description") else roles[i][0],
                            pretty(header[i]), row[i]) for i in per_row if row[i]]
