@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ogp_graph.errors import DocumentError
-from ogp_graph.readers import load_document
+from ogp_graph.readers import load_document, toc_entry
 from ogp_graph.readers.structured import field_role
 from tests.conftest import REPORT, shared_file
 
@@ -115,8 +115,9 @@ def test_pdf_form_table_cells_in_reading_order(plan_pdf):
     assert [c[2] for c in cells[:4]] == ["Institución responsable", "Ministerio de Finanzas Públicas",
                                           "Fecha de inicio", "enero de 2024"]
     assert cells[0][0] == cells[1][0] != cells[2][0] and [c[1] for c in cells[:2]] == [0, 1]
-    # a dotted-leader table-of-contents line keeps its text
+    # a dotted-leader table-of-contents line keeps its text and is recognised
     assert "Compromisos ....................................... 12" in doc.text
+    assert [toc_entry(doc.block_text(b)) for b in doc.blocks if toc_entry(doc.block_text(b))][:1] == [("Compromisos", 12)]
 
 
 def test_pdf_page_limit_and_damage(tmp_path, plan_pdf):

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from ogp_graph.errors import DocumentError
-from ogp_graph.readers.model import Block, Builder, Document
+from ogp_graph.readers.model import Block, Builder, Document, toc_entry
 from ogp_graph.readers.sniff import MEDIA_TYPES, sniff
 
 MAX_BYTES = 50_000_000
@@ -91,4 +91,4 @@ def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: in
     )
 
 
-__all__ = ["Block", "Document", "DocumentError", "load_document", "MAX_BYTES", "MAX_PAGES"]
+__all__ = ["Block", "Document", "DocumentError", "load_document", "toc_entry", "MAX_BYTES", "MAX_PAGES"]

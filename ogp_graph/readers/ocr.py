@@ -62,7 +62,8 @@ def image_lines(image, number: int, *, languages: str, scale: float = 1.0) -> li
     for idx, stroke in found:
         top = min(data["top"][i] for i in idx) / scale
         bottom = max(data["top"][i] + data["height"][i] for i in idx) / scale
-        lines.append(Line([" ".join(data["text"][i] for i in idx)], top, bottom, round(bottom - top, 1),
+        left = min(data["left"][i] for i in idx) / scale
+        lines.append(Line([" ".join(data["text"][i] for i in idx)], [left], top, bottom, round(bottom - top, 1),
                           body > 0 and stroke >= _BOLD_STROKE * body, number,
                           margin=bottom < 0.09 * height or top > 0.91 * height))
     return lines

@@ -26,6 +26,8 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|extrabold|ultrabold", r
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
 _MARGIN = 0.09  # share of the page height at the top and bottom where furniture lives
 _CELL_GAP = 2.5  # a gap wider than this many font sizes separates table cells
+_WIDE_GAP = 0.9  # a gap this wide separates cells when another line starts right after it
+_ALIGN = 2.0  # points of tolerance for "starts at the same x"
 _SOFT_HYPHEN = 0x02
 
 
@@ -34,6 +36,7 @@ class Line:
     """One line of a page: its cells' text, where it sits and how it is set."""
 
     cells: list[str]
+    xs: list[float]  # where each cell starts
     top: float  # from the top of the page
     bottom: float
     size: float
@@ -48,18 +51,29 @@ class Line:
 
 @dataclass
 class _Run:
+    """The characters of a line being read, and the wide gaps between them."""
+
     chars: list[str] = field(default_factory=list)
-    cells: list[str] = field(default_factory=list)
+    gaps: list[tuple[int, float, bool]] = field(default_factory=list)  # (position, x after, surely a cell)
     sizes: list[float] = field(default_factory=list)
     bold: list[bool] = field(default_factory=list)
     tops: list[float] = field(default_factory=list)
     bottoms: list[float] = field(default_factory=list)
+    x0: float | None = None
     last_x: float | None = None
 
-    def cell_break(self) -> None:
-        if "".join(self.chars).strip():
-            self.cells.append("".join(self.chars).strip())
-        self.chars = []
+    def cells(self, starts: list[float]) -> list[tuple[float, str]]:
+        """``(x, text)`` of the line's cells: cut at sure gaps and at wide gaps where another
+        line of the page starts (the value column of a label | value table), never after a
+        bullet or a list marker."""
+        cuts, begin = [(0, self.x0 or 0.0)], 0
+        for position, x, sure in self.gaps:
+            left = "".join(self.chars[begin:position])
+            if sure or (sum(c.isalnum() for c in left) > 2 and any(abs(x - s) < _ALIGN for s in starts)):
+                cuts.append((position, x))
+                begin = position
+        bounds = [*cuts, (len(self.chars), 0.0)]
+        return [(x, cell) for (a, x), (b, _) in zip(bounds, bounds[1:]) if (cell := "".join(self.chars[a:b]).strip())]
 
 
 def _font_bold(textpage, index: int, buf, flags) -> bool:
@@ -78,24 +92,14 @@ def page_lines(page, number: int) -> list[Line]:
     tp = textpage.raw
     rect, matrix = raw.FS_RECTF(), raw.FS_MATRIX()
     buf, flags = ctypes.create_string_buffer(128), ctypes.c_int()
-    lines: list[Line] = []
+    runs: list[_Run] = []
     run = _Run()
     styles: dict[int, tuple[float, bool]] = {}
-
-    def end_line() -> None:
-        nonlocal run
-        run.cell_break()
-        if run.cells and run.sizes:
-            top, bottom = height - max(run.tops), height - min(run.bottoms)
-            lines.append(Line(run.cells, top, bottom, round(median(run.sizes), 1),
-                              sum(run.bold) >= 0.9 * len(run.bold), number,
-                              margin=bottom < _MARGIN * height or top > (1 - _MARGIN) * height))
-        run = _Run()
-
     for k in range(textpage.count_chars()):
         code = raw.FPDFText_GetUnicode(tp, k)
         if code == 10:
-            end_line()
+            runs.append(run)
+            run = _Run()
             continue
         if code in (13, _SOFT_HYPHEN) or code == 0xFFFE:
             continue
@@ -113,16 +117,25 @@ def page_lines(page, number: int) -> list[Line]:
             if obj is not None:
                 styles[obj] = style
         size, bold = style
-        if run.last_x is not None and rect.left - run.last_x > _CELL_GAP * max(size, 1.0):
-            run.cell_break()
+        if run.last_x is not None and rect.left - run.last_x > _WIDE_GAP * max(size, 1.0):
+            run.gaps.append((len(run.chars), rect.left, rect.left - run.last_x > _CELL_GAP * max(size, 1.0)))
+        run.x0 = rect.left if run.x0 is None else run.x0
         run.last_x = rect.right
         run.chars.append(ch)
         run.sizes.append(size)
         run.bold.append(bold if ch.isalnum() else True)
         run.tops.append(rect.top)
         run.bottoms.append(rect.bottom)
-    end_line()
+    runs.append(run)
     textpage.close()
+    runs = [r for r in runs if r.sizes]
+    lines = []
+    for r in runs:
+        cells = r.cells([o.x0 for o in runs if o is not r])
+        if cells:
+            top, bottom = height - max(r.tops), height - min(r.bottoms)
+            lines.append(Line([c for _, c in cells], [x for x, _ in cells], top, bottom, round(median(r.sizes), 1), sum(r.bold) >= 0.9 * len(r.bold),
+                              number, margin=bottom < _MARGIN * height or top > (1 - _MARGIN) * height))
     return lines
 
 
@@ -150,6 +163,7 @@ def build(pages: list[list[Line]]) -> Builder:
     row = 0
     for lines in pages:
         previous: Line | None = None
+        table: list[float] = []  # cell positions of the last table row
         for ln in lines:
             text = ln.text
             if _NO_LETTERS.match(text) and ln.margin:
@@ -158,9 +172,15 @@ def build(pages: list[list[Line]]) -> Builder:
                 continue
             if previous is not None and _paragraph_break(previous, ln):
                 builder.gap()
-            if len(ln.cells) > 1:
-                row += 1
-                for cell, value in enumerate(ln.cells):
+            if len(ln.cells) == 1 and table and abs(ln.xs[0] - table[-1]) < _ALIGN and ln.xs[0] > table[0] + _ALIGN:
+                cells = [(len(table) - 1, text)]  # a value continued on the next line of its cell
+            elif len(ln.cells) > 1:
+                row, table = row + 1, ln.xs
+                cells = list(enumerate(ln.cells))
+            else:
+                table, cells = [], []
+            if cells:
+                for cell, value in cells:
                     builder.line([(value, dict(bold=ln.bold, page=ln.page, size=ln.size, row=row, cell=cell))])
             else:
                 builder.add(text, bold=ln.bold, page=ln.page, size=ln.size)
