@@ -239,6 +239,23 @@ def test_scanned_report_yields_the_same_commitments(tmp_path):
     assert sum(_fold(c.title) in titles for c in source) >= 20
 
 
+def test_page_image_is_read_by_ocr(tmp_path):
+    from PIL import Image, ImageDraw, ImageFont
+
+    _needs_tesseract()
+    font_file = next((f for f in FONTS if f.exists()), None)
+    if font_file is None:
+        pytest.skip("no DejaVuSans TTF font to render a scan with")
+    lines = ["Compromiso 3: Justicia abierta", "Responsable: Organismo Judicial", "Se publicaron 120 sentencias."]
+    image = Image.new("L", (1400, 400), 255)
+    for k, line in enumerate(lines):
+        ImageDraw.Draw(image).text((80, 60 + 90 * k), line, font=ImageFont.truetype(str(font_file), 40), fill=0)
+    image.save(tmp_path / "page.png")
+    doc = load_document(tmp_path / "page.png")
+    assert doc.media_type == "image/png"
+    assert [doc.block_text(b) for b in doc.blocks] == lines
+
+
 def test_scan_without_ocr_is_one_line(tmp_path, monkeypatch):
     import pypdfium2 as pdfium
 
@@ -424,6 +441,7 @@ def test_html_title_and_cells(tmp_path):
     ("garbage.txt", b"\x00\x01\x02\x03" * 300, "binary data"),
     ("latin1.md", "Compromiso número 1: acción".encode("latin-1"), "not UTF-8"),
     ("fake.xlsx", b"this is not a workbook", "not a XLSX file"),
+    ("fake.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "unreadable image"),
     ("broken.json", b'{"compromisos": [', "unparsable JSON"),
 ])
 def test_hostile_input_is_one_line(tmp_path, name, content, reason):

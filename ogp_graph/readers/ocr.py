@@ -1,12 +1,14 @@
-"""OCR of PDF pages that have no text (scans), with tesseract through pytesseract."""
+"""OCR of scans — PDF pages without text and page images — with tesseract through pytesseract."""
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 from ogp_graph.errors import DocumentError
-from ogp_graph.readers.pdf import Line
+from ogp_graph.readers.model import Builder
+from ogp_graph.readers.pdf import Line, build
 
 LANGUAGES = ("spa", "eng", "por", "fra")
 DPI = 250
@@ -67,6 +69,29 @@ def image_lines(image, number: int, *, languages: str, scale: float = 1.0) -> li
                           body > 0 and stroke >= _BOLD_STROKE * body, number,
                           margin=bottom < 0.09 * height or top > 0.91 * height))
     return lines
+
+
+def read_image(path: Path, data: bytes, *, max_pages: int) -> Builder:
+    """The blocks of a scanned page image (PNG, JPEG, TIFF; every frame of a multi-page TIFF).
+
+    :raises DocumentError: unreadable or oversized image, OCR not installed, or no text read.
+    """
+    from PIL import Image, ImageSequence, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            frames = [frame.convert("L") for _, frame in zip(range(max_pages + 1), ImageSequence.Iterator(image))]
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise DocumentError(path, f"unreadable image ({str(exc).splitlines()[0]})") from exc
+    if len(frames) > max_pages:
+        raise DocumentError(path, f"the image has more than the limit of {max_pages} pages")
+    languages = available_languages()
+    if not languages:
+        raise DocumentError(path, "an image needs OCR, which is not installed (install tesseract-ocr)")
+    pages = [image_lines(frame, n, languages=languages) for n, frame in enumerate(frames, start=1)]
+    if not any(pages):
+        raise DocumentError(path, "no text could be read from the image")
+    return build(pages)
 
 
 def ocr_pages(path: Path):

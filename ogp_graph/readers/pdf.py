@@ -29,6 +29,7 @@ _CELL_GAP = 2.5  # a gap wider than this many font sizes separates table cells
 _WIDE_GAP = 0.9  # a gap this wide separates cells when another line starts right after it
 _ALIGN = 2.0  # points of tolerance for "starts at the same x"
 _SOFT_HYPHEN = 0x02
+_MAX_CHARS = 50_000_000  # text a plausible document holds (a 2,000-page plan has ~10 million)
 
 
 @dataclass
@@ -209,7 +210,13 @@ def read_pdf(path: Path, *, max_pages: int, ocr_pages) -> Builder:
             raise DocumentError(path, f"the PDF has {count} pages, more than the limit of {max_pages}")
         if count == 0:
             raise DocumentError(path, "the PDF has no pages")
-        pages = [page_lines(pdf[i], i + 1) for i in range(count)]
+        pages, chars = [], 0
+        for i in range(count):
+            page = pdf[i]
+            pages.append(page_lines(page, i + 1))
+            chars += sum(len(ln.text) for ln in pages[-1])
+            if chars > _MAX_CHARS:
+                raise DocumentError(path, f"the PDF holds more than {_MAX_CHARS:,} characters of text (a PDF bomb?)")
         empty = [i for i, lines in enumerate(pages) if not any(ln.text.strip() for ln in lines)]
         if empty:
             for i, lines in ocr_pages(pdf, empty).items():
