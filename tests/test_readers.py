@@ -123,6 +123,10 @@ def test_pdf_form_table_cells_in_reading_order(plan_pdf):
 def test_pdf_page_limit_and_damage(tmp_path, plan_pdf):
     with pytest.raises(DocumentError, match="more than the limit of 2"):
         load_document(plan_pdf, max_pages=2)
+    absurd = tmp_path / "absurd.pdf"
+    absurd.write_bytes(plan_pdf.read_bytes().replace(b"/Count 4", b"/Count 999999"))
+    with pytest.raises(DocumentError, match="999999 pages, more than the limit"):
+        load_document(absurd)
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
     with pytest.raises(DocumentError, match="unreadable PDF") as info:

@@ -23,6 +23,7 @@ _PHONE_ONLY = re.compile(r"^\+?[\d\s().-]{7,}$")
 _HIERARCHICAL_ID = re.compile(r"^(?P<parent>.+?)[.](?P<child>\w+)$")
 _LIST_SPLIT = re.compile(r"\s*(?:--|;|\n|\s\|\s)\s*")
 _TRAILING_BODIES = re.compile(r"\(([^()]{2,160})\)\s*[.]?\s*$")
+_MILESTONE_SOURCES = ("milestone", "title", "description")  # columns a milestone row's text comes from, best first
 _ACRONYM = re.compile(r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ&.'’-]*[A-ZÀ-Ý][A-Za-zÀ-ÿ&.'’-]*$")
 
 
@@ -111,11 +112,8 @@ def trailing_bodies(text: str) -> list[str]:
             piece = lead.sub("", piece.strip())
             if piece and piece not in bodies:
                 bodies.append(piece)
-    if not bodies or not all(_ACRONYM.match(b) or (b[:1].isupper() and len(b.split()) <= 8) for b in bodies):
-        return []
-    if not any(_ACRONYM.match(b) for b in bodies):
-        return []
-    return bodies
+    names = all(_ACRONYM.match(b) or (b[:1].isupper() and len(b.split()) <= 8) for b in bodies)
+    return bodies if bodies and names and any(_ACRONYM.match(b) for b in bodies) else []
 
 
 def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[Record], str]:
@@ -176,10 +174,16 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
                 record.fields += [Field(roles[i][0], pretty(header[i]), row[i])
                                   for i in per_row if row[i] and i != title_col]
                 continue
-            entry = [Field("milestone" if roles[i][0] in ("title", "description") else roles[i][0],
-                           pretty(header[i]), row[i]) for i in per_row if row[i]]
-            if entry:
-                record.milestones.append(entry)
+            filled = [i for i in per_row if row[i]]
+            main = min(filled, key=lambda i: _MILESTONE_SOURCES.index(roles[i][0])
+                       if roles[i][0] in _MILESTONE_SOURCES else len(_MILESTONE_SOURCES), default=None)
+            if main is not None and roles[main][0] in _MILESTONE_SOURCES:
+                record.milestones.append(
+                    [Field("milestone", pretty(header[main]), row[main])]
+                    + [Field("other" if roles[i][0] in _MILESTONE_SOURCES else roles[i][0], pretty(header[i]), row[i])
+                       for i in filled if i != main])
+            elif filled:
+                record.milestones.append([Field(roles[i][0], pretty(header[i]), row[i]) for i in filled])
         records.append(record)
     return records, lang
 
