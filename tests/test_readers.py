@@ -265,12 +265,17 @@ def test_scan_without_ocr_is_one_line(tmp_path, monkeypatch):
 
     from ogp_graph.readers import ocr
 
+    from PIL import Image
+
     monkeypatch.setattr(ocr, "available_languages", lambda: "")
-    pdf = pdfium.PdfDocument.new()
-    pdf.new_page(595, 842)
-    pdf.save(tmp_path / "scan.pdf")
+    Image.new("L", (600, 800), 255).save(tmp_path / "scan.pdf")
     with pytest.raises(DocumentError, match="no extractable text and OCR is not installed"):
         load_document(tmp_path / "scan.pdf")
+    pdf = pdfium.PdfDocument.new()  # a blank page holds no image: nothing to OCR
+    pdf.new_page(595, 842)
+    pdf.save(tmp_path / "blank.pdf")
+    with pytest.raises(DocumentError, match="the PDF has no extractable text$"):
+        load_document(tmp_path / "blank.pdf")
 
 
 # -- structured data -------------------------------------------------------------------------------

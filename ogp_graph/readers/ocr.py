@@ -95,19 +95,24 @@ def read_image(path: Path, data: bytes, *, max_pages: int) -> Builder:
 
 
 def ocr_pages(path: Path):
-    """A function ``(pdf, indexes) -> {index: lines}`` that OCRs the given pages of ``pdf``.
+    """A function ``(pdf, indexes) -> {index: lines}`` that OCRs those of the given pages of
+    ``pdf`` that hold an image (a blank page is left blank).
 
-    :raises DocumentError: when tesseract (or its language data) is not installed.
+    :raises DocumentError: when no page has text and tesseract (or its language data) is
+        not installed.
     """
     def run(pdf, indexes: list[int]) -> dict[int, list[Line]]:
-        languages = available_languages()
+        import pypdfium2.raw as raw
+
+        scans = [i for i in indexes if next(iter(pdf[i].get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE])), None)]
+        languages = available_languages() if scans else ""
         if not languages:
-            if len(indexes) == len(pdf):
+            if scans and len(indexes) == len(pdf):
                 raise DocumentError(path, "no extractable text and OCR is not installed (install tesseract-ocr)")
             return {}
         scale = DPI / 72
         result = {}
-        for i in indexes:
+        for i in scans:
             image = pdf[i].render(scale=scale, grayscale=True).to_pil()
             result[i] = image_lines(image, i + 1, languages=languages, scale=scale)
         return result

@@ -1,13 +1,14 @@
 """PDF: lines with their font weight and size, page furniture removed, scanned pages OCR'd.
 
-Characters come from PDFium (``pypdfium2``, the engine pdfplumber renders with) in content
-order, which is reading order for the word processors that make OGP plans (cells of form
-tables come cell by cell). Each line becomes a block with its font ``size`` and ``bold``
-(font name with Bold/Black/Heavy/Semibold/Demi, or weight ≥ 600) — headings are left to
-the finder, which ranks sizes against the body text's; a wide horizontal gap splits a line
-into table cells (``row``/``cell``). Running headers and footers (lines in the page margins
-repeated across pages, digits folded) and page numbers are dropped; PDFium joins words
-hyphenated at line ends. Pages without text are handed to OCR.
+Characters come from PDFium (``pypdfium2``; pdfplumber's pdfminer needs ~30x longer: a
+minute for a 72-page plan) in content order, which is reading order for the word processors
+that make OGP plans: form tables come cell by cell. Each line becomes a block with its font
+``size`` and ``bold`` (font name with Bold/Black/Heavy/Semibold/Demi, or weight ≥ 600);
+heading levels are left to the finder, which ranks sizes against the body text's. A wide
+horizontal gap splits a line into table cells (``row``/``cell``), and the lines continuing
+a value cell stay in it. Running headers and footers (lines in the page margins repeated
+across pages, digits folded, one or several lines) and page numbers are dropped; PDFium
+joins words hyphenated at line ends. Pages without text are handed to OCR.
 """
 from __future__ import annotations
 
