@@ -330,6 +330,24 @@ def test_xlsx_with_hierarchical_ids(tmp_path):
     assert _by_role(doc, "status")["C01"] == ["Substantial", "Complete", "Limited"]
 
 
+def test_xlsx_merged_commitment_cells(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nombre del compromiso", "Entidad responsable", "Hito", "Fecha de finalización"])
+    sheet.append(["Compras públicas abiertas", "SERCOP", "Publicar datos en OCDS", "2021-06"])
+    sheet.append([None, None, "Capacitar a proveedores", "2021-12"])
+    sheet.append(["Justicia abierta", "Consejo de la Judicatura", "Publicar sentencias", "2022-03"])
+    sheet.merge_cells("A2:A3")
+    sheet.merge_cells("B2:B3")
+    book.save(tmp_path / "plan.xlsx")
+    doc = load_document(tmp_path / "plan.xlsx")
+    assert _by_role(doc, "title") == {"1": ["Compras públicas abiertas"], "2": ["Justicia abierta"]}
+    assert _by_role(doc, "milestone") == {"1": ["Publicar datos en OCDS", "Capacitar a proveedores"],
+                                          "2": ["Publicar sentencias"]}
+    assert _by_role(doc, "responsible") == {"1": ["SERCOP"], "2": ["Consejo de la Judicatura"]}
+
+
 def test_json_nested_milestones(tmp_path):
     path = tmp_path / "export"  # no extension: recognised by content
     path.write_text(json.dumps({"plan": "IV Plan", "compromisos": [

@@ -120,8 +120,9 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
     """Group table rows into commitment records; also the language of the column names.
 
     A row's commitment is its id column (hierarchical ids such as ``C01.1`` belong to
-    ``C01``) or else its title; rows of one commitment become its milestones; fields with
-    one value across a commitment's rows are the commitment's own.
+    ``C01``) or else its title, or the previous row's when both are empty (cells merged
+    over milestone rows); rows of one commitment become its milestones; fields with one
+    value across a commitment's rows are the commitment's own.
     """
     roles = [field_role(name) for name in header]
     language = Counter(lang for _, lang in roles if lang).most_common(1)
@@ -140,16 +141,20 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
         siblings = sum(1 for r in cells if r[id_col].startswith(p + "."))
         return p if siblings > 1 or any(r[id_col] == p for r in cells) else ident
 
-    def key(row: list[str], ordinal: int) -> str:
+    def key(row: list[str], ordinal: int, previous: str | None) -> str:
         if id_col is not None and row[id_col]:
             return parent(row[id_col])
         if title_col is not None and row[title_col]:
             return "title:" + fold(row[title_col])
+        if previous is not None and (id_col is not None or title_col is not None):
+            return previous  # the commitment's cells were merged over its milestone rows
         return f"row:{ordinal}"
 
     groups: dict[str, list[list[str]]] = {}
+    previous = None
     for n, row in enumerate(cells):
-        groups.setdefault(key(row, n), []).append(row)
+        previous = key(row, n, previous)
+        groups.setdefault(previous, []).append(row)
     records = []
     for number, (k, members) in enumerate(groups.items(), start=1):
         ref = k if not k.startswith(("title:", "row:")) else str(number)
@@ -164,9 +169,9 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
                 record.title = (own or members)[0][i]
                 if len(set(values)) > 1 and own != members:
                     per_row.append(i)  # the rows below an id hold their milestones' titles
-            elif len(set(values)) == 1 or len(members) == 1:
-                if values[0]:
-                    record.fields.append(Field(role, pretty(name), values[0]))
+            elif len(distinct := [v for v in dict.fromkeys(values) if v]) <= 1 or len(members) == 1:
+                if distinct:  # one value for the whole commitment (or its merged cell)
+                    record.fields.append(Field(role, pretty(name), distinct[0]))
             else:
                 per_row.append(i)
         for row in members:
