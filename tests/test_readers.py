@@ -364,6 +364,19 @@ def test_json_nested_milestones(tmp_path):
     assert "Compromiso 7: Justicia abierta" in doc.text
 
 
+def test_json_rows_one_per_milestone(tmp_path):
+    path = tmp_path / "hitos.json"
+    path.write_text(json.dumps({"compromisos": [
+        {"compromiso": "Datos abiertos", "responsable": "MINTEL", "hito": "Publicar la política"},
+        {"compromiso": "Datos abiertos", "responsable": "MINTEL", "hito": "Capacitar a servidores"},
+        {"compromiso": "Justicia abierta", "responsable": "Corte Nacional", "hito": "Publicar sentencias"},
+    ]}, ensure_ascii=False), encoding="utf-8")
+    doc = load_document(path)
+    assert _by_role(doc, "title") == {"1": ["Datos abiertos"], "2": ["Justicia abierta"]}
+    assert _by_role(doc, "milestone") == {"1": ["Publicar la política", "Capacitar a servidores"],
+                                          "2": ["Publicar sentencias"]}
+
+
 def test_yaml_bilingual_keeps_the_primary_language(tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text(

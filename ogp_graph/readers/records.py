@@ -97,6 +97,11 @@ class _Reader:
                 fields.append(Field(role, pretty(str(key)), text))
         return title, fields, children
 
+    def flat(self, item: object) -> bool:
+        """True for an object of scalar (or bilingual) fields: a table row."""
+        return isinstance(item, dict) and not any(str(k).lower() in self.languages for k in item) and all(
+            not isinstance(v, (dict, list)) or (isinstance(v, dict) and self.text(v)) for v in item.values())
+
     @staticmethod
     def items(value: object) -> list[tuple[str | None, object]]:
         """``(id, item)`` pairs of a collection (a list of objects or a map keyed by ids)."""
@@ -153,7 +158,11 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
                                                for f in rest] + [
             Field("responsible", label_for("responsible", language), body) for body in bodies]
 
-    for n, (ident, item) in enumerate(found.get("commitment", []), start=1):
+    items = found.get("commitment", [])
+    if items and all(reader.flat(item) for _, item in items):  # rows, maybe one per milestone
+        records = _as_table(reader, items)
+        by_ref = {record.ref: record for record in records}
+    for n, (ident, item) in enumerate(items if not records else [], start=1):
         ref = _item_id(ident, item) or str(n)
         title, fields, children = reader.fields(item)
         record = Record(ref=ref, title=title, fields=fields)
@@ -178,24 +187,29 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
     return records
 
 
+def _as_table(reader: _Reader, items: list[tuple[str | None, dict]]) -> list[Record]:
+    """Records of flat objects read as table rows (their map keys, if any, as the id column)."""
+    keys = list(dict.fromkeys(str(k) for _, item in items for k in item))
+    ids = any(ident is not None for ident, _ in items)
+    header = (["id"] if ids else []) + keys
+    rows = [([ident or ""] if ids else []) + [reader.text(item.get(k)) for k in keys] for ident, item in items]
+    records, _ = rows_to_records(header, rows)
+    return records
+
+
 def _table(reader: _Reader, data: object) -> list[Record] | None:
     """Records of the largest list of flat objects in ``data``, read as a table."""
     best: list = []
 
     def walk(node):
         nonlocal best
-        if isinstance(node, list) and len(node) > len(best) and node and all(isinstance(v, dict) for v in node):
+        if isinstance(node, list) and len(node) > len(best) and all(isinstance(v, dict) for v in node):
             best = node
         for v in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else []):
             walk(v)
 
     walk(data)
-    if not best:
-        return None
-    header = list(dict.fromkeys(str(k) for row in best for k in row))
-    rows = [[reader.text(row.get(k)) for k in header] for row in best]
-    records, _ = rows_to_records(header, rows)
-    return records
+    return _as_table(reader, [(None, row) for row in best]) if best else None
 
 
 def read_records(path: Path, raw: str, media_type: str) -> Builder:
