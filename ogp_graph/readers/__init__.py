@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from ogp_graph.errors import DocumentError
-from ogp_graph.readers.model import Block, Builder, Document
+from ogp_graph.readers.model import Block, Builder, Document, toc_entry
 from ogp_graph.readers.sniff import MEDIA_TYPES, sniff
 
 MAX_BYTES = 50_000_000
@@ -23,6 +23,10 @@ def _read(path: Path, data: bytes, media_type: str, *, max_pages: int) -> Builde
         from ogp_graph.readers.pdf import read_pdf
 
         return read_pdf(path, max_pages=max_pages, ocr_pages=ocr_pages(path))
+    if media_type.startswith("image/"):
+        from ogp_graph.readers.ocr import read_image
+
+        return read_image(path, data, max_pages=max_pages)
     if media_type == MEDIA_TYPES[".docx"]:
         from ogp_graph.readers.docx import read_docx
 
@@ -56,7 +60,8 @@ def _read(path: Path, data: bytes, media_type: str, *, max_pages: int) -> Builde
 def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: int = MAX_PAGES) -> Document:
     """Load and clean one document (PDF, DOCX, XLSX, CSV, JSON, YAML, HTML, Markdown, text).
 
-    Scanned PDF pages are read by OCR when tesseract is installed.
+    Scans — PDF pages without text, PNG/JPEG/TIFF page images — are read by OCR when
+    tesseract is installed.
 
     :raises DocumentError: missing, empty, too large, unsupported, not UTF-8 text, binary
         garbage, encrypted or damaged, more than ``max_pages`` pages, or no text at all.
@@ -91,4 +96,4 @@ def load_document(path: str | Path, *, max_bytes: int = MAX_BYTES, max_pages: in
     )
 
 
-__all__ = ["Block", "Document", "DocumentError", "load_document", "MAX_BYTES", "MAX_PAGES"]
+__all__ = ["Block", "Document", "DocumentError", "load_document", "toc_entry", "MAX_BYTES", "MAX_PAGES"]

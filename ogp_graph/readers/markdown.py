@@ -7,9 +7,10 @@ import tomllib
 
 import yaml
 
-from ogp_graph.readers.data import front_matter_skip
+from ogp_graph.readers.data import front_matter_skip, load_yaml
 from ogp_graph.readers.html import HTMLBlocks
 from ogp_graph.readers.model import Builder
+from ogp_graph.readers.structured import pretty
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -20,7 +21,8 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!])")
 _HTML_TAG = re.compile(r"</?(p|b|strong|td|tr|div|br|a|h[1-6]|li|span|table)\b", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
-_FENCES = {"---": yaml.safe_load, "+++": tomllib.loads}
+_FENCES = {"---": load_yaml, "+++": tomllib.loads}
+_LABELLED_WORDS = 12
 _NOT_PROSE = re.compile(r"^(?:[a-z]+:/|/|\.{0,2}/)\S*$|^[\d\s:./TZ+-]+$|^(?:true|false)$", re.IGNORECASE)
 
 
@@ -63,8 +65,9 @@ def _front_matter(text: str, builder: Builder) -> str:
                 meta = None
             values = _front_values(meta) if isinstance(meta, dict) else []
             builder.title = next((v for k, v in values if k.lower() == "title"), "")
-            for _, value in values:
-                builder.add(value)
+            for key, value in values:  # a short value keeps its key as a label: "Plano secretaria: SMCC/CGA"
+                label = f"{pretty(key)}: " if key.lower() != "title" and len(value.split()) <= _LABELLED_WORDS else ""
+                builder.line([(label, None), (value, {})])
             builder.gap()
             return text[end + len(fence) + 1 :]
     return text

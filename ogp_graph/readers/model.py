@@ -14,6 +14,7 @@ ROLES = frozenset({"commitment", "title", "description", "responsible", "milesto
 
 _PAGE_OF = re.compile(r"\s*\b(?:P[áa]gina|Page|P[áa]g\.)\s+\d+\s+(?:de|of|sur)\s+\d+\b\s*", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f]+")
+_TOC_LINE = re.compile(r"^(?P<title>\S.*?)\s*(?:[.·…_]\s?){4,}\s*(?P<page>\d{1,4})\s*$")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,13 @@ class Document:
 def clean(text: str) -> str:
     """``text`` on one line: runs of spaces folded, "Página N de M" furniture removed."""
     return _SPACES.sub(" ", _PAGE_OF.sub(" ", text.replace("\n", " "))).strip()
+
+
+def toc_entry(text: str) -> tuple[str, int] | None:
+    """``(title, page)`` when ``text`` is a dotted-leader table-of-contents line
+    ("3. Open data ........ 12"), else ``None``; readers keep such lines as text."""
+    m = _TOC_LINE.match(text.strip())
+    return (m.group("title").strip(), int(m.group("page"))) if m else None
 
 
 @dataclass

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
+import yaml
+
 from ogp_graph.errors import DocumentError
-from ogp_graph.readers.data import columns, fold
+from ogp_graph.readers.data import columns, fold, load_yaml
 from ogp_graph.readers.model import Builder
 from ogp_graph.readers.structured import (
     Field, Record, add_bodies, clean_value, field_role, label_for, pretty, render, rows_to_records,
@@ -94,6 +97,11 @@ class _Reader:
                 fields.append(Field(role, pretty(str(key)), text))
         return title, fields, children
 
+    def flat(self, item: object) -> bool:
+        """True for an object of scalar (or bilingual) fields: a table row."""
+        return isinstance(item, dict) and not any(str(k).lower() in self.languages for k in item) and all(
+            not isinstance(v, (dict, list)) or (isinstance(v, dict) and self.text(v)) for v in item.values())
+
     @staticmethod
     def items(value: object) -> list[tuple[str | None, object]]:
         """``(id, item)`` pairs of a collection (a list of objects or a map keyed by ids)."""
@@ -150,7 +158,11 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
                                                for f in rest] + [
             Field("responsible", label_for("responsible", language), body) for body in bodies]
 
-    for n, (ident, item) in enumerate(found.get("commitment", []), start=1):
+    items = found.get("commitment", [])
+    if items and all(reader.flat(item) for _, item in items):  # rows, maybe one per milestone
+        records = _as_table(reader, items)
+        by_ref = {record.ref: record for record in records}
+    for n, (ident, item) in enumerate(items if not records else [], start=1):
         ref = _item_id(ident, item) or str(n)
         title, fields, children = reader.fields(item)
         record = Record(ref=ref, title=title, fields=fields)
@@ -175,24 +187,29 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
     return records
 
 
+def _as_table(reader: _Reader, items: list[tuple[str | None, dict]]) -> list[Record]:
+    """Records of flat objects read as table rows (their map keys, if any, as the id column)."""
+    keys = list(dict.fromkeys(str(k) for _, item in items for k in item))
+    ids = any(ident is not None for ident, _ in items)
+    header = (["id"] if ids else []) + keys
+    rows = [([ident or ""] if ids else []) + [reader.text(item.get(k)) for k in keys] for ident, item in items]
+    records, _ = rows_to_records(header, rows)
+    return records
+
+
 def _table(reader: _Reader, data: object) -> list[Record] | None:
     """Records of the largest list of flat objects in ``data``, read as a table."""
     best: list = []
 
     def walk(node):
         nonlocal best
-        if isinstance(node, list) and len(node) > len(best) and node and all(isinstance(v, dict) for v in node):
+        if isinstance(node, list) and len(node) > len(best) and all(isinstance(v, dict) for v in node):
             best = node
         for v in (node.values() if isinstance(node, dict) else node if isinstance(node, list) else []):
             walk(v)
 
     walk(data)
-    if not best:
-        return None
-    header = list(dict.fromkeys(str(k) for row in best for k in row))
-    rows = [[reader.text(row.get(k)) for k in header] for row in best]
-    records, _ = rows_to_records(header, rows)
-    return records
+    return _as_table(reader, [(None, row) for row in best]) if best else None
 
 
 def read_records(path: Path, raw: str, media_type: str) -> Builder:
@@ -204,18 +221,17 @@ def read_records(path: Path, raw: str, media_type: str) -> Builder:
         if media_type == "application/json":
             data = json.loads(raw)
         else:
-            import yaml
-
-            data = yaml.safe_load(raw)
-    except (ValueError, Exception) as exc:  # yaml.YAMLError, json.JSONDecodeError
+            data = load_yaml(raw)
+    except (ValueError, yaml.YAMLError) as exc:  # json.JSONDecodeError is a ValueError
         kind = "JSON" if media_type == "application/json" else "YAML"
         raise DocumentError(path, f"unparsable {kind} ({str(exc).splitlines()[0]})") from exc
     reader = _Reader(data)
     found: dict[str, list] = {}
     reader.collections(data, found)
+    reader.primary = reader.primary or _key_language(data)
     records = _records(reader, found) if found.get("commitment") or found.get("milestone") else _table(reader, data)
     builder = Builder()
-    language = reader.primary or "en"
+    language = reader.primary
     if isinstance(data, dict):
         for key in ("title", "titulo", "título", "name", "nombre", "nome", "titre"):
             if key in data and (title := reader.text(data[key])):
@@ -233,6 +249,24 @@ def read_records(path: Path, raw: str, media_type: str) -> Builder:
     if not builder.blocks:
         raise DocumentError(path, "no commitments, milestones or text found in the data")
     return builder
+
+
+def _key_language(data: object) -> str:
+    """The language most of the data's key names are in ("en" when none is recognised)."""
+    votes: Counter[str] = Counter()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if lang := field_role(str(key))[1]:
+                    votes[lang] += 1
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return votes.most_common(1)[0][0] if votes else "en"
 
 
 def _stated_counts(reader: _Reader, data: object, builder: Builder) -> None:

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 from ogp_graph.errors import DocumentError
+from ogp_graph.readers.data import load_yaml
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +29,14 @@ MEDIA_TYPES = {
     ".json": "application/json",
     ".yaml": "application/yaml",
     ".yml": "application/yaml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
 }
+_IMAGE_MAGIC = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg", b"II*\x00": "image/tiff",
+                b"MM\x00*": "image/tiff"}
 _TEXT_TYPES = {t for t in MEDIA_TYPES.values() if t.startswith("text/") or t in ("application/json", "application/yaml")}
 _ZIP_RATIO = 200  # an archive member expanding more than this is a decompression bomb
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html\b|<head\b|<body\b)", re.IGNORECASE)
@@ -98,7 +106,7 @@ def _yaml_mapping(raw: str) -> bool:
     import yaml
 
     try:
-        value = yaml.safe_load(raw)
+        value = load_yaml(raw)
     except yaml.YAMLError:
         return False
     return isinstance(value, dict) and len(value) >= 2 and any(isinstance(v, (dict, list)) for v in value.values())
@@ -108,7 +116,8 @@ def sniff(path: Path, data: bytes, *, max_bytes: int) -> str:
     """The media type of ``data``, read from ``path``.
 
     :raises DocumentError: binary garbage, not UTF-8, an unsupported or damaged archive,
-        or a binary format the extension promises but the bytes do not hold.
+        or a binary format (PDF, DOCX, XLSX, PNG/JPEG/TIFF) the extension promises but the
+        bytes do not hold.
     """
     ext = path.suffix.lower()
     head = data[:1024]
@@ -116,7 +125,9 @@ def sniff(path: Path, data: bytes, *, max_bytes: int) -> str:
         return "application/pdf"
     if data.startswith(b"PK\x03\x04"):
         return _zip_type(path, data, max_bytes=max_bytes)
-    if MEDIA_TYPES.get(ext) in ("application/pdf", DOCX, XLSX):
+    if image := next((t for magic, t in _IMAGE_MAGIC.items() if data.startswith(magic)), None):
+        return image
+    if MEDIA_TYPES.get(ext, "").startswith("image/") or MEDIA_TYPES.get(ext) in ("application/pdf", DOCX, XLSX):
         raise DocumentError(path, f"not a {ext[1:].upper()} file (its bytes do not match)")
     if ext and ext not in MEDIA_TYPES and not ext[1:].isdigit():
         try:

@@ -23,6 +23,7 @@ _PHONE_ONLY = re.compile(r"^\+?[\d\s().-]{7,}$")
 _HIERARCHICAL_ID = re.compile(r"^(?P<parent>.+?)[.](?P<child>\w+)$")
 _LIST_SPLIT = re.compile(r"\s*(?:--|;|\n|\s\|\s)\s*")
 _TRAILING_BODIES = re.compile(r"\(([^()]{2,160})\)\s*[.]?\s*$")
+_MILESTONE_SOURCES = ("milestone", "title", "description")  # columns a milestone row's text comes from, best first
 _ACRONYM = re.compile(r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ&.'’-]*[A-ZÀ-Ý][A-Za-zÀ-ÿ&.'’-]*$")
 
 
@@ -111,19 +112,17 @@ def trailing_bodies(text: str) -> list[str]:
             piece = lead.sub("", piece.strip())
             if piece and piece not in bodies:
                 bodies.append(piece)
-    if not bodies or not all(_ACRONYM.match(b) or (b[:1].isupper() and len(b.split()) <= 8) for b in bodies):
-        return []
-    if not any(_ACRONYM.match(b) for b in bodies):
-        return []
-    return bodies
+    names = all(_ACRONYM.match(b) or (b[:1].isupper() and len(b.split()) <= 8) for b in bodies)
+    return bodies if bodies and names and any(_ACRONYM.match(b) for b in bodies) else []
 
 
 def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[Record], str]:
     """Group table rows into commitment records; also the language of the column names.
 
     A row's commitment is its id column (hierarchical ids such as ``C01.1`` belong to
-    ``C01``) or else its title; rows of one commitment become its milestones; fields with
-    one value across a commitment's rows are the commitment's own.
+    ``C01``) or else its title, or the previous row's when both are empty (cells merged
+    over milestone rows); rows of one commitment become its milestones; fields with one
+    value across a commitment's rows are the commitment's own.
     """
     roles = [field_role(name) for name in header]
     language = Counter(lang for _, lang in roles if lang).most_common(1)
@@ -142,16 +141,20 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
         siblings = sum(1 for r in cells if r[id_col].startswith(p + "."))
         return p if siblings > 1 or any(r[id_col] == p for r in cells) else ident
 
-    def key(row: list[str], ordinal: int) -> str:
+    def key(row: list[str], ordinal: int, previous: str | None) -> str:
         if id_col is not None and row[id_col]:
             return parent(row[id_col])
         if title_col is not None and row[title_col]:
             return "title:" + fold(row[title_col])
+        if previous is not None and (id_col is not None or title_col is not None):
+            return previous  # the commitment's cells were merged over its milestone rows
         return f"row:{ordinal}"
 
     groups: dict[str, list[list[str]]] = {}
+    previous = None
     for n, row in enumerate(cells):
-        groups.setdefault(key(row, n), []).append(row)
+        previous = key(row, n, previous)
+        groups.setdefault(previous, []).append(row)
     records = []
     for number, (k, members) in enumerate(groups.items(), start=1):
         ref = k if not k.startswith(("title:", "row:")) else str(number)
@@ -166,18 +169,26 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
                 record.title = (own or members)[0][i]
                 if len(set(values)) > 1 and own != members:
                     per_row.append(i)  # the rows below an id hold their milestones' titles
-            elif len(set(values)) == 1 or len(members) == 1:
-                if values[0]:
-                    record.fields.append(Field(role, pretty(name), values[0]))
+            elif len(distinct := [v for v in dict.fromkeys(values) if v]) <= 1 or len(members) == 1:
+                if distinct:  # one value for the whole commitment (or its merged cell)
+                    record.fields.append(Field(role, pretty(name), distinct[0]))
             else:
                 per_row.append(i)
         for row in members:
-            if id_col is not None and row[id_col] == ref and len(members) > 1:
+            if id_col is not None and row[id_col] == ref and len(members) > 1:  # the commitment's own row
+                record.fields += [Field(roles[i][0], pretty(header[i]), row[i])
+                                  for i in per_row if row[i] and i != title_col]
                 continue
-            entry = [Field("milestone" if roles[i][0] in ("title", "description") else roles[i][0],
-                           pretty(header[i]), row[i]) for i in per_row if row[i]]
-            if entry:
-                record.milestones.append(entry)
+            filled = [i for i in per_row if row[i]]
+            main = min(filled, key=lambda i: _MILESTONE_SOURCES.index(roles[i][0])
+                       if roles[i][0] in _MILESTONE_SOURCES else len(_MILESTONE_SOURCES), default=None)
+            if main is not None and roles[main][0] in _MILESTONE_SOURCES:
+                record.milestones.append(
+                    [Field("milestone", pretty(header[main]), row[main])]
+                    + [Field("other" if roles[i][0] in _MILESTONE_SOURCES else roles[i][0], pretty(header[i]), row[i])
+                       for i in filled if i != main])
+            elif filled:
+                record.milestones.append([Field(roles[i][0], pretty(header[i]), row[i]) for i in filled])
         records.append(record)
     return records, lang
 
