@@ -2,6 +2,7 @@
 
 Builds every file once with the scorer of ``benchmarks/documents.py`` (a few minutes)."""
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ def _benchmark():
     path = Path(__file__).resolve().parents[1] / "benchmarks" / "documents.py"
     spec = importlib.util.spec_from_file_location("documents_benchmark", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
