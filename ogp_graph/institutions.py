@@ -11,6 +11,7 @@ import csv
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
@@ -23,9 +24,17 @@ _SEPARATORS = re.compile(r"\s*(?:[/,;]|\s(?:y|e|and)\s)\s*", re.IGNORECASE)
 _ARTICLE = re.compile(r"^(?:el|la|los|las|the)\s+", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+")
 _ACRONYM = r"[A-ZÁÉÍÓÚÑ][A-ZÁÉÍÓÚÑ/]{1,11}"
+#: mixed case, two capitals at least ("NRCan", "DoD", "CSdJ") or one capitalised word ("Mintic")
+_MIXED = r"[A-ZÁÉÍÓÚÑ](?:[a-záéíóúñ]*[A-ZÁÉÍÓÚÑ][A-Za-zÁÉÍÓÚÑáéíóúñ]*|[a-záéíóúñ]{2,11})"
 _DEFINITION = re.compile(
-    rf"\(\s*(?P<paren>{_ACRONYM})\s*\)|\s[-–]\s?(?P<dash>{_ACRONYM})(?![\w/])|\s(?P<bare>[A-ZÁÉÍÓÚÑ]{{3,12}})(?![\w/])"
+    rf"\(\s*(?P<paren>{_ACRONYM}|{_MIXED})\s*\)|\s?[-–—]\s?(?P<dash>{_ACRONYM}|{_MIXED})(?![\w/])-?"
+    rf"|\s(?P<bare>[A-ZÁÉÍÓÚÑ]{{3,12}})(?![\w/])"
 )
+#: "ACR: Name", "ACR – Name", "ACR<tab>Name" on a line of its own
+_LINE_DEFINITION = re.compile(
+    r"^[^\S\n]*(?:[-•*·▪][^\S\n]*)?(?P<acronym>[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñ&.-]{0,14}(?:[^\S\n][A-ZÁÉÍÓÚÑ]{1,4})?)"
+    r"[^\S\n]*(?::|[^\S\n][-–—][^\S\n]|\t)[^\S\n]*(?P<name>[^\n]{3,200}?)[^\S\n]*$", re.MULTILINE)
+_LONE_ACRONYM = re.compile(rf"(?:{_ACRONYM}|{_MIXED})")
 _WINDOW = 160  # characters before an acronym where its full name is looked for
 
 
@@ -64,11 +73,20 @@ def strip_accents(text: str) -> str:
 
 
 @cache
-def lexicon() -> dict:
-    """``data/institutions/lexicon.json``: org head words, minor words, kind by head word."""
+def lexicon(*languages: str) -> dict:
+    """``data/institutions/lexicon.json`` for ``languages`` (default: all of them, merged): word sets
+    ``heads``, ``tails``, ``connectors`` (= ``minor_words``), ``joiners``, ``responsible_labels``,
+    ``abbreviation_headings`` (all folded), and ``kind_by_word``.
+
+    :raises KeyError: a language the lexicon does not have.
+    """
     path = resources.files("ogp_graph") / "data" / "institutions" / "lexicon.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    return {key: frozenset(value) if isinstance(value, list) else value for key, value in data.items()}
+    chosen = [data["languages"][lang] for lang in (languages or data["languages"])]
+    merged: dict = {key: frozenset(fold(w) for part in chosen for w in part[key]) for key in chosen[0]}
+    merged["org_heads"], merged["minor_words"] = merged["heads"], merged["connectors"]
+    merged["kind_by_word"] = data["kind_by_word"]
+    return merged
 
 
 def one_typo(written: str, acronym: str) -> bool:
@@ -89,7 +107,11 @@ def one_typo(written: str, acronym: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-def _check_country(country: str) -> str:
+def check_country(country: str) -> str:
+    """``country`` when it is an ISO 3166-1 alpha-2 code (or ``INT``).
+
+    :raises ValueError: it is not.
+    """
     if not isinstance(country, str) or not _COUNTRY.fullmatch(country):
         raise ValueError(f"country must be an ISO 3166-1 alpha-2 code such as 'GT' (or 'INT'), not {country!r}")
     return country
@@ -116,6 +138,109 @@ def _read_csv(handle, country: str) -> list[Institution]:
             alt_names=tuple(a for a in row["alt_names"].split("|") if a), kind=kind,
         ))
     return found
+
+
+@dataclass(frozen=True)
+class Acronym:
+    """An acronym a text defines, with the name it stands for and the span of the definition."""
+
+    acronym: str
+    name: str
+    start: int
+    end: int
+
+
+def _inline_definitions(text: str, *, need_head: bool) -> Iterator[Acronym]:
+    """Definitions inside sentences: "Full Name (ACR)", "Full Name - ACR", "Full Name ACR"."""
+    for m in _DEFINITION.finditer(text):
+        acronym = m.group("paren") or m.group("dash") or m.group("bare")
+        if "/" in acronym:
+            continue  # a list of acronyms, see _listed_definitions
+        base = max(0, m.start() - _WINDOW)
+        words = list(_WORD.finditer(text, base, m.start()))
+        k = _name_start(words, acronym, relaxed=not m.group("bare"), need_head=need_head or bool(m.group("bare")))
+        if k is None:
+            continue
+        start = words[k].start()
+        name = re.sub(r"\s+", " ", text[start : words[-1].end()])
+        if m.group("bare") and name.isupper():  # a title in capitals, not a name and its acronym
+            continue
+        yield Acronym(acronym, _display_name(name), start, m.end())
+
+
+def _listed_definitions(text: str) -> Iterator[Acronym]:
+    """"Name One y Name Two (AC1/AC2)": each acronym with the organisation name it abbreviates."""
+    from ogp_graph.org_names import find_org_names  # org_names reads this module's lexicon
+
+    minor = lexicon()["minor_words"]
+    for m in re.finditer(rf"\(\s*((?:{_ACRONYM}|{_MIXED})(?:\s*/\s*(?:{_ACRONYM}|{_MIXED}))+)\s*\)", text):
+        acronyms = [a.strip() for a in m.group(1).split("/")]
+        base = max(0, m.start() - _WINDOW * len(acronyms))
+        names = find_org_names(text[base : m.start()])[-len(acronyms) :]
+        if len(names) == len(acronyms) and all(
+                _takes_letters(fold(a), [fold(w) for w in n.text.split()], minor) for a, n in zip(acronyms, names)):
+            for a, n in zip(acronyms, names):
+                yield Acronym(a, re.sub(r"\s+", " ", n.text), base + n.start, m.end())
+
+
+def _abbreviation_lists(text: str) -> Iterator[Acronym]:
+    """The acronym list under a heading such as "Siglas", "Listado de abreviaturas", "Acronyms":
+    "ACR: Name" lines, or a column of acronyms followed by the column of their names."""
+    headings = lexicon()["abbreviation_headings"]
+    lines = list(re.finditer(r"[^\n]*", text))
+    for n, line in enumerate(lines):
+        if fold(re.sub(r"[#*_|]", " ", line.group(0))) not in headings:
+            continue
+        lone: list[re.Match] = []
+        names: list[re.Match] = []
+        for body in lines[n + 1 : n + 600]:
+            content = body.group(0).strip()
+            if not content:
+                continue
+            if d := _LINE_DEFINITION.fullmatch(text, body.start(), body.end()):
+                yield Acronym(d["acronym"], _list_name(d["name"]), body.start(), body.end())
+            elif _LONE_ACRONYM.fullmatch(content) and not names:
+                lone.append(body)
+            elif lone and len(names) < len(lone):
+                names.append(body)
+            else:
+                break
+        if lone and len(names) == len(lone):
+            for a, b in zip(lone, names):
+                yield Acronym(a.group(0).strip(), _list_name(b.group(0)), a.start(), b.end())
+
+
+def _list_name(written: str) -> str:
+    """The name of an acronym list entry, without a closing remark in parentheses ("(siglas en inglés)")."""
+    return re.sub(r"\s*\([^()]*\)$", "", written.strip(" .;")) or written.strip(" .;")
+
+
+def _line_definitions(text: str) -> Iterator[Acronym]:
+    """"ACR: Name" lines anywhere, when the acronym has two capitals and abbreviates the name."""
+    minor = lexicon()["minor_words"]
+    for d in _LINE_DEFINITION.finditer(text):
+        acronym, name = d["acronym"], _list_name(d["name"])
+        if sum(c.isupper() for c in acronym) >= 2 and " " not in acronym \
+                and _takes_letters(fold(acronym), [fold(w) for w in _WORD.findall(name)], minor):
+            yield Acronym(acronym, name, d.start("acronym"), d.end("name"))
+
+
+def find_acronyms(text: str) -> list[Acronym]:
+    """Every acronym ``text`` defines, whatever it stands for (an organisation, a system, a plan),
+    in text order, first definition of an acronym kept: inside sentences ("Full Name (ACR)",
+    "Full Name - ACR", "Full Name – ACR", "Full Name -ACR-", "Name One y Name Two (AC1/AC2)"),
+    "ACR: Name" lines, and the acronym list under a "Siglas"/"Abreviaturas"/"Acronyms" heading
+    (also as two columns: all the acronyms, then all the names).
+
+    :raises TypeError: ``text`` is not a string.
+    """
+    _check_text(text)
+    found: dict[str, Acronym] = {}
+    every = [*_inline_definitions(text, need_head=False), *_listed_definitions(text), *_line_definitions(text),
+             *_abbreviation_lists(text)]
+    for d in sorted(every, key=lambda d: d.start):
+        found.setdefault(d.acronym, d)
+    return list(found.values())
 
 
 class InstitutionGazetteer:
@@ -154,7 +279,7 @@ class InstitutionGazetteer:
         return {i.country for i in self.institutions}
 
     def _scope(self, country: str) -> tuple[str, ...]:
-        return (_check_country(country), INTERNATIONAL)
+        return (check_country(country), INTERNATIONAL)
 
     def get(self, country: str, key: str) -> Institution:
         """The institution ``key`` of ``country`` (or an international one).
@@ -189,33 +314,19 @@ class InstitutionGazetteer:
                 return close.pop()
         return None
 
-    def split_responsible(self, text: str, country: str = "GT") -> list[Institution]:
-        """The institutions of a "Responsable(s): …" field (the label is optional), in order, each
-        once. Pieces are cut at ``/ , ; y e`` but never inside a known name ("Ministerio de
-        Comunicaciones, Infraestructura y Vivienda"); unknown pieces become new institutions keyed
-        by their slugged name, so nothing is dropped.
+    def split_responsible(self, text: str, country: str = "GT", *, definitions=None) -> list[Institution]:
+        """The institutions of a responsible field, in order, each once (see
+        :meth:`ogp_graph.org_resolver.InstitutionResolver.split`). ``definitions`` is the
+        ``InstitutionResolver`` of the document (it knows the acronyms the document defines and the
+        organisations already named); without it, one that knows only this gazetteer.
 
         :raises ValueError: ``country`` is not a country code.
+        :raises TypeError: ``text`` is not a string.
         """
-        text = _check_text(text)
-        plain = strip_accents(text)
-        if label := _responsible_label().match(plain if len(plain) == len(text) else text):
-            text = text[label.end() :]
-        cuts = [0, *(x for m in _SEPARATORS.finditer(text) for x in (m.start(), m.end())), len(text)]
-        pieces = [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts), 2)]
-        result: list[Institution] = []
-        i = 0
-        while i < len(pieces):
-            for j in range(len(pieces) - 1, i - 1, -1):  # the longest run of pieces that is a known name
-                if found := self.resolve(text[pieces[i][0] : pieces[j][1]], country):
-                    break
-            else:
-                j, piece = i, _ARTICLE.sub("", text[pieces[i][0] : pieces[i][1]].strip(" .:"))
-                found = unknown_institution(piece, country) if piece else None
-            if found and found not in result:
-                result.append(found)
-            i = j + 1
-        return result
+        from ogp_graph.org_resolver import InstitutionResolver  # it builds on this module
+
+        _check_text(text)
+        return (definitions or InstitutionResolver(check_country(country), gazetteer=self)).split(text)
 
     def find_definitions(self, text: str, country: str = "GT") -> list[tuple[Institution, int, int]]:
         """Institutions whose acronym ``text`` defines, with the (start, end) of name + acronym:
@@ -230,21 +341,11 @@ class InstitutionGazetteer:
         """
         _check_text(text)
         found = []
-        for m in _DEFINITION.finditer(text):
-            acronym = m.group("paren") or m.group("dash") or m.group("bare")
-            base = max(0, m.start() - _WINDOW)
-            words = list(_WORD.finditer(text, base, m.start()))
-            k = _name_start(words, acronym, relaxed=not m.group("bare"))
-            if k is None:
-                continue
-            start = words[k].start()
-            name = re.sub(r"\s+", " ", text[start : words[-1].end()])
-            if m.group("bare") and name.isupper():  # a title in capitals, not a name and its acronym
-                continue
-            inst = self.resolve(name, country) or self._lookup(acronym, country)
+        for d in _inline_definitions(text, need_head=True):
+            inst = self.resolve(d.name, country) or self._lookup(d.acronym, country)
             if inst is None:
-                inst = replace(unknown_institution(_display_name(name), country), key=acronym, acronyms=(acronym,))
-            found.append((inst, start, m.end()))
+                inst = replace(unknown_institution(d.name, country), key=d.acronym, acronyms=(d.acronym,))
+            found.append((inst, d.start, d.end))
         return found
 
     def patterns(self, *countries: str) -> list[dict]:
@@ -259,7 +360,7 @@ class InstitutionGazetteer:
         """
         if not countries:
             raise ValueError("patterns() needs at least one country code")
-        scope = {_check_country(c) for c in countries} | {INTERNATIONAL}
+        scope = {check_country(c) for c in countries} | {INTERNATIONAL}
         patterns: list[dict] = []
         for inst in self.institutions:
             if inst.country not in scope:
@@ -286,9 +387,18 @@ def _responsible_label() -> re.Pattern:
     return re.compile(rf"\s*(?:{'|'.join(re.escape(label) for label in labels)})\s*:\s*", re.IGNORECASE)
 
 
-def _name_start(words: list[re.Match], acronym: str, relaxed: bool) -> int | None:
+def responsible_label(field: str) -> int:
+    """Where the value of a responsible field starts: after its label ("Responsables:",
+    "Entidad responsable:", "Lead implementing agency:"…, any case or accents), else 0."""
+    plain = strip_accents(field)
+    label = _responsible_label().match(plain if len(plain) == len(field) else field)
+    return label.end() if label else 0
+
+
+def _name_start(words: list[re.Match], acronym: str, *, relaxed: bool, need_head: bool) -> int | None:
     """Index of the word where the name defined by ``acronym`` starts (the name runs to the last
-    of ``words``), else None."""
+    of ``words``), else None. The name starts with a head word (Ministerio, Department…), or, unless
+    ``need_head``, its words are all capitalised and give the acronym's letters exactly."""
     heads, minor = lexicon()["org_heads"], lexicon()["minor_words"]
     letters = fold(acronym.replace("/", ""))
     folded = [fold(w.group(0)) for w in words]
@@ -296,6 +406,9 @@ def _name_start(words: list[re.Match], acronym: str, relaxed: bool) -> int | Non
         span = folded[k:]
         initials = "".join(w[0] for w in span if w not in minor)
         if span[0] in heads and (initials == letters or (relaxed and _takes_letters(letters, span, minor))):
+            return k
+        if not need_head and relaxed and initials == letters and len(letters) >= 2 and span[0] not in minor \
+                and all(w.group(0)[0].isupper() for w, f in zip(words[k:], span) if f not in minor):
             return k
         if len(initials) > len(letters):
             return None
@@ -326,11 +439,16 @@ def _display_name(name: str) -> str:
 
 def unknown_institution(name: str, country: str) -> Institution:
     """An institution the gazetteer does not know, keyed by its slugged name; its kind is guessed
-    from its first word (Fundación → civil_society, Universidad → academic, else government)."""
+    from its first word, else its last (Fundación …, … Foundation → civil_society; Universidad … →
+    academic; else government).
+
+    :raises ValueError: no letter or digit in ``name``, or ``country`` is not a country code.
+    """
     key = re.sub(r"[^A-Z0-9]+", "-", fold(name).upper()).strip("-")
     if not key:
         raise ValueError(f"no institution name in {name!r}")
-    head = fold(name.split()[0])
+    words = [fold(w) for w in name.split()]
+    kinds = lexicon()["kind_by_word"]
     acronyms = (name,) if name.isupper() and " " not in name else ()
-    kind = lexicon()["kind_by_head"].get(head, "government")
-    return Institution(key=key, country=_check_country(country), name=name, acronyms=acronyms, kind=kind)
+    kind = kinds.get(words[0]) or kinds.get(words[-1], "government")
+    return Institution(key=key, country=check_country(country), name=name, acronyms=acronyms, kind=kind)
