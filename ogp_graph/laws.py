@@ -9,6 +9,7 @@ for numbered instruments and ``{country}/{doc_type}/{slug}`` for laws known only
 from __future__ import annotations
 
 import csv
+import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -32,7 +33,18 @@ _UPPER, _LOWER = "A-ZÁÉÍÓÚÑÜ", "a-záéíóúñü"
 _SPACE = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"  # a line break inside a name, never a blank line
 _LINK = r"(?:de|del|la|las|los|el|para|a|al|sobre|contra|y|e)"
 _STOP = r"(?:Ley|Código|Reglamento|Constitución|Decreto|Acuerdo|Registro|Suplemento|Ordenanza|Resolución)"
-_NAMED_HEADS = {"Ley": "ley", "Código": "codigo", "Reglamento": "reglamento"}
+_NAMED = json.loads((_DATA / "named.json").read_text(encoding="utf-8"))
+_NAMED_HEADS: dict[str, str] = _NAMED["heads"]
+_NAMED_TAILS: dict[str, str] = _NAMED["tails"]
+_CAP_WORD = r"(?:[A-Z][\w’'\-]*)"
+_TAIL_LINKS = "|".join(link.replace(" ", r"\s+") for link in _NAMED["tail_links"])
+#: an English-style name: capitalised words (and links) ending with "Act", "… of 2012", "(FISA)"
+_TAIL_NAME = re.compile(
+    rf"(?<![\w])(?!(?:{'|'.join(_NAMED['determiners'])})\s){_CAP_WORD}"
+    rf"(?:(?:\s+(?:{_TAIL_LINKS}))?\s+{_CAP_WORD})*?"
+    rf"\s+(?P<tail>{'|'.join(_NAMED_TAILS)})(?![\w])(?:\s+of\s+(?P<year>(?:19|20)\d{{2}}))?"
+    rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z]{{1,9}})\))?"
+)
 #: a capitalised name after "Ley|Código|Reglamento": words, linking words, acronyms after a link
 _GENERIC_NAME = re.compile(
     rf"(?<![\w])(?P<head>{'|'.join(_NAMED_HEADS)})"
@@ -166,9 +178,11 @@ class LawGazetteer:
         """Key of the one law of ``country`` named ``text`` (name, alternative name or acronym), else None."""
         return self._by_label.get((country, _label_key(text)))
 
-    def citation(self, key: str, start: int = 0, end: int = 0, text: str = "") -> LawCitation:
+    def citation(self, key: str, start: int = 0, end: int = 0, text: str = "", *,
+                 instrument: Instrument | None = None, year: int | None = None) -> LawCitation:
         """A citation of law ``key`` at ``text[start:end]``: name, acronym and amendments from the
-        gazetteer; label ("Decreto 63-94") and year (1994) from the instrument that numbers it.
+        gazetteer; label ("Decreto 63-94") from ``instrument`` (default: the instrument whose numbers
+        look like the key's); year (1994) from a dated number, else ``year``.
 
         :raises ValueError: ``key`` is not ``CC/doc-type/id``.
         """
@@ -177,12 +191,13 @@ class LawGazetteer:
             raise ValueError(f"not a law key (CC/doc-type/id): {key!r}")
         law = self.laws.get(key) or Law(key, match["doc_type"], None, None)
         ident = law.id_local or (match["ident"] if key not in self.laws else None)
-        inst = self._instrument(law.doc_type, ident)
-        if inst is None:
+        inst = instrument or self._instrument(law.doc_type, ident)
+        if inst is None or ident is None:
             label = law.name or key
             return LawCitation(start, end, text, key, law.doc_type, law.id_local, label, law.name,
                                next(iter(law.acronyms), None), None, None, law.amends)
-        year = _year(ident.rsplit("-", 1)[1]) if inst.dated else None
+        if inst.dated:
+            year = _year(ident.rsplit("-", 1)[1])
         return LawCitation(start, end, text, key, law.doc_type, ident, f"{inst.label} {ident}", law.name,
                            next(iter(law.acronyms), None), None, year, law.amends)
 
@@ -195,8 +210,10 @@ class LawGazetteer:
         """Every law cited in ``text``, one citation per mention, in text order.
 
         Numbered instruments first (with a quoted name right after them), then names and acronyms
-        of known laws, then other capitalised "Ley/Código/Reglamento de …" names, each only where
-        nothing found before overlaps; an "artículo N" goes to the nearest citation of its sentence.
+        of known laws, then other capitalised "Ley/Código/Reglamento de …" names and "… Act" names
+        (with the acronym they are given, "(FISA)", whose later uses cite them too), each only where
+        nothing found before overlaps (see ``data/laws/named.json``); an "artículo N" goes to the
+        nearest citation of its sentence.
 
         :raises TypeError: ``text`` is not a string.
         :raises ValueError: ``country`` is not an ISO 3166-1 alpha-2 code such as "GT".
@@ -224,28 +241,53 @@ class LawGazetteer:
                 cite = self.citation(key, m.start(), m.end(), m.group(0))
                 found.append(cite if cite.name else replace(cite, name=name, label=name))
                 taken.append((m.start(), m.end()))
+        acronyms: dict[str, LawCitation] = {}
+        for m in _TAIL_NAME.finditer(text):
+            name = re.sub(r"\s+", " ", text[m.start() : m.end("year") if m["year"] else m.end("tail")])
+            bare = re.sub(r"\s+of\s+\d{4}$", "", name)
+            if free(m.start(), m.end()):
+                key = self.resolve_name(name, country) or self.resolve_name(bare, country) \
+                    or f"{country}/{_NAMED_TAILS[m['tail']]}/{_slug(bare)}"
+                cite = self.citation(key, m.start(), m.end(), text[m.start() : m.end()])
+                cite = cite if cite.name else replace(cite, name=name, label=name, acronym=m["acronym"],
+                                                      year=int(m["year"]) if m["year"] else None)
+                found.append(cite)
+                taken.append((m.start(), m.end()))
+                if m["acronym"]:
+                    acronyms[m["acronym"]] = cite
+        for acronym, cite in acronyms.items():  # "FISA" again, after "Foreign Intelligence Surveillance Act (FISA)"
+            for m in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text):
+                if free(m.start(), m.end()):
+                    found.append(replace(cite, start=m.start(), end=m.end(), text=m.group(0), article=None))
+                    taken.append((m.start(), m.end()))
         found.sort(key=lambda c: c.start)
         return _attach_articles(text, found)
 
     def _numbered(self, text: str, country: str) -> list[LawCitation]:
-        """Citations of numbered instruments: "Decretos Nos. 9-2015 y 46-2016" gives two."""
+        """Citations of numbered instruments: "Decretos Nos. 9-2015 y 46-2016" gives two; where two
+        instruments read the same words, the longer reading wins."""
         found = []
         for inst in self.instruments:
             for m in inst.regex.finditer(text):
                 first = True
-                for n in re.finditer(inst.number, m["numbers"]):
-                    ident = n.group(0).translate(_DASHES)
+                for n in re.finditer(inst.number, m["numbers"], re.IGNORECASE):
+                    ident, year = _identifier(n.group(0), dated=inst.dated)
                     if inst.dated and not _plausible(ident):
                         continue
                     start = m.start() if first else m.start("numbers") + n.start()
                     end = m.start("numbers") + n.end()
-                    cite = self.citation(f"{country}/{inst.doc_type}/{ident}", start, end, text[start:end])
+                    cite = self.citation(f"{country}/{inst.doc_type}/{ident}", start, end, text[start:end],
+                                         instrument=inst, year=_year(year) if year else None)
                     if quoted := _QUOTED_NAME.match(text, end):
                         cite = replace(cite, end=quoted.end(), text=text[start:quoted.end()],
                                        name=cite.name or quoted["name"].strip())
                     found.append(cite)
                     first = False
-        return found
+        kept: list[LawCitation] = []
+        for cite in sorted(found, key=lambda c: (c.start, -c.end)):
+            if not kept or cite.start >= kept[-1].end:
+                kept.append(cite)
+        return kept
 
     def _name_pattern(self, country: str) -> re.Pattern[str] | None:
         if country not in self._patterns:
@@ -270,6 +312,21 @@ def _law(row: dict[str, str]) -> Law:
         raise ValueError(f"bad law key in data/laws: {row['key']!r}")
     return Law(row["key"], row["doc_type"], row["id_local"] or None, row["name"] or None,
                _split(row["acronyms"]), _split(row["alt_names"]), _split(row["amends"]))
+
+
+def _identifier(number: str, *, dated: bool) -> tuple[str, str | None]:
+    """The key part of a number as written, and the digits of its year if it has one: thousands
+    dots dropped ("26.657" → "26657"); "672 de 2017", "132/2018", "37–2016" → "672-2017"…
+    for a dated instrument (its numbers restart every year), the number alone otherwise
+    ("Ley 1712 de 2014" → "1712", year "2014"; "Lei 12.527/2011" → "12527")."""
+    number = number.translate(_DASHES)
+    head = re.match(r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+", number)
+    digits, rest = head.group(0).replace(".", ""), number[head.end() :]
+    year = re.search(r"(?:^\s*[-/]\s*(\d{2})|((?:19|20)\d{2}))$", rest)
+    if year is None:  # "115-435": the number goes on, no year
+        return digits + re.sub(r"\D+", "-", rest).rstrip("-"), None
+    year_digits = year.group(1) or year.group(2)
+    return (f"{digits}-{year_digits}" if dated else digits), year_digits
 
 
 def _plausible(ident: str) -> bool:

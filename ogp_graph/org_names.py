@@ -61,11 +61,14 @@ def find_org_names(text: str, *languages: str) -> list[OrgName]:
         last, j = i, i
         while j + 1 < len(tokens) and joined(j) and j + 1 - i < _MAX_WORDS:
             nxt = tokens[j + 1].group(0)
+            if len(nxt) > 1 and nxt.isupper() and not tokens[i].group(0).isupper():
+                break  # an acronym after the name: "Instituto de Administración Pública INAP"
             if _capitalised(nxt) and folded[j + 1] not in connectors:
                 last = j = j + 1
                 continue
             k = j + 1  # a run of connectors, then a capitalised word
-            while k < len(tokens) and folded[k] in connectors and not _capitalised(tokens[k].group(0)) and joined(k):
+            while k < len(tokens) and folded[k] in connectors and joined(k) \
+                    and (not _capitalised(tokens[k].group(0)) or folded[k] in joiners):
                 k += 1
             run = set(folded[j + 1 : k])
             if k == j + 1 or k >= len(tokens) or not _capitalised(tokens[k].group(0)):

