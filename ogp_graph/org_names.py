@@ -42,6 +42,7 @@ def find_org_names(text: str, *languages: str) -> list[OrgName]:
         raise TypeError(f"expected a string, not {type(text).__name__}")
     words = lexicon(*languages)
     heads, tails, connectors, joiners = words["heads"], words["tails"], words["connectors"], words["joiners"]
+    articles = words["articles"]
     tokens = list(_TOKEN.finditer(text))
     folded = [fold(t.group(0)) for t in tokens]
 
@@ -70,11 +71,11 @@ def find_org_names(text: str, *languages: str) -> list[OrgName]:
             while k < len(tokens) and folded[k] in connectors and joined(k) \
                     and (not _capitalised(tokens[k].group(0)) or folded[k] in joiners):
                 k += 1
-            run = set(folded[j + 1 : k])
+            run = folded[j + 1 : k]
             if k == j + 1 or k >= len(tokens) or not _capitalised(tokens[k].group(0)):
                 break
-            if run & joiners and folded[k] in heads:  # "… y Ministerio de …": a second name
-                break
+            if run[0] in joiners and (folded[k] in heads or articles.intersection(run[1:])):
+                break  # "… y Ministerio de …", "… and the National Archives": a second name
             last = j = k
         return last
 
@@ -82,12 +83,12 @@ def find_org_names(text: str, *languages: str) -> list[OrgName]:
     i = 0
     while i < len(tokens):
         word = tokens[i].group(0)
-        start = None
+        start, by_head = None, False
         if _capitalised(word) and folded[i] in heads:
             start = i
-            if folded[i] in words["heads_before_connector"] and not (
-                    joined(i) and folded[i + 1] in connectors - joiners):  # "Department of …", not "Agency Goals"
-                start = None
+            by_head = folded[i] not in words["heads_before_connector"] or (
+                joined(i) and folded[i + 1] in connectors - joiners)  # "Department of …", not "Agency Goals"
+            start = i if by_head else None
         if start is None and _capitalised(word) and folded[i] in tails:
             start = i  # walk back over capitalised words, and over a joiner between two words
             while start > 0 and i - start < _MAX_WORDS and joined(start - 1):
@@ -103,7 +104,7 @@ def find_org_names(text: str, *languages: str) -> list[OrgName]:
         if start is None:
             i += 1
             continue
-        end = extend(i)
+        end = extend(i) if by_head else i
         if end > start:
             name = text[tokens[start].start() : tokens[end].end()]
             if not name.isupper():

@@ -166,7 +166,7 @@ class InstitutionResolver:
         for start, end in zip(cuts[::2], cuts[1::2]):
             if not self.resolve(text[start:end], exact=True) and (lower := _LOWER_START.match(text, start, end)):
                 start = lower.end()
-            if text[start:end].strip(" .:()"):
+            if re.search(r"[^\W_]", text[start:end]):
                 pieces.append((start, end))
         result: list[Institution] = []
         i = 0

@@ -1,4 +1,5 @@
-"""Place gazetteer: countries and first-level subdivisions (pycountry, with their Spanish names)
+"""Place gazetteer: countries and the first-level subdivisions of every country (pycountry, with
+their Spanish names; departments where pycountry calls them so)
 and Guatemala's 340 municipalities (``data/places/gt_municipalities.csv``, INE codes), with
 containment. ``data/places/alt_names.csv`` adds everyday names pycountry lacks ("El Quiché")."""
 from __future__ import annotations
@@ -15,8 +16,8 @@ import pycountry
 
 from ogp_graph.institutions import fold
 
-#: Countries whose first-level subdivisions are loaded from pycountry.
-SUBDIVISION_COUNTRIES = ("GT", "EC", "US")
+#: pycountry subdivision types that are departments (``ogp:Department``); the others are subdivisions.
+DEPARTMENT_TYPES = ("Department",)
 #: Languages of the pycountry translations added as alternative names.
 NAME_LANGUAGES = ("es",)
 #: entity_ruler label of place patterns.
@@ -73,12 +74,11 @@ def _load() -> Iterator[Place]:
         yield Place(c.alpha_2, name, "country", c.alpha_2, None,
                     alt_names=_alt_names(name, official, countries, extra.get(c.alpha_2, ())))
     subdivisions = _translations("iso3166-2")
-    for country in SUBDIVISION_COUNTRIES:
-        kind = "department" if country == "GT" else "subdivision"
-        for s in pycountry.subdivisions.get(country_code=country):
-            if s.parent_code is None:
-                yield Place(s.code, s.name, kind, country, country, s.code,
-                            alt_names=_alt_names(s.name, (), subdivisions, extra.get(s.code, ())))
+    for s in pycountry.subdivisions:
+        if s.parent_code is None:
+            kind = "department" if s.type in DEPARTMENT_TYPES else "subdivision"
+            yield Place(s.code, s.name, kind, s.country_code, s.country_code, s.code,
+                        alt_names=_alt_names(s.name, (), subdivisions, extra.get(s.code, ())))
     for r in _rows("gt_municipalities.csv"):
         yield Place(f"GT-M{r['ine_code']}", r["name"], "municipality", "GT", r["department_iso"],
                     ine_code=r["ine_code"], alt_names=tuple(_split(r["alt_names"])))
@@ -104,7 +104,7 @@ class PlaceGazetteer:
     @classmethod
     @lru_cache(maxsize=1)
     def default(cls) -> PlaceGazetteer:
-        """Every country, the subdivisions of GT, EC and US, and Guatemala's 340 municipalities
+        """Every country and its first-level subdivisions, and Guatemala's 340 municipalities
         (built once, then shared)."""
         return cls(_load())
 
