@@ -10,11 +10,13 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_symbol, get_territory_currencies
 from text_to_num import text2num
 
 LEXICON = Path(__file__).parent / "data" / "metrics" / "lexicon.json"
@@ -153,14 +155,18 @@ class QuantityFinder:
             raise ValueError(f"unknown multiplier: {multiplier!r}")
         return _number(m["num"], self._scale(multiplier))
 
-    def find(self, text: str) -> list[Quantity]:
+    def find(self, text: str, *, country: str | None = None) -> list[Quantity]:
         """Money, percentages, dates and counts (digits or words) in ``text``, in text order;
-        overlapping candidates keep the first kind in that list."""
+        overlapping candidates keep the first kind in that list. Amounts in "$" or "pesos" are in
+        the dollar-sign currency of ``country`` (ISO 3166-1 alpha-2) where it has one, else USD."""
         if not isinstance(text, str):
             raise ValueError(f"expected text, got {type(text).__name__}")
         taken = [m.span() for m in _BLOCKED.finditer(text)]
         found: list[Quantity] = []
+        local = _dollar_currency(country)
         for q in self._candidates(text):
+            if q.unit == LOCAL_DOLLAR:
+                q = replace(q, unit=local)
             if not any(q.start < e and s < q.end for s, e in taken):
                 found.append(q)
                 taken.append((q.start, q.end))
@@ -321,13 +327,27 @@ def _parse_date(written: str) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
+LOCAL_DOLLAR = "$"  # the lexicon's currency code for "the local dollar-sign currency"
+
+
+@lru_cache(maxsize=64)
+def _dollar_currency(country: str | None) -> str:
+    """The currency of ``country`` when Babel writes it with "$" there (COP, MXN, ARS…), else USD."""
+    try:
+        currency = get_territory_currencies(country, tender=True)[0]
+        symbol = get_currency_symbol(currency, locale=Locale.parse(f"und_{country}"))
+    except (TypeError, ValueError, IndexError, UnknownLocaleError):
+        return "USD"
+    return currency if symbol == "$" else "USD"
+
+
 @lru_cache(maxsize=1)
 def default_finder() -> QuantityFinder:
     """The finder over the bundled lexicon (built once)."""
     return QuantityFinder.from_file()
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, *, country: str | None = None) -> list[Quantity]:
     """Money, percentages, counts (digits or words) and dates in plain ``text``, in text order.
 
     >>> [(q.kind, q.value, q.unit) for q in find_quantities("se capacitaron 48 personas con Q. 1,500.00")]
@@ -335,7 +355,7 @@ def find_quantities(text: str) -> list[Quantity]:
 
     :raises ValueError: ``text`` is not a string.
     """
-    return default_finder().find(text)
+    return default_finder().find(text, country=country)
 
 
 def parse_money(amount: str, multiplier: str | None = None) -> Decimal:

@@ -2,12 +2,14 @@
 OGP documents (Colombia, the United States, Canada, Brazil, Argentina) and on hostile input. The
 tests that read whole documents skip when ../shared is absent."""
 import re
+from decimal import Decimal
 
 import pytest
 
 from conftest import shared_file
 from ogp_graph.institutions import InstitutionGazetteer, find_acronyms
 from ogp_graph.laws import find_citations
+from ogp_graph.metrics import find_quantities
 from ogp_graph.org_names import find_org_names
 from ogp_graph.org_resolver import InstitutionResolver
 from ogp_graph.places import PlaceGazetteer
@@ -211,3 +213,25 @@ def test_colombia_plan_abbreviations_and_responsible_bodies():
     assert keys.count("DNP") == 7 and keys.count("MINTIC") == 3  # "Mintic", "… y Comunicaciones - Mintic"
     laws = {c.label for c in find_citations(text, "CO")}
     assert {"Ley 1712", "Decreto 103-2015", "CONPES 167", "CONPES 161", "Proyecto de Ley 134-2011"} <= laws
+
+
+# --- metrics ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, country, value, unit", [
+    ("con un presupuesto de $ 1.200 millones", "CO", Decimal("1200000000"), "COP"),
+    ("1.200 millones de pesos", "CO", Decimal("1200000000"), "COP"),
+    ("US$ 2 millones del BID", "CO", Decimal("2000000"), "USD"),
+    ("R$ 3,5 milhões", "BR", Decimal("3500000"), "BRL"),
+    ("$4.5 million in grants", "US", Decimal("4500000"), "USD"),
+    ("una donación de $ 200", "GT", Decimal("200"), "USD"),  # the quetzal is written "Q"
+])
+def test_money_in_the_currency_of_the_country(text, country, value, unit):
+    [money] = [q for q in find_quantities(text, country=country) if q.kind == "money"]
+    assert (money.value, money.unit) == (value, unit)
+
+
+def test_canadian_acronyms_from_the_gazetteer():
+    # NAP4 tracker: "Improve the quality of open data available on open.canada.ca (NRCan / StatCan / TBS)"
+    found = GAZETTEER.split_responsible("NRCan / StatCan / TBS", "CA")
+    assert [i.name for i in found] == ["Natural Resources Canada", "Statistics Canada", "Treasury Board of Canada Secretariat"]
+    assert GAZETTEER.resolve("SCT", "CA").key == "TBS"  # the French acronym

@@ -13,7 +13,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from ogp_graph.metrics import Quantity, QuantityFinder, default_finder
-from ogp_graph.nlp.spans import METRICS, set_span_group
+from ogp_graph.nlp.spans import METRICS, doc_country, set_span_group
 
 _NOMINAL = {"NOUN", "PROPN"}
 _MAX_PHRASE = 8  # tokens
@@ -26,7 +26,7 @@ class MetricTagger:
         self.finder = finder
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.finder.find(doc.text)
+        found = self.finder.find(doc.text, country=doc_country(doc))
         if doc.has_annotation("POS"):
             found = [self._refine(doc, q) if q.kind == "count" else q for q in found]
         set_span_group(doc, METRICS, found, "METRIC", lambda q: q.kind)
