@@ -333,10 +333,12 @@ LOCAL_DOLLAR = "$"  # the lexicon's currency code for "the local dollar-sign cur
 @lru_cache(maxsize=64)
 def _dollar_currency(country: str | None) -> str:
     """The currency of ``country`` when Babel writes it with "$" there (COP, MXN, ARS…), else USD."""
+    if not country:
+        return "USD"
     try:
         currency = get_territory_currencies(country, tender=True)[0]
         symbol = get_currency_symbol(currency, locale=Locale.parse(f"und_{country}"))
-    except (TypeError, ValueError, IndexError, UnknownLocaleError):
+    except (AttributeError, TypeError, ValueError, IndexError, UnknownLocaleError):
         return "USD"
     return currency if symbol == "$" else "USD"
 

@@ -65,6 +65,8 @@ def find_org_names(text: str, *languages: str) -> list[OrgName]:
             if len(nxt) > 1 and nxt.isupper() and not tokens[i].group(0).isupper():
                 break  # an acronym after the name: "Instituto de Administración Pública INAP"
             if _capitalised(nxt) and folded[j + 1] not in connectors:
+                if folded[j + 1] in heads:
+                    break  # "Corporación Excelencia en la Justicia Corporación Somos Más": a second name
                 last = j = j + 1
                 continue
             k = j + 1  # a run of connectors, then a capitalised word

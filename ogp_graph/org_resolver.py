@@ -15,6 +15,7 @@ mention gets the same key.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
 
 from rapidfuzz import fuzz, process
@@ -42,8 +43,28 @@ _SEPARATORS = re.compile(r"\s*(?:[/,;]|\s(?:y|e|and)\s|\s-{2,}\s|\s[-–—]\s)\
 _REMARK = re.compile(r"\(([^()]*\s[^()]*\s[^()]*)\)")  # "(con el apoyo de la Consejería …)": a piece of its own
 _LOWER_START = re.compile(r"[^A-ZÁÉÍÓÚÑ]*(?=[A-ZÁÉÍÓÚÑ])")  # the words before a piece's first capital ("con el apoyo de la")
 _LEADING = re.compile(r"^(?:(?:y|e|and|el|la|los|las|the|o|a|os|as)\s+)+", re.IGNORECASE)
+_MAX_PIECES = 6  # a known name spans at most this many pieces ("Ministerio de Comunicaciones, Infraestructura y Vivienda": 3)
 _FUZZY = 92  # rapidfuzz ratio (0-100) from which two folded names are one organisation
-_FUZZY_MIN_LENGTH = 12
+_FUZZY_MIN_LENGTH = 20  # shorter names differ by too few letters to tell a typo from another body
+
+
+class _Spans:
+    """Sorted, non-overlapping spans (anything with ``start`` and ``end``)."""
+
+    def __init__(self, spans):
+        self.spans = [(x.start, x.end) for x in spans]
+        self.starts = [start for start, _ in self.spans]
+
+    def cover(self, start: int, end: int) -> bool:
+        """True when one span strictly contains ``start..end``."""
+        i = bisect_left(self.starts, start) - 1
+        return i >= 0 and self.spans[i][1] > end
+
+
+def _shape(folded: str) -> tuple:
+    """What two names must share to be compared for typos: word count and numbers ("Fundación 1"
+    is not a typo of "Fundación 10")."""
+    return len(folded.split()), tuple(re.findall(r"\d+", folded))
 
 
 def _key(acronym: str) -> str:
@@ -62,6 +83,7 @@ class InstitutionResolver:
         self.defined: dict[str, tuple[str, str]] = {}  # ACRONYM in capitals → (acronym as written, name)
         self._names: dict[str, tuple[str, str]] = {}  # folded defined name → (acronym, name)
         self._known: dict[str, Institution] = {}  # folded label → institution already given out
+        self._by_shape: dict[tuple, list[str]] = {}  # the folded names above and in ``_names``, by _shape
 
     @classmethod
     def for_text(cls, text: str, country: str, *, gazetteer: InstitutionGazetteer | None = None) -> InstitutionResolver:
@@ -77,6 +99,7 @@ class InstitutionResolver:
             if d.acronym.upper() not in self.defined:
                 self.defined[d.acronym.upper()] = (d.acronym, d.name)
                 self._names.setdefault(fold(d.name), (d.acronym, d.name))
+                self._by_shape.setdefault(_shape(fold(d.name)), []).append(fold(d.name))
                 new += 1
         return new
 
@@ -114,8 +137,9 @@ class InstitutionResolver:
         if defined := self._names.get(fold(written)):
             return self._defined_institution(*defined)
         if not exact and len(written) >= _FUZZY_MIN_LENGTH and " " in written:
-            choices = [*self._known, *self._names]
-            if best := process.extractOne(fold(written), choices, scorer=fuzz.ratio, score_cutoff=_FUZZY):
+            folded = fold(written)
+            choices = self._by_shape.get(_shape(folded), [])
+            if best := process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY):
                 return self._known.get(best[0]) or self._defined_institution(*self._names[best[0]])
         return None
 
@@ -144,18 +168,18 @@ class InstitutionResolver:
         text = field if isinstance(field, str) else ""
         if label := responsible_label(text):
             text = text[label:]
-        text = _REMARK.sub(r"; \1", _BULLETS.sub("; ", text).replace("\n", " "))
+        text = _REMARK.sub(r"; \1", self._lines(_BULLETS.sub("; ", text)))
         listed: list[str] = []
         if m := _TRAILING_LIST.search(text):
             listed = [a.strip() for a in m["list"].split("/")]
             text = text[: m.start()]
-        protected = [(n.start, n.end) for n in find_org_names(text)]
+        protected = _Spans(find_org_names(text))
         cuts = [0]
         for m in _SEPARATORS.finditer(text):
             after = _SEPARATORS.search(text, m.end())
             following = text[m.end() : after.start() if after else len(text)].strip(" .-–—")
             if m.group(0).strip().lower() in lexicon()["joiners"] and not self.resolve(following, exact=True) \
-                    and any(s < m.start() and m.end() < e for s, e in protected):
+                    and protected.cover(m.start(), m.end()):
                 continue  # "Ministerio de Justicia y del Derecho"
             if "-" in m.group(0) or "–" in m.group(0) or "—" in m.group(0):
                 if "--" not in m.group(0) and _ACRONYM_SHAPE.fullmatch(following):
@@ -171,7 +195,7 @@ class InstitutionResolver:
         result: list[Institution] = []
         i = 0
         while i < len(pieces):
-            for j in range(len(pieces) - 1, i - 1, -1):  # the longest run of pieces that is a known name
+            for j in range(min(len(pieces), i + _MAX_PIECES) - 1, i - 1, -1):  # the longest known name
                 if found := self.resolve(text[pieces[i][0] : pieces[j][1]], exact=j > i):
                     break
             else:
@@ -185,6 +209,19 @@ class InstitutionResolver:
             result += [inst for inst in map(self.institution, listed) if inst not in result]
         return result
 
+    @staticmethod
+    def _lines(text: str) -> str:
+        """``text`` on one line: a line break inside an organisation-shaped name, after or before
+        a lower-case word, is a space; any other one separates two bodies."""
+        inside = _Spans(find_org_names(text))
+
+        def join(m: re.Match) -> str:
+            before = re.search(r"(\w+)\W*$", text[max(0, m.start() - 60) : m.start()])
+            wrapped = not text[m.end() : m.end() + 1].isupper() or (before and before.group(1).islower())
+            return " " if wrapped or inside.cover(m.start(), m.end()) else "; "
+
+        return re.sub(r"\s*\n\s*", join, text)
+
     def _with_acronym(self, inst: Institution, acronym: str) -> Institution:
         """``inst`` also known as ``acronym`` (a new institution is keyed by it)."""
         if acronym in inst.acronyms or self.gazetteer.resolve(inst.name, self.country) is inst:
@@ -197,6 +234,8 @@ class InstitutionResolver:
         return self._remember(replace(unknown_institution(name, self.country), key=_key(acronym), acronyms=(acronym,)))
 
     def _remember(self, inst: Institution) -> Institution:
-        for label in inst.labels:
-            self._known.setdefault(fold(label), inst)
+        for label in map(fold, inst.labels):
+            if label not in self._known:
+                self._known[label] = inst
+                self._by_shape.setdefault(_shape(label), []).append(label)
         return inst
