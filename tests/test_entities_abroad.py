@@ -235,3 +235,28 @@ def test_canadian_acronyms_from_the_gazetteer():
     found = GAZETTEER.split_responsible("NRCan / StatCan / TBS", "CA")
     assert [i.name for i in found] == ["Natural Resources Canada", "Statistics Canada", "Treasury Board of Canada Secretariat"]
     assert GAZETTEER.resolve("SCT", "CA").key == "TBS"  # the French acronym
+
+
+# --- the spaCy component with the document's resolver ------------------------------------------
+
+@pytest.fixture(scope="module")
+def nlp():
+    from ogp_graph.nlp.pipeline import build_nlp
+
+    return build_nlp()
+
+
+def test_a_commitment_uses_the_acronyms_its_document_defines(nlp):
+    from ogp_graph.nlp.pipeline import make_doc
+    from ogp_graph.nlp.spans import INSTITUTIONS
+
+    document = ("1. Datos abiertos\nENTIDAD RESPONSABLE: Ministerio de Educación Nacional-MEN.\n"
+                "El MEN y la Secretaría de Transparencia publicarán los datos.\n\n"
+                "LISTADO DE ABREVIATURAS\nMEN: Ministerio de Educación Nacional\nST: Secretaría de Transparencia\n")
+    commitment = document[document.index("El MEN") : document.index("\n\n")]
+    resolver = InstitutionResolver.for_text(document, "CO")
+    with nlp.select_pipes(enable=["entity_ruler", "ogp_institutions"]):
+        doc = nlp(make_doc(nlp, commitment, "CO", institutions=resolver))
+    assert [(s.text, s.kb_id_) for s in doc.spans[INSTITUTIONS]] == [("MEN", "MEN"), ("Secretaría de Transparencia", "ST")]
+    [field] = GAZETTEER.split_responsible("Ministerio de Educación Nacional-MEN.", "CO", definitions=resolver)
+    assert field is doc.spans[INSTITUTIONS][0]._.ogp  # the responsible field and the text: one institution
