@@ -1,7 +1,8 @@
 """Place gazetteer: countries and the first-level subdivisions of every country (pycountry, with
-their Spanish names; departments where pycountry calls them so)
-and Guatemala's 340 municipalities (``data/places/gt_municipalities.csv``, INE codes), with
-containment. ``data/places/alt_names.csv`` adds everyday names pycountry lacks ("El Quiché")."""
+their Spanish names; departments where pycountry calls them so) and the municipalities of
+``data/places/<cc>_municipalities.csv`` (Guatemala's 340 with INE codes, Colombia's department
+capitals with DANE codes), with containment. ``data/places/alt_names.csv`` adds everyday names
+pycountry lacks ("El Quiché", "Bogotá, D.C.")."""
 from __future__ import annotations
 
 import csv
@@ -79,9 +80,13 @@ def _load() -> Iterator[Place]:
             kind = "department" if s.type in DEPARTMENT_TYPES else "subdivision"
             yield Place(s.code, s.name, kind, s.country_code, s.country_code, s.code,
                         alt_names=_alt_names(s.name, (), subdivisions, extra.get(s.code, ())))
-    for r in _rows("gt_municipalities.csv"):
-        yield Place(f"GT-M{r['ine_code']}", r["name"], "municipality", "GT", r["department_iso"],
-                    ine_code=r["ine_code"], alt_names=tuple(_split(r["alt_names"])))
+    for entry in sorted((resources.files("ogp_graph") / "data" / "places").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith("_municipalities.csv"):
+            country = entry.name.split("_", 1)[0].upper()
+            for r in _rows(entry.name):  # GT's codes are INE codes; other files give their own "code"
+                code = r.get("ine_code") or r["code"]
+                yield Place(f"{country}-M{code}", r["name"], "municipality", country, r["department_iso"],
+                            ine_code=r.get("ine_code"), alt_names=tuple(_split(r["alt_names"])))
 
 
 class PlaceGazetteer:
@@ -104,8 +109,8 @@ class PlaceGazetteer:
     @classmethod
     @lru_cache(maxsize=1)
     def default(cls) -> PlaceGazetteer:
-        """Every country and its first-level subdivisions, and Guatemala's 340 municipalities
-        (built once, then shared)."""
+        """Every country and its first-level subdivisions, and the municipalities of the
+        ``*_municipalities.csv`` files (built once, then shared)."""
         return cls(_load())
 
     def get(self, key: str) -> Place:

@@ -193,6 +193,9 @@ def test_subdivisions_of_other_countries():
     assert places.get("CO-NAR").kind == "department" and places.get("CO-NAR").parent == "CO"
     assert [p.key for p in places.candidates("Bogotá, D.C.", "CO")] == ["CO-DC"]
     assert places.get("BR-SP").kind == "subdivision" and places.get("CA-ON").parent == "CA"
+    # "Secretaría de Infraestructura de Santiago de Cali" (Colombia, V Plan results page)
+    [cali] = places.candidates("Santiago de Cali", "CO")
+    assert cali.kind == "municipality" and [p.name for p in places.ancestors(cali.key)] == ["Valle del Cauca", "Colombia"]
 
 
 # --- whole documents -------------------------------------------------------------------------
