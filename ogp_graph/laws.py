@@ -1,52 +1,77 @@
 """Legislation citations: numbered instruments, articles, bills and named laws, one key per law.
 
-Known laws (names, acronyms, amendments) live in ``data/laws/<country>.csv``.
+Data under ``data/laws/``: ``<country>.csv`` lists known laws (names, acronyms, amendments);
+``instruments.csv`` the numbered instruments (a regex for the words that introduce the number, the
+shape of the number, whether it ends with a year). Keys are ``{country}/{doc_type}/{id_local}``
+for numbered instruments and ``{country}/{doc_type}/{slug}`` for laws known only by name, so
+"LAIP", "Ley de Acceso a la Información Pública" and "Decreto 57-2008" share one key.
 """
 from __future__ import annotations
 
 import csv
+import json
 import re
+from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from ogp_graph.institutions import fold
 
-_TYPES = {
-    "decreto": "decreto",
-    "decretos": "decreto",
-    "acuerdo ministerial": "acuerdo-ministerial",
-    "acuerdos ministeriales": "acuerdo-ministerial",
-    "acuerdo gubernativo": "acuerdo-gubernativo",
-    "acuerdos gubernativos": "acuerdo-gubernativo",
-}
-_LABELS = {"decreto": "Decreto", "acuerdo-ministerial": "Acuerdo Ministerial",
-           "acuerdo-gubernativo": "Acuerdo Gubernativo", "iniciativa": "Iniciativa",
-           "executive-order": "Executive Order", "act": "Public Law", "registro-oficial": "Registro Oficial"}
-#: other numbered instruments: (pattern with a "numbers" group, doc_type, one number)
-_MORE_INSTRUMENTS = [
-    (re.compile(r"\bRegistro Oficial\s+(?:No\.?|no\.?|N°|n[úu]mero)\s*(?P<numbers>\d{1,4})\b"), "registro-oficial",
-     re.compile(r"\d{1,4}")),
-    (re.compile(r"\bExecutive Orders?\s+(?:No\.\s*)?(?P<numbers>\d{5}(?:(?:\s*,\s*|\s+and\s+|,\s+and\s+)\d{5})*)"),
-     "executive-order", re.compile(r"\d{5}")),
-    (re.compile(r"\b(?:Public Law|Pub\. L\.)\s+(?:No\.\s*)?(?P<numbers>\d{2,3}-\d{1,3})"), "act",
-     re.compile(r"\d{2,3}-\d{1,3}")),
-]
-_NUMBER = r"\d{1,4}-(?:\d{4}|\d{2})(?!\d)"
-_INSTRUMENT = re.compile(
-    rf"\b(?P<type>Decretos?|Acuerdos?\s+(?:Ministerial(?:es)?|Gubernativos?))\s+"
-    rf"(?:(?:No|Nos|Núm|Número|número|Num|N°|no)\.?\s*)?"
-    rf"(?P<numbers>{_NUMBER}(?:\s*(?:,|y|e)\s*{_NUMBER})*)",
-    re.IGNORECASE,
+_DATA = resources.files("ogp_graph") / "data" / "laws"
+_COUNTRY_FILE = re.compile(r"^[a-z]{2}\.csv$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_KEY = re.compile(r"^(?P<country>[A-Z]{2})/(?P<doc_type>[a-z-]+)/(?P<ident>[^/\s]+)$")
+_DASHES = str.maketrans({"–": "-", "‑": "-"})
+
+_NUMBER_WORD = r"(?:(?:N[úu]meros?|N[úu]ms?|Nros?|Nos?|N[°º]|N\.º)\.?\s*)?"
+_SEPARATOR = r"(?:\s*,\s*(?:and\s+)?|\s+(?:y|e|and)\s+)"
+_QUOTED_NAME = re.compile(r"[^\S\n]*,?[^\S\n]*[“\"«](?P<name>[A-ZÁÉÍÓÚÑ][^”\"»\n]{4,200})[”\"»]")
+
+_UPPER, _LOWER = "A-ZÁÉÍÓÚÑÜ", "a-záéíóúñü"
+_SPACE = r"(?:[^\S\n]+|[^\S\n]*\n[^\S\n]*)"  # a line break inside a name, never a blank line
+_LINK = r"(?:de|del|la|las|los|el|para|a|al|sobre|contra|y|e)"
+_STOP = r"(?:Ley|Código|Reglamento|Constitución|Decreto|Acuerdo|Registro|Suplemento|Ordenanza|Resolución)"
+_NAMED = json.loads((_DATA / "named.json").read_text(encoding="utf-8"))
+_NAMED_HEADS: dict[str, str] = _NAMED["heads"]
+_NAMED_TAILS: dict[str, str] = _NAMED["tails"]
+_CAP_WORD = r"(?:[A-Z][\w’'\-]*)"
+_TAIL_LINKS = "|".join(link.replace(" ", r"\s+") for link in _NAMED["tail_links"])
+#: an English-style name: capitalised words (and links) ending with "Act", "… of 2012", "(FISA)"
+_TAIL_NAME = re.compile(
+    rf"(?<![\w])(?!(?:{'|'.join(_NAMED['determiners'])})\s){_CAP_WORD}"
+    rf"(?:(?:\s+(?:{_TAIL_LINKS}))?\s+{_CAP_WORD})*?"
+    rf"\s+(?P<tail>{'|'.join(_NAMED_TAILS)})(?![\w])(?:\s+of\s+(?P<year>(?:19|20)\d{{2}}))?"
+    rf"(?:\s*\((?P<acronym>[A-Z][A-Za-z]{{1,9}})\))?"
 )
-_ONE_NUMBER = re.compile(r"(?P<n>\d{1,4})-(?P<y>\d{4}|\d{2})(?!\d)")
-_QUOTED_NAME = re.compile(r"\s*[“\"«]([^”\"»]{5,200})[”\"»]")
-_ARTICLE = re.compile(r"\bart[íi]culo\s+(?P<n>\d+)(?!\s*(?:al|a|y)\s+\d)", re.IGNORECASE)
-_BILL = re.compile(
-    r"\b(?:iniciativa(?:\s+de\s+ley)?|proyecto\s+de\s+ley\s+con\s+n[úu]mero\s+de\s+registro"
-    r"(?:\s+ante\s+la\s+Direcci[óo]n\s+Legislativa)?)\s+(?:(?:No\.?|n[úu]mero)\s*)?(?P<n>\d{3,5})\b",
-    re.IGNORECASE,
+#: a capitalised name after "Ley|Código|Reglamento": words, linking words, acronyms after a link
+_GENERIC_NAME = re.compile(
+    rf"(?<![\w])(?P<head>{'|'.join(_NAMED_HEADS)})"
+    rf"(?:(?:{_SPACE}{_LINK})+{_SPACE}(?!{_STOP}\b)[{_UPPER}]{{2,8}}(?![\w])"
+    rf"|(?:{_SPACE}{_LINK})*{_SPACE}(?!{_STOP}\b)[{_UPPER}][{_LOWER}\u00ad]+(?![{_UPPER}{_LOWER}]))+"
 )
+_HAS_LINK = re.compile(r"\s(?:de|del|para|sobre|contra|a|al)\s")
+_ARTICLE = re.compile(r"\b(?:art[íi]culo|art\.)\s*(?P<n>\d+(?:\s*bis)?)(?!\s*(?:,|al|a|y|e)\s*\d)(?!\d)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[¿¡“\"(]?[A-ZÁÉÍÓÚÑ])|\n")
+_VOWELS = {"a": "[aáàâä]", "e": "[eéèêë]", "i": "[iíìîï]", "o": "[oóòôö]", "u": "[uúùûü]"}
+
+
+@dataclass(frozen=True)
+class Law:
+    """A known law, as listed in ``data/laws/<country>.csv``."""
+
+    key: str
+    doc_type: str
+    id_local: str | None
+    name: str | None
+    acronyms: tuple[str, ...] = ()
+    alt_names: tuple[str, ...] = ()
+    amends: tuple[str, ...] = ()
+
+    @property
+    def country(self) -> str:
+        return self.key.split("/", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -67,35 +92,202 @@ class LawCitation:
     amends: tuple[str, ...] = ()
 
 
-def _year(two_or_four: str) -> int:
-    y = int(two_or_four)
-    if len(two_or_four) == 4:
-        return y
-    return 2000 + y if y <= 30 else 1900 + y
+@dataclass(frozen=True)
+class Instrument:
+    """A kind of numbered instrument: ``pattern`` introduces one or more numbers of shape ``number``."""
+
+    pattern: str
+    doc_type: str
+    label: str
+    number: str
+    dated: bool
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """The words, an optional "No."/"número", then numbers separated by commas, "y", "and"."""
+        one = rf"{self.number}(?![\d\-–‑])"
+        return re.compile(rf"(?<![\w])(?:{self.pattern})\s+{_NUMBER_WORD}(?P<numbers>{one}(?:{_SEPARATOR}{one})*)",
+                          re.IGNORECASE)
+
+
+def _year(digits: str) -> int:
+    """The year a number such as 63-94 ends with: four digits as written; two digits 00-30 → 20xx, else 19xx."""
+    year = int(digits)
+    if len(digits) == 4:
+        return year
+    return 2000 + year if year <= 30 else 1900 + year
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def _loose(label: str) -> str:
+    """Regex for ``label``: any spacing, optional commas and soft hyphens, accents optional on vowels."""
+    words = [w.rstrip(",") for w in label.split()]
+    return r",?\s+".join("\u00ad?".join(_letter(ch) for ch in w) for w in words)
+
+
+def _letter(ch: str) -> str:
+    folded = fold(ch) if ch.isalpha() else ch
+    return _VOWELS.get(folded, re.escape(ch))
+
+
+def _label_key(text: str) -> str:
+    """How labels are compared: case, accents, commas and spacing ignored."""
+    return re.sub(r"[,\s]+", " ", fold(text)).strip()
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split("|") if part.strip())
 
 
 class LawGazetteer:
-    """Known laws by key, name and acronym."""
+    """Known laws by key, name and acronym, and the numbered instruments to look for."""
 
-    def __init__(self, rows: list[dict]):
-        self.rows = {r["key"]: r for r in rows}
+    def __init__(self, laws: Iterable[Law], instruments: Iterable[Instrument] = ()):
+        self.laws = {law.key: law for law in laws}
+        self.instruments = tuple(instruments)
+        labels: dict[tuple[str, str], set[str]] = {}
+        for law in self.laws.values():
+            for label in filter(None, (law.name, *law.alt_names, *law.acronyms)):
+                labels.setdefault((law.country, _label_key(label)), set()).add(law.key)
+        #: (country, folded label) → key, for labels naming exactly one law
+        self._by_label = {k: next(iter(keys)) for k, keys in labels.items() if len(keys) == 1}
         self._patterns: dict[str, re.Pattern[str] | None] = {}
-        self._names: dict[str, list[tuple[str, str]]] = {}  # country → [(label, key)]
-        for r in rows:
-            country = r["key"].split("/", 1)[0]
-            labels = [r["name"], *filter(None, r["alt_names"].split("|")), *filter(None, r["acronyms"].split("|"))]
-            self._names.setdefault(country, []).extend((label, r["key"]) for label in labels if label)
 
     @classmethod
     @lru_cache(maxsize=1)
     def default(cls) -> LawGazetteer:
         """The gazetteer shipped in ``ogp_graph/data/laws`` (loaded once)."""
-        rows = []
-        for entry in (resources.files("ogp_graph") / "data" / "laws").iterdir():
-            if entry.name.endswith(".csv"):
+        laws = []
+        for entry in sorted(_DATA.iterdir(), key=lambda e: e.name):
+            if _COUNTRY_FILE.match(entry.name):
                 with entry.open(encoding="utf-8") as fh:
-                    rows += list(csv.DictReader(fh))
-        return cls(rows)
+                    laws += [_law(row) for row in csv.DictReader(fh)]
+        with (_DATA / "instruments.csv").open(encoding="utf-8") as fh:
+            instruments = [Instrument(r["pattern"], r["doc_type"], r["label"], r["number"], r["dated"] == "yes")
+                           for r in csv.DictReader(fh)]
+        return cls(laws, instruments)
+
+    def get(self, key: str) -> Law | None:
+        """The known law ``key``, None when the gazetteer does not list it."""
+        return self.laws.get(key)
+
+    def resolve_name(self, text: str, country: str) -> str | None:
+        """Key of the one law of ``country`` named ``text`` (name, alternative name or acronym), else None."""
+        return self._by_label.get((country, _label_key(text)))
+
+    def citation(self, key: str, start: int = 0, end: int = 0, text: str = "", *,
+                 instrument: Instrument | None = None, year: int | None = None) -> LawCitation:
+        """A citation of law ``key`` at ``text[start:end]``: name, acronym and amendments from the
+        gazetteer; label ("Decreto 63-94") from ``instrument`` (default: the instrument whose numbers
+        look like the key's); year (1994) from a dated number, else ``year``.
+
+        :raises ValueError: ``key`` is not ``CC/doc-type/id``.
+        """
+        match = _KEY.match(key)
+        if match is None:
+            raise ValueError(f"not a law key (CC/doc-type/id): {key!r}")
+        law = self.laws.get(key) or Law(key, match["doc_type"], None, None)
+        ident = law.id_local or (match["ident"] if key not in self.laws else None)
+        inst = instrument or self._instrument(law.doc_type, ident)
+        if inst is None or ident is None:
+            label = law.name or key
+            return LawCitation(start, end, text, key, law.doc_type, law.id_local, label, law.name,
+                               next(iter(law.acronyms), None), None, None, law.amends)
+        if inst.dated:
+            year = _year(ident.rsplit("-", 1)[1])
+        return LawCitation(start, end, text, key, law.doc_type, ident, f"{inst.label} {ident}", law.name,
+                           next(iter(law.acronyms), None), None, year, law.amends)
+
+    def _instrument(self, doc_type: str, ident: str | None) -> Instrument | None:
+        """The instrument whose numbers look like ``ident`` (a decree for "63-94"), if any."""
+        return next((i for i in self.instruments if i.doc_type == doc_type and ident
+                     and re.fullmatch(i.number, ident)), None)
+
+    def find_citations(self, text: str, country: str = "GT") -> list[LawCitation]:
+        """Every law cited in ``text``, one citation per mention, in text order.
+
+        Numbered instruments first (with a quoted name right after them), then names and acronyms
+        of known laws, then other capitalised "Ley/Código/Reglamento de …" names and "… Act" names
+        (with the acronym they are given, "(FISA)", whose later uses cite them too), each only where
+        nothing found before overlaps (see ``data/laws/named.json``); an "artículo N" goes to the
+        nearest citation of its sentence.
+
+        :raises TypeError: ``text`` is not a string.
+        :raises ValueError: ``country`` is not an ISO 3166-1 alpha-2 code such as "GT".
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__}")
+        if not isinstance(country, str) or not _COUNTRY.match(country):
+            raise ValueError(f"country must be an upper-case ISO 3166-1 alpha-2 code, not {country!r}")
+        found = self._numbered(text, country)
+        taken = [(c.start, c.end) for c in found]
+
+        def free(start: int, end: int) -> bool:
+            return not any(s < end and start < e for s, e in taken)
+
+        if pattern := self._name_pattern(country):
+            for m in pattern.finditer(text):
+                key = self.resolve_name(m.group(0), country)
+                if key and free(m.start(), m.end()):
+                    found.append(self.citation(key, m.start(), m.end(), m.group(0)))
+                    taken.append((m.start(), m.end()))
+        for m in _GENERIC_NAME.finditer(text):
+            name = re.sub(r"\s+", " ", m.group(0))
+            if _HAS_LINK.search(name) and free(m.start(), m.end()):
+                key = self.resolve_name(name, country) or f"{country}/{_NAMED_HEADS[m['head']]}/{_slug(name)}"
+                cite = self.citation(key, m.start(), m.end(), m.group(0))
+                found.append(cite if cite.name else replace(cite, name=name, label=name))
+                taken.append((m.start(), m.end()))
+        acronyms: dict[str, LawCitation] = {}
+        for m in _TAIL_NAME.finditer(text):
+            name = re.sub(r"\s+", " ", text[m.start() : m.end("year") if m["year"] else m.end("tail")])
+            bare = re.sub(r"\s+of\s+\d{4}$", "", name)
+            if free(m.start(), m.end()):
+                key = self.resolve_name(name, country) or self.resolve_name(bare, country) \
+                    or f"{country}/{_NAMED_TAILS[m['tail']]}/{_slug(bare)}"
+                cite = self.citation(key, m.start(), m.end(), text[m.start() : m.end()])
+                cite = cite if cite.name else replace(cite, name=name, label=name, acronym=m["acronym"],
+                                                      year=int(m["year"]) if m["year"] else None)
+                found.append(cite)
+                taken.append((m.start(), m.end()))
+                if m["acronym"]:
+                    acronyms[m["acronym"]] = cite
+        for acronym, cite in acronyms.items():  # "FISA" again, after "Foreign Intelligence Surveillance Act (FISA)"
+            for m in re.finditer(rf"(?<![\w]){re.escape(acronym)}(?![\w])", text):
+                if free(m.start(), m.end()):
+                    found.append(replace(cite, start=m.start(), end=m.end(), text=m.group(0), article=None))
+                    taken.append((m.start(), m.end()))
+        found.sort(key=lambda c: c.start)
+        return _attach_articles(text, found)
+
+    def _numbered(self, text: str, country: str) -> list[LawCitation]:
+        """Citations of numbered instruments: "Decretos Nos. 9-2015 y 46-2016" gives two; where two
+        instruments read the same words, the longer reading wins."""
+        found = []
+        for inst in self.instruments:
+            for m in inst.regex.finditer(text):
+                first = True
+                for n in re.finditer(inst.number, m["numbers"], re.IGNORECASE):
+                    ident, year = _identifier(n.group(0), dated=inst.dated)
+                    if inst.dated and not _plausible(ident):
+                        continue
+                    start = m.start() if first else m.start("numbers") + n.start()
+                    end = m.start("numbers") + n.end()
+                    cite = self.citation(f"{country}/{inst.doc_type}/{ident}", start, end, text[start:end],
+                                         instrument=inst, year=_year(year) if year else None)
+                    if quoted := _QUOTED_NAME.match(text, end):
+                        cite = replace(cite, end=quoted.end(), text=text[start:quoted.end()],
+                                       name=cite.name or quoted["name"].strip())
+                    found.append(cite)
+                    first = False
+        kept: list[LawCitation] = []
+        for cite in sorted(found, key=lambda c: (c.start, -c.end)):
+            if not kept or cite.start >= kept[-1].end:
+                kept.append(cite)
+        return kept
 
     def _name_pattern(self, country: str) -> re.Pattern[str] | None:
         if country not in self._patterns:
@@ -103,83 +295,67 @@ class LawGazetteer:
         return self._patterns[country]
 
     def _compile_names(self, country: str) -> re.Pattern[str] | None:
-        labels = sorted(self._names.get(country, []), key=lambda lk: -len(lk[0]))
-        if not labels:
-            return None
-        parts = []
-        for label, _ in labels:
-            words = r"\s+".join(re.escape(w) for w in label.split())
-            parts.append(rf"\b{words}\b" if not label.isupper() else rf"(?-i:\b{words}\b)")
-        return re.compile("|".join(parts), re.IGNORECASE)
+        """One regex for every unambiguous name (any case, accents optional) and acronym (exact case)."""
+        names, acronyms = set(), set()
+        for law in self.laws.values():
+            if law.country != country:
+                continue
+            names.update(n for n in (law.name, *law.alt_names) if n and (country, _label_key(n)) in self._by_label)
+            acronyms.update(a for a in law.acronyms if (country, _label_key(a)) in self._by_label)
+        parts = [rf"(?i:{_loose(n)})(?![^\W\d_])" for n in sorted(names, key=len, reverse=True)]
+        parts += [rf"{re.escape(a)}(?!\w)" for a in sorted(acronyms, key=len, reverse=True)]
+        return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})") if parts else None
 
-    def resolve_name(self, text: str, country: str) -> str | None:
-        """Key of the law named ``text`` (name or acronym), else None."""
-        folded = fold(text)
-        return next((key for label, key in self._names.get(country, []) if fold(label) == folded), None)
 
-    def citation(self, key: str, start: int = 0, end: int = 0, text: str = "") -> LawCitation:
-        """A citation of the known law ``key`` (for a number, the number's own label)."""
-        row = self.rows.get(key)
-        country, doc_type, ident = (key.split("/") + ["", ""])[:3]
-        if row is None:
-            label = f"{_LABELS.get(doc_type, doc_type.capitalize())} {ident}"
-            year = _year(ident.rsplit("-", 1)[1]) if "-" in ident else None
-            return LawCitation(start, end, text, key, doc_type, ident or None, label, year=year)
-        acronyms = [a for a in row["acronyms"].split("|") if a]
-        id_local = row["id_local"] or None
-        label = f"{_LABELS.get(row['doc_type'], row['doc_type'].capitalize())} {id_local}" if id_local else row["name"]
-        year = _year(id_local.rsplit("-", 1)[1]) if id_local and "-" in id_local else None
-        return LawCitation(start, end, text, key, row["doc_type"], id_local, label, row["name"] or None,
-                           acronyms[0] if acronyms else None, None, year,
-                           tuple(a for a in row["amends"].split("|") if a))
+def _law(row: dict[str, str]) -> Law:
+    if not _KEY.match(row["key"]):
+        raise ValueError(f"bad law key in data/laws: {row['key']!r}")
+    return Law(row["key"], row["doc_type"], row["id_local"] or None, row["name"] or None,
+               _split(row["acronyms"]), _split(row["alt_names"]), _split(row["amends"]))
 
-    def find_citations(self, text: str, country: str = "GT") -> list[LawCitation]:
-        """Every law cited in ``text``: one citation per law mention, in text order."""
-        found: list[LawCitation] = []
-        taken: list[tuple[int, int]] = []
-        for m in _INSTRUMENT.finditer(text):
-            doc_type = _TYPES[re.sub(r"\s+", " ", m.group("type").lower())]
-            for n in _ONE_NUMBER.finditer(m.group("numbers")):
-                start = m.start() if not found or found[-1].end <= m.start() else m.start("numbers") + n.start()
-                end = m.start("numbers") + n.end()
-                ident = n.group(0)
-                cite = self.citation(f"{country}/{doc_type}/{ident}", start, end, text[start:end])
-                quoted = _QUOTED_NAME.match(text, end)
-                if quoted and cite.name is None:
-                    cite = replace(cite, name=quoted.group(1).strip(), end=quoted.end(), text=text[start:quoted.end()])
-                found.append(cite)
-            taken.append((m.start(), found[-1].end if found else m.end()))
-        for pattern, doc_type, number in _MORE_INSTRUMENTS:
-            for m in pattern.finditer(text):
-                for n in number.finditer(m.group("numbers")):
-                    start, end = m.start("numbers") + n.start(), m.start("numbers") + n.end()
-                    found.append(self.citation(f"{country}/{doc_type}/{n.group(0)}", m.start() if n.start() == 0 else start,
-                                               end, text[m.start() if n.start() == 0 else start : end]))
-                taken.append((m.start(), m.end()))
-        for m in _BILL.finditer(text):
-            found.append(self.citation(f"{country}/iniciativa/{m.group('n')}", m.start(), m.end(), m.group(0)))
-        if pattern := self._name_pattern(country):
-            for m in pattern.finditer(text):
-                if not any(s <= m.start() < e for s, e in taken):
-                    key = self.resolve_name(m.group(0), country)
-                    found.append(self.citation(key, m.start(), m.end(), m.group(0)))
-        found.sort(key=lambda c: c.start)
-        return _attach_articles(text, found)
+
+def _identifier(number: str, *, dated: bool) -> tuple[str, str | None]:
+    """The key part of a number as written, and the digits of its year if it has one: thousands
+    dots dropped ("26.657" → "26657"); "672 de 2017", "132/2018", "37–2016" → "672-2017"…
+    for a dated instrument (its numbers restart every year), the number alone otherwise
+    ("Ley 1712 de 2014" → "1712", year "2014"; "Lei 12.527/2011" → "12527")."""
+    number = number.translate(_DASHES)
+    head = re.match(r"\d{1,3}(?:\.\d{3})+(?!\d)|\d+", number)
+    digits, rest = head.group(0).replace(".", ""), number[head.end() :]
+    year = re.search(r"(?:^\s*[-/]\s*(\d{2})|((?:19|20)\d{2}))$", rest)
+    if year is None:  # "115-435": the number goes on, no year
+        return digits + re.sub(r"\D+", "-", rest).rstrip("-"), None
+    year_digits = year.group(1) or year.group(2)
+    return (f"{digits}-{year_digits}" if dated else digits), year_digits
+
+
+def _plausible(ident: str) -> bool:
+    """A number-year identifier whose four-digit year is a year (not "5931-0062")."""
+    year = ident.rsplit("-", 1)[1]
+    return len(year) == 2 or 1900 <= int(year) <= 2099
 
 
 def _attach_articles(text: str, found: list[LawCitation]) -> list[LawCitation]:
-    """Give a numbered citation the article cited in the same sentence ("artículo 36")."""
+    """Give the citation nearest to an "artículo N" in the same sentence that article."""
+    if not found:
+        return found
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
     result = list(found)
+    sentence = [bisect_right(ends, c.start) for c in result]
     for m in _ARTICLE.finditer(text):
-        sentence_start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        sentence_end = min(x for x in (text.find(". ", m.end()), text.find("\n", m.end()), len(text)) if x >= 0)
-        near = [i for i, c in enumerate(result) if c.id_local and sentence_start <= c.start < sentence_end]
+        here = bisect_right(ends, m.start())
+        near = [i for i, s in enumerate(sentence) if s == here and result[i].article is None]
         if near:
-            i = min(near, key=lambda i: abs(result[i].start - m.start()))
-            result[i] = replace(result[i], article=m.group("n"))
+            i = min(near, key=lambda i: _gap(result[i], m.start(), m.end()))
+            result[i] = replace(result[i], article=re.sub(r"\s+", " ", m["n"]))
     return result
 
 
+def _gap(cite: LawCitation, start: int, end: int) -> tuple[int, int]:
+    """Characters between a citation and an article (ties go to the citation after it)."""
+    return (cite.start - end, 0) if cite.start >= end else (start - cite.end, 1)
+
+
 def find_citations(text: str, country: str = "GT") -> list[LawCitation]:
-    """Laws cited in ``text`` (see ``LawGazetteer.find_citations``)."""
+    """Laws cited in ``text`` of a ``country`` document (see ``LawGazetteer.find_citations``)."""
     return LawGazetteer.default().find_citations(text, country)

@@ -1,58 +1,53 @@
-"""Quantities in Spanish text: money (normalised to its currency), counts with what they count,
-percentages, numbers written in words (text2num) and dates (dateparser)."""
+"""Quantities in Spanish text: money normalised to its currency, counts with what they count,
+percentages, numbers written in words (values from text2num) and dates (dateparser).
+
+The words the patterns are built from (currencies, multipliers, qualifiers, number words, months,
+identifier words such as "Decreto" or "Meta") live in ``data/metrics/lexicon.json``.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
-_MONTHS = "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
-_WORD = r"[A-Za-zÁÉÍÓÚÑáéíóúñü]+"
-_MONEY = re.compile(
-    r"(?P<cur>US\$|USD|GTQ|Q\.?|\$)\s?(?P<num>\d[\d.,]*\d|\d)(?:\s+(?P<mult>mil\s+millones|millones|mill[oó]n|mil)\b)?"
+from babel import Locale, UnknownLocaleError
+from babel.numbers import get_currency_symbol, get_territory_currencies
+from text_to_num import text2num
+
+LEXICON = Path(__file__).parent / "data" / "metrics" / "lexicon.json"
+
+_L = r"[^\W\d_]"  # one letter, any script
+_GAP = r"(?=\s)[ \t]*\n?[ \t]*"  # spaces with at most one line break
+_AMOUNT = r"\d[\d.,]*\d|\d"
+_COUNT_NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
+#: Text that never holds a quantity: links, e-mail addresses, page footers ("Página 2 de 5").
+_BLOCKED = re.compile(
+    r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|\b(?:p[áa]gina|page)\s+\d+\s+(?:de|of)\s+\d+", re.IGNORECASE
 )
-_COUNT = re.compile(
-    rf"(?<![\w\-/.,$])(?P<qual>(?:más|menos|cerca|alrededor)\s+de\s+|al\s+menos\s+)?"
-    rf"(?P<num>\d{{1,3}}(?:,\d{{3}})+|\d{{1,3}}(?:\.\d{{3}})+|\d+)(?![\w\-/%]|[.,]\d)"
-    rf"(?:[ \t]+(?P<mult>mil|millones)\b)?[ \t]+(?P<noun>{_WORD})"
+_CLAUSE = re.compile(r"[;:()\[\]\n]|\.(?!\d)|,\s")
+_LINK_BEFORE = re.compile(r"(?:\s+(?:de|del|of)|\s*\()\s*$", re.IGNORECASE)
+_NEXT_WORD = re.compile(rf"[ \t]+({_L}+)")
+_COMPLEMENT = re.compile(
+    rf"[ \t]+(?P<prep>de|del)[ \t]+(?:(?P<proper>[A-ZÁÉÍÓÚÑ]{_L}*(?:[ \t]+[A-ZÁÉÍÓÚÑ]{_L}*){{0,2}})"
+    rf"|(?P<common>[a-záéíóúñü]+)(?:[ \t]+(?P<adj>[a-záéíóúñü]+))?)"
 )
-_NUMBER_WORDS = (
-    "dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce|quince|dieciséis|dieciseis|"
-    "diecisiete|dieciocho|diecinueve|veinte|veinti\\w+|treinta|cuarenta|cincuenta|sesenta|setenta|ochenta|"
-    "noventa|cien|ciento|doscientos|doscientas|trescientos|trescientas|cuatrocientos|cuatrocientas|quinientos|"
-    "quinientas|seiscientos|seiscientas|setecientos|setecientas|ochocientos|ochocientas|novecientos|novecientas|mil"
-)
-_WORD_COUNT = re.compile(
-    rf"\b(?P<num>(?:{_NUMBER_WORDS})(?:[ \t]+(?:y[ \t]+)?(?:{_NUMBER_WORDS}|uno|una|un))*)[ \t]+(?P<noun>{_WORD})",
-    re.IGNORECASE,
-)
-_PERCENT = re.compile(r"(?<![\w.,])(?P<num>\d{1,3}(?:[.,]\d+)?)\s?%")
-_DATE = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}})\s+de\s+)?(?P<month>{_MONTHS})(?:\s*-\s*(?:{_MONTHS}))?\s+(?:de\s+|del\s+)?(?:año\s+)?"
-    rf"(?P<year>(?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-#: Words before a number that make it an identifier, not a quantity.
-_ID_WORDS = {
-    "decreto", "decretos", "acuerdo", "artículo", "artículos", "articulo", "meta", "metas", "compromiso",
-    "revisión", "revision", "capítulo", "capitulo", "gasto", "programa", "número", "numero", "no", "nos",
-    "página", "pagina", "hito", "fase", "etapa", "objetivo", "eje", "versión", "año", "años", "zona", "ley",
-    "iniciativa", "registro", "legislativa", "grupo", "grupos", "nivel", "inciso", "literal",
-}
-#: Words after a number that are not what is counted (function words, time units, months).
-_NOT_NOUNS = set(
-    "de del la las los el y e o u a al en con por para que se su sus lo le les como entre sobre sin hasta desde"
-    " años año meses mes días día semanas horas minutos veces".split()
-) | set(_MONTHS.split("|"))
-_CLAUSE = re.compile(r"[.;()\n]|:\s|,\s(?=[a-záéíóú]\))")
-_PARTICIPLE = re.compile(r"^(?:[a-záéíóúñ]+(?:ados|adas|idos|idas|ales|ivos|ivas|icos|icas|ores))$")
+_LABEL = re.compile(r"(?:^|\n)[ \t]*(?:[-*•][ \t]*)?(?:\(?[a-z0-9]{1,2}[).][ \t]+)?(?P<label>[^:\n]{2,80}?)[ \t]*:[ \t]*$")
 
 
 @dataclass(frozen=True)
 class Quantity:
-    """A quantity found in a text, with its character span."""
+    """A quantity found in a text, with its character span.
+
+    ``unit`` is an ISO 4217 code for money, "%" for percentages, the counted noun for counts and
+    "date" for dates; ``value`` is None for dates, whose day is in ``date`` (the first day of the
+    month, or of a range's first month, when the text names no day). ``qualifier`` keeps words such
+    as "más de" that bound the value.
+    """
 
     start: int
     end: int
@@ -65,121 +60,311 @@ class Quantity:
     qualifier: str = ""
 
 
-def parse_money(number: str, multiplier: str | None = None) -> Decimal:
-    """Normalise an amount as written in these reports.
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
-    "139,988.000.00" → 139988000 (two trailing digits are cents, other groups thousands, whatever
-    the separator); "662,5" with "millones" → 662500000.
 
-    :raises ValueError: not a number.
-    """
-    groups = re.split(r"[.,]", number.strip())
-    if not all(g.isdigit() for g in groups):
+def _number(number: str, factor: int = 1) -> Decimal:
+    """Digits with any mix of "." and "," separators: a last group that is not three digits long
+    ("139,988.000.00", "662,5") is the fraction, every other separator marks thousands."""
+    groups = re.split(r"[.,]", number)
+    if not number or not all(g.isdigit() for g in groups):
         raise ValueError(f"not an amount: {number!r}")
-    scale = {"millones": 10**6, "millon": 10**6, "millón": 10**6, "mil": 10**3, "mil millones": 10**9}
-    factor = scale.get(re.sub(r"\s+", " ", multiplier.lower()), 1) if multiplier else 1
-    if len(groups) > 1 and (len(groups[-1]) in (1, 2) or (factor > 1 and len(groups[-1]) != 3)):
-        whole, fraction = "".join(groups[:-1]), groups[-1]
+    if len(groups) > 1 and len(groups[-1]) != 3:
+        value = Decimal(f"{''.join(groups[:-1])}.{groups[-1]}")
     else:
-        whole, fraction = "".join(groups), "0"
-    try:
-        value = Decimal(f"{int(whole)}.{fraction}") * factor
-    except InvalidOperation as exc:  # pragma: no cover - guarded by isdigit above
-        raise ValueError(f"not an amount: {number!r}") from exc
-    return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+        value = Decimal("".join(groups))
+    value *= factor
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
-def _clause_before(text: str, start: int, words: int = 5) -> str:
-    window = text[max(0, start - 120) : start].rstrip(" (:$Q.").rstrip()
-    window = re.sub(r"\b(?:de|del|con|por|en|a)\s*$", "", window).rstrip(" ,(:")
-    clause = _CLAUSE.split(window)[-1] if window else ""
-    return " ".join(clause.split()[-words:])
+class QuantityFinder:
+    """Patterns compiled once from a lexicon (see ``data/metrics/lexicon.json``)."""
 
+    def __init__(self, lexicon: dict):
+        try:
+            self.currency_symbols: dict[str, str] = lexicon["currency_symbols"]
+            self.currency_words: dict[str, str] = {k.lower(): v for k, v in lexicon["currency_words"].items()}
+            self.multipliers: dict[str, int] = {k.lower(): v for k, v in lexicon["multipliers"].items()}
+            self.months: dict[str, int] = lexicon["months"]
+            self.identifier_words = frozenset(lexicon["identifier_words"])
+            self.year_words = frozenset(lexicon["year_words"])
+            self.not_counted = frozenset(lexicon["not_counted"]) | frozenset(self.months)
+            self.boundaries = frozenset(lexicon["phrase_boundaries"])
+            self.adjective_suffixes = tuple(lexicon["adjective_suffixes"])
+            qualifiers, purposes = lexicon["qualifiers"], lexicon["purpose_words"]
+            number_words, inside = lexicon["number_words"], lexicon["number_words_inside"]
+        except KeyError as exc:
+            raise ValueError(f"metrics lexicon lacks {exc}") from exc
+        mult = rf"(?i:{_alternation(self.multipliers)})"
+        symbol = _alternation(self.currency_symbols)
+        months = rf"(?i:{_alternation(self.months)})"
+        self._money = re.compile(
+            rf"(?<![\w$€])(?P<cur>{symbol})(?P<space>\s?)(?P<num>{_AMOUNT})(?:\s+(?P<mult>{mult})\b)?"
+        )
+        self._money_words = re.compile(
+            rf"(?<![\w\-/.,])(?P<num>{_AMOUNT})(?:\s+(?P<mult>{mult}))?\s+(?:de\s+)?"
+            rf"(?P<cur>(?i:{_alternation(self.currency_words)}))\b"
+        )
+        self._amount = re.compile(
+            rf"(?:{symbol})?\s?(?P<num>{_AMOUNT})(?:\s+(?P<mult>{mult}))?"
+            rf"(?:\s+(?:de\s+)?(?i:{_alternation(self.currency_words)}))?"
+        )
+        self._percent = re.compile(
+            rf"(?<![\w.,])(?P<num>\d{{1,3}}(?:[.,]\d+)?)[ \t]?(?:%|(?i:por[ \t]+ciento|percent)\b)"
+        )
+        self._date = re.compile(
+            rf"(?<!\w)(?:(?P<day>\d{{1,2}})\s*[º°]?\s+de\s+)?(?P<month>{months})"
+            rf"(?:[ \t]*(?:-|–|a|al|y|hasta)[ \t]*(?:\d{{1,2}}\s+de\s+)?{months})?"
+            rf"\s+(?:(?i:del?)\s+)?(?:(?i:año)\s+)?(?P<year>(?:19|20)\d\d)(?!\d)"
+            rf"|(?<![\w/.\-])(?P<nday>\d{{1,2}})/(?P<nmonth>\d{{1,2}})/(?P<nyear>(?:19|20)\d\d)(?![\w/])"
+        )
+        self._count = re.compile(
+            rf"(?<![\w\-/.,$€#º°])(?P<num>{_COUNT_NUMBER})(?![\w\-/%°º]|[.,]\d)"
+            rf"(?:\s+(?P<mult>{mult})(?:\s+de)?)?{_GAP}(?P<noun>{_L}+)"
+        )
+        first = rf"(?i:{_alternation(number_words)})"
+        later = rf"(?i:{_alternation([*number_words, *inside])})"
+        self._word_count = re.compile(rf"(?<!{_L})(?P<num>{first}(?:[ \t]+{later})*){_GAP}(?P<noun>{_L}+)")
+        self._qualifier = re.compile(rf"(?<!{_L})(?P<q>(?i:{_alternation(qualifiers)})){_GAP}$")
+        self._purpose = re.compile(rf"[ \t]*(?P<prep>(?i:{_alternation(purposes)}))[ \t]+")
+        self._of = re.compile(r"[ \t]*(?P<prep>(?i:del|de|of))[ \t]+")
+        self._previous_word = re.compile(rf"({_L}+)\.?\s*$")
 
-def _purpose_after(text: str, end: int, words: int = 5) -> str:
-    m = re.match(r"\s*\)?\s*(para|de|del|en)\s+([^.;:()\n]*)", text[end : end + 120])
-    return f"{m.group(1)} {' '.join(m.group(2).split()[:words])}".strip(" ,") if m else ""
+    @classmethod
+    def from_file(cls, path: Path = LEXICON) -> QuantityFinder:
+        """A finder over the lexicon JSON at ``path``.
 
+        :raises OSError: unreadable file. :raises ValueError: not a lexicon.
+        """
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
-def _noun_phrase(text: str, noun_start: int, noun: str) -> str:
-    """The counted noun, with a "de Xxx" complement or a participle that follows it."""
-    rest = text[noun_start + len(noun) : noun_start + len(noun) + 80]
-    if m := re.match(rf"\s+(de|del)\s+((?:[A-ZÁÉÍÓÚÑ]{_WORD[1:]}\s?){{1,3}})", rest):
-        return f"{noun} {m.group(1)} {m.group(2).strip()}"
-    if (m := re.match(rf"\s+({_WORD})", rest)) and _PARTICIPLE.match(m.group(1)):
-        return f"{noun} {m.group(1)}"
-    return noun
+    def parse_money(self, amount: str, multiplier: str | None = None) -> Decimal:
+        """The value of an amount as written ("Q. 139,988.000.00", "Q.226.1 millones", "662,5" with
+        ``multiplier="millones"``), its currency ignored.
 
+        :raises ValueError: not an amount.
+        """
+        if not isinstance(amount, str):
+            raise ValueError(f"not an amount: {amount!r}")
+        m = self._amount.fullmatch(" ".join(amount.split()))
+        if m is None:
+            raise ValueError(f"not an amount: {amount!r}")
+        multiplier = multiplier or m["mult"]
+        if multiplier and " ".join(multiplier.lower().split()) not in self.multipliers:
+            raise ValueError(f"unknown multiplier: {multiplier!r}")
+        return _number(m["num"], self._scale(multiplier))
 
-def _preceding_word(text: str, start: int) -> str:
-    m = re.search(rf"({_WORD})\.?\s*$", text[max(0, start - 30) : start])
-    return m.group(1).lower() if m else ""
+    def find(self, text: str, *, country: str | None = None) -> list[Quantity]:
+        """Money, percentages, dates and counts (digits or words) in ``text``, in text order;
+        overlapping candidates keep the first kind in that list. Amounts in "$" or "pesos" are in
+        the dollar-sign currency of ``country`` (ISO 3166-1 alpha-2) where it has one, else USD."""
+        if not isinstance(text, str):
+            raise ValueError(f"expected text, got {type(text).__name__}")
+        taken = [m.span() for m in _BLOCKED.finditer(text)]
+        found: list[Quantity] = []
+        local = _dollar_currency(country)
+        for q in self._candidates(text):
+            if q.unit == LOCAL_DOLLAR:
+                q = replace(q, unit=local)
+            if not any(q.start < e and s < q.end for s, e in taken):
+                found.append(q)
+                taken.append((q.start, q.end))
+        return sorted(found, key=lambda q: q.start)
+
+    def _candidates(self, text: str) -> Iterable[Quantity]:
+        for m in self._money.finditer(text):
+            cur, num = m["cur"], m["num"]
+            if cur == "Q" and not (m["space"] or m["mult"] or not num.isdigit()):
+                continue  # "Q2" is a quarter, not two quetzales
+            yield self._money_quantity(text, m, self.currency_symbols[cur])
+        for m in self._money_words.finditer(text):
+            yield self._money_quantity(text, m, self.currency_words[m["cur"].lower()])
+        for m in self._percent.finditer(text):
+            yield self._percent_quantity(text, m)
+        for m in self._date.finditer(text):
+            if day := self._date_of(m):
+                yield Quantity(m.start(), m.end(), m[0], "date", None, "date", "fecha", day)
+        for m in self._count.finditer(text):
+            if q := self._digit_count(text, m):
+                yield q
+        for m in self._word_count.finditer(text):
+            if q := self._word_count_quantity(text, m):
+                yield q
+
+    def _scale(self, multiplier: str | None) -> int:
+        return self.multipliers.get(" ".join(multiplier.lower().split()), 1) if multiplier else 1
+
+    def _with_qualifier(self, text: str, start: int) -> tuple[int, str]:
+        """Where the quantity starts once a bounding qualifier before it ("más de") is included."""
+        m = self._qualifier.search(text, max(0, start - 30), start)
+        return (m.start(), " ".join(m["q"].lower().split())) if m else (start, "")
+
+    def _money_quantity(self, text: str, m: re.Match, currency: str) -> Quantity:
+        start, qualifier = self._with_qualifier(text, m.start())
+        head = self._label(text, start) or self._phrase_before(text, start)[0]
+        what = " ".join(x for x in (head, self._phrase_after(text, m.end(), self._purpose)) if x)
+        value = _number(m["num"], self._scale(m["mult"]))
+        return Quantity(start, m.end(), text[start : m.end()], "money", value, currency, what or "monto",
+                        qualifier=qualifier)
+
+    def _percent_quantity(self, text: str, m: re.Match) -> Quantity:
+        start, qualifier = self._with_qualifier(text, m.start())
+        head, linked = self._phrase_before(text, start)
+        after = self._phrase_after(text, m.end(), self._of)
+        what = head if linked and head else " ".join(x for x in ("porcentaje", after) if x)
+        value = Decimal(m["num"].replace(",", "."))
+        return Quantity(start, m.end(), text[start : m.end()], "percent", value, "%", what, qualifier=qualifier)
+
+    def _digit_count(self, text: str, m: re.Match) -> Quantity | None:
+        number, noun = m["num"], m["noun"]
+        if (number.startswith("0") and len(number) > 1) or (number.isdigit() and len(number) > 4):
+            return None  # codes and order numbers: counts this large are written with separators
+        value = _number(number, self._scale(m["mult"]))
+        if value != value.to_integral_value():
+            return None
+        previous = self._previous(text, m.start())
+        if number.isdigit() and len(number) == 4 and 1900 <= int(number) <= 2100 and (previous in self.year_words or
+                                                                  not noun.islower()):
+            return None
+        return self._count_quantity(text, m, value, previous)
+
+    def _word_count_quantity(self, text: str, m: re.Match) -> Quantity | None:
+        try:
+            value = Decimal(text2num(" ".join(m["num"].lower().split()), "es"))
+        except ValueError:
+            return None
+        return self._count_quantity(text, m, value, self._previous(text, m.start()))
+
+    def _count_quantity(self, text: str, m: re.Match, value: Decimal, previous: str) -> Quantity | None:
+        noun = m["noun"]
+        if noun.lower() in self.not_counted or previous in self.identifier_words:
+            return None
+        if value != 1 and not noun.lower().endswith("s"):
+            return None  # counted nouns are plural; "Página 2 de 5 No se ..." is not
+        if "\n" in m[0] and not noun.islower():
+            return None  # a page or list number before a heading
+        start, qualifier = self._with_qualifier(text, m.start())
+        return Quantity(start, m.end(), text[start : m.end()], "count", value, noun.lower(),
+                        self._noun_phrase(text, m.start("noun"), m.end("noun")), qualifier=qualifier)
+
+    def _previous(self, text: str, start: int) -> str:
+        m = self._previous_word.search(text, max(0, start - 30), start)
+        return m[1].lower() if m else ""
+
+    def _date_of(self, m: re.Match) -> dt.date | None:
+        if m["nyear"]:
+            return _parse_date(f"{int(m['nday'])}/{int(m['nmonth'])}/{m['nyear']}")
+        return _parse_date(f"{int(m['day'] or 1)} {m['month'].lower()} {m['year']}")
+
+    def is_adjective(self, word: str, plural: bool = False) -> bool:
+        """Whether ``word`` looks like a Spanish adjective or participle (by its ending)."""
+        w = word.lower()
+        return len(w) > 4 and w.endswith(self.adjective_suffixes) and (not plural or w.endswith("s"))
+
+    def _noun_phrase(self, text: str, start: int, end: int) -> str:
+        """The counted noun with the plural adjectives after it and one "de ..." complement:
+        "centros educativos", "Áreas de Salud", "docentes de escuelas oficiales"."""
+        words = [text[start:end]]
+        while (m := _NEXT_WORD.match(text, end)) and self.is_adjective(m[1], plural=True) and len(words) < 4:
+            words.append(m[1])
+            end = m.end()
+        if m := _COMPLEMENT.match(text, end):
+            if m["proper"]:
+                words += [m["prep"], " ".join(m["proper"].split())]
+            elif m["common"] not in self.boundaries and m["common"] not in self.not_counted:
+                words += [m["prep"], m["common"]] + ([m["adj"]] if m["adj"] and self.is_adjective(m["adj"]) else [])
+        return " ".join(words)
+
+    def _label(self, text: str, start: int) -> str:
+        """The label of a list item the amount follows ("a) Alimentación escolar: Q. 662,5 millones")."""
+        window = text[max(0, start - 120) : start]
+        m = _LABEL.search(window)
+        if m is None or (m.start("label") == 0 and start > 120) or len(m["label"].split()) > 6:
+            return ""
+        return " ".join(m["label"].split())
+
+    def _phrase_before(self, text: str, start: int, max_words: int = 4) -> tuple[str, bool]:
+        """The last words of the clause before ``start`` back to an article or preposition, and
+        whether they are linked to the quantity by "de" or "(" ("el primer desembolso (Q.226.1 …")."""
+        window = text[max(0, start - 120) : start]
+        link = _LINK_BEFORE.search(window)
+        if link:
+            window = window[: link.start()]
+        picked: list[str] = []
+        for word in reversed(_CLAUSE.split(window)[-1].split()):
+            if word.lower() in self.boundaries or len(picked) == max_words:
+                break
+            picked.append(word)
+        return " ".join(reversed(picked)), bool(link)
+
+    def _phrase_after(self, text: str, end: int, lead: re.Pattern, max_words: int = 6) -> str:
+        """A prepositional phrase right after ``end`` ("para Funcionamiento", "del total de
+        establecimientos"), up to punctuation or the next preposition other than "de"."""
+        m = lead.match(text, end)
+        if m is None:
+            return ""
+        words = [m["prep"]]
+        for i, word in enumerate(_CLAUSE.split(text[m.end() : m.end() + 120])[0].split()):
+            lower = word.lower()
+            if len(words) > max_words or (i > 0 and lower in self.boundaries and lower not in ("de", "del")):
+                break
+            words.append(word)
+        return " ".join(words) if len(words) > 1 else ""
 
 
 @lru_cache(maxsize=1)
-def _dateparser():
-    import dateparser
+def _date_parser():
+    from dateparser.date import DateDataParser
 
     settings = {"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["month", "year"]}
-    return lambda s: dateparser.parse(s, languages=["es"], settings=settings)
+    return DateDataParser(languages=["es"], settings=settings)
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Money, percentages, counts (digits or words) and dates in ``text``, in text order."""
-    found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(s: int, e: int) -> bool:
-        return not any(s < te and ts < e for ts, te in taken)
-
-    for m in _MONEY.finditer(text):
-        if m.group("cur") == "$" and not m.group("mult") and "," not in m.group("num"):
-            continue
-        unit = "USD" if "US" in m.group("cur") or m.group("cur") == "$" else "GTQ"
-        value = parse_money(m.group("num"), m.group("mult"))
-        what = " ".join(x for x in (_clause_before(text, m.start()), _purpose_after(text, m.end())) if x)
-        found.append(Quantity(m.start(), m.end(), m.group(0), "money", value, unit, what or "monto"))
-        taken.append((m.start(), m.end()))
-    for m in _PERCENT.finditer(text):
-        value = Decimal(m.group("num").replace(",", "."))
-        after = _purpose_after(text, m.end(), 4)
-        what = f"porcentaje {after}" if after else f"porcentaje: {_clause_before(text, m.start(), 4)}".rstrip(": ")
-        found.append(Quantity(m.start(), m.end(), m.group(0), "percent", value, "%", what))
-        taken.append((m.start(), m.end()))
-    for m in _DATE.finditer(text):
-        day = m.group("day") or "1"
-        parsed = _dateparser()(f"{day} {m.group('month')} {m.group('year')}")
-        if parsed:
-            found.append(Quantity(m.start(), m.end(), m.group(0), "date", None, "date", "fecha", parsed.date()))
-            taken.append((m.start(), m.end()))
-    for m in _COUNT.finditer(text):
-        noun, number = m.group("noun"), m.group("num")
-        if noun.lower() in _NOT_NOUNS or not free(m.start("num"), m.end("num")):
-            continue
-        if _preceding_word(text, m.start()) in _ID_WORDS:
-            continue
-        if len(number) == 4 and number.isdigit() and 1900 <= int(number) <= 2100:
-            continue
-        value = Decimal(re.sub(r"[.,]", "", number)) * {"mil": 1000, "millones": 10**6}.get(m.group("mult") or "", 1)
-        qualifier = (m.group("qual") or "").strip()
-        found.append(Quantity(m.start(), m.end(), m.group(0), "count", value, noun.lower(),
-                              _noun_phrase(text, m.start("noun"), noun), qualifier=qualifier))
-        taken.append((m.start(), m.end()))
-    for m in _WORD_COUNT.finditer(text):
-        noun = m.group("noun")
-        if noun.lower() in _NOT_NOUNS or not free(m.start(), m.end()):
-            continue
-        value = _words_to_number(m.group("num"))
-        if value is not None:
-            found.append(Quantity(m.start(), m.end(), m.group(0), "count", Decimal(value), noun.lower(),
-                                  _noun_phrase(text, m.start("noun"), noun)))
-    return sorted(found, key=lambda q: q.start)
+@lru_cache(maxsize=1024)
+def _parse_date(written: str) -> dt.date | None:
+    parsed = _date_parser().get_date_data(written).date_obj
+    return parsed.date() if parsed else None
 
 
-def _words_to_number(words: str) -> int | None:
-    from text_to_num import text2num
+LOCAL_DOLLAR = "$"  # the lexicon's currency code for "the local dollar-sign currency"
 
+
+@lru_cache(maxsize=64)
+def _dollar_currency(country: str | None) -> str:
+    """The currency of ``country`` when Babel writes it with "$" there (COP, MXN, ARS…), else USD."""
+    if not country:
+        return "USD"
     try:
-        return text2num(words.lower(), "es")
-    except ValueError:
-        return None
+        currency = get_territory_currencies(country, tender=True)[0]
+        symbol = get_currency_symbol(currency, locale=Locale.parse(f"und_{country}"))
+    except (AttributeError, TypeError, ValueError, IndexError, UnknownLocaleError):
+        return "USD"
+    return currency if symbol == "$" else "USD"
+
+
+@lru_cache(maxsize=1)
+def default_finder() -> QuantityFinder:
+    """The finder over the bundled lexicon (built once)."""
+    return QuantityFinder.from_file()
+
+
+def find_quantities(text: str, *, country: str | None = None) -> list[Quantity]:
+    """Money, percentages, counts (digits or words) and dates in plain ``text``, in text order.
+
+    >>> [(q.kind, q.value, q.unit) for q in find_quantities("se capacitaron 48 personas con Q. 1,500.00")]
+    [('count', Decimal('48'), 'personas'), ('money', Decimal('1500'), 'GTQ')]
+
+    :raises ValueError: ``text`` is not a string.
+    """
+    return default_finder().find(text, country=country)
+
+
+def parse_money(amount: str, multiplier: str | None = None) -> Decimal:
+    """Normalise an amount as written in these reports, currency symbol and multiplier included:
+    "Q. 139,988.000.00" → 139988000 (two trailing digits are cents, other groups thousands,
+    whatever the separator), "Q. 662,5 millones" → 662500000, "US$ 2 millones" → 2000000.
+
+    :raises ValueError: not an amount, or an unknown multiplier.
+    """
+    return default_finder().parse_money(amount, multiplier)

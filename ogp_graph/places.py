@@ -1,9 +1,14 @@
-"""Place gazetteer: countries and first-level subdivisions (pycountry) and Guatemala's
-municipalities (``data/places/gt_municipalities.csv``, INE codes), with containment."""
+"""Place gazetteer: countries and the first-level subdivisions of every country (pycountry, with
+their Spanish names; departments where pycountry calls them so) and the municipalities of
+``data/places/<cc>_municipalities.csv`` (Guatemala's 340 with INE codes, Colombia's department
+capitals with DANE codes), with containment. ``data/places/alt_names.csv`` adds everyday names
+pycountry lacks ("El Quiché", "Bogotá, D.C.")."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import gettext
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -12,10 +17,12 @@ import pycountry
 
 from ogp_graph.institutions import fold
 
-#: Countries whose first-level subdivisions are loaded from pycountry.
-SUBDIVISION_COUNTRIES = ("GT", "EC", "US")
-#: Everyday names pycountry lacks.
-COUNTRY_ALIASES = {"US": ("Estados Unidos", "EE.UU.", "U.S.")}
+#: pycountry subdivision types that are departments (``ogp:Department``); the others are subdivisions.
+DEPARTMENT_TYPES = ("Department",)
+#: Languages of the pycountry translations added as alternative names.
+NAME_LANGUAGES = ("es",)
+#: entity_ruler label of place patterns.
+LABEL = "PLACE"
 
 
 @dataclass(frozen=True)
@@ -31,43 +38,80 @@ class Place:
     ine_code: str | None = None
     alt_names: tuple[str, ...] = ()
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name, then the alternative names."""
+        return (self.name, *self.alt_names)
 
-def _data(name: str) -> list[dict]:
-    with (resources.files("ogp_graph") / "data" / "places" / name).open(encoding="utf-8") as fh:
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (resources.files("ogp_graph") / "data" / "places" / name).open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
+def _split(names: str) -> list[str]:
+    return [n for n in names.split("|") if n]
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _translations(domain: str) -> list[gettext.NullTranslations]:
+    return [gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang]) for lang in NAME_LANGUAGES]
+
+
+def _alt_names(name: str, official: Iterable[str], translations, extra: Iterable[str]) -> tuple[str, ...]:
+    names = [*official, *(t.gettext(n) for t in translations for n in (name, *official)), *extra]
+    return tuple(dict.fromkeys(n for n in names if n and n != name))
+
+
+def _load() -> Iterator[Place]:
+    extra = {r["key"]: _split(r["alt_names"]) for r in _rows("alt_names.csv")}
+    countries = _translations("iso3166-1")
+    for c in pycountry.countries:
+        name = getattr(c, "common_name", c.name)
+        official = [n for n in (c.name, getattr(c, "official_name", None)) if n and n != name]
+        yield Place(c.alpha_2, name, "country", c.alpha_2, None,
+                    alt_names=_alt_names(name, official, countries, extra.get(c.alpha_2, ())))
+    subdivisions = _translations("iso3166-2")
+    for s in pycountry.subdivisions:
+        if s.parent_code is None:
+            kind = "department" if s.type in DEPARTMENT_TYPES else "subdivision"
+            yield Place(s.code, s.name, kind, s.country_code, s.country_code, s.code,
+                        alt_names=_alt_names(s.name, (), subdivisions, extra.get(s.code, ())))
+    for entry in sorted((resources.files("ogp_graph") / "data" / "places").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith("_municipalities.csv"):
+            country = entry.name.split("_", 1)[0].upper()
+            for r in _rows(entry.name):  # GT's codes are INE codes; other files give their own "code"
+                code = r.get("ine_code") or r["code"]
+                yield Place(f"{country}-M{code}", r["name"], "municipality", country, r["department_iso"],
+                            ine_code=r.get("ine_code"), alt_names=tuple(_split(r["alt_names"])))
+
+
 class PlaceGazetteer:
-    """Places by key and by (accent- and case-insensitive) name."""
+    """Places by key and by (accent- and case-insensitive) name.
+
+    >>> [p.name for p in PlaceGazetteer.default().ancestors("GT-M0701")]
+    ['Sololá', 'Guatemala']
+    """
 
     def __init__(self, places: Iterable[Place]):
         self._by_key = {p.key: p for p in places}
         self._by_name: dict[tuple[str, str], list[Place]] = {}
         for p in self._by_key.values():
-            for name in {p.name, *p.alt_names}:
-                self._by_name.setdefault((p.country, fold(name)), []).append(p)
+            for name in dict.fromkeys(fold(n) for n in p.names):
+                self._by_name.setdefault((p.country, name), []).append(p)
+        for p in self._by_key.values():
+            if p.parent is not None and p.parent not in self._by_key:
+                raise ValueError(f"place {p.key!r} is inside unknown place {p.parent!r}")
 
     @classmethod
     @lru_cache(maxsize=1)
     def default(cls) -> PlaceGazetteer:
-        """Every country, the subdivisions of GT, EC and US, and Guatemala's 340 municipalities."""
-        places = [
-            Place(c.alpha_2, getattr(c, "common_name", c.name), "country", c.alpha_2, None,
-                  alt_names=COUNTRY_ALIASES.get(c.alpha_2, ()))
-            for c in pycountry.countries
-        ]
-        dept_alts = {r["iso3166_2"]: tuple(r["alt_names"].split("|")) for r in _data("gt_departments.csv")}
-        for country in SUBDIVISION_COUNTRIES:
-            for s in pycountry.subdivisions.get(country_code=country):
-                if s.parent_code is None:
-                    kind = "department" if country == "GT" else "subdivision"
-                    places.append(Place(s.code, s.name, kind, country, country, s.code, None, dept_alts.get(s.code, ())))
-        places += [
-            Place(f"GT-M{r['ine_code']}", r["name"], "municipality", "GT", r["department_iso"], None, r["ine_code"],
-                  tuple(a for a in r["alt_names"].split("|") if a))
-            for r in _data("gt_municipalities.csv")
-        ]
-        return cls(places)
+        """Every country and its first-level subdivisions, and the municipalities of the
+        ``*_municipalities.csv`` files (built once, then shared)."""
+        return cls(_load())
 
     def get(self, key: str) -> Place:
         """The place ``key`` ("GT", "GT-09", "GT-M0901", "EC-P").
@@ -77,10 +121,13 @@ class PlaceGazetteer:
         try:
             return self._by_key[key]
         except KeyError:
-            raise KeyError(f"no place with key {key!r}") from None
+            raise KeyError(f"no place with key {key!r} (keys look like 'GT', 'GT-09', 'GT-M0901')") from None
 
     def ancestors(self, key: str) -> list[Place]:
-        """The places containing ``key``, nearest first, up to its country."""
+        """The places containing ``key``, nearest first, up to its country.
+
+        :raises KeyError: unknown key.
+        """
         chain, place = [], self.get(key)
         while place.parent:
             place = self.get(place.parent)
@@ -88,12 +135,37 @@ class PlaceGazetteer:
         return chain
 
     def places(self, country: str | None = None) -> Iterable[Place]:
+        """Every place, or those of ``country`` (ISO 3166-1 alpha-2), the country included.
+
+        :raises ValueError: unknown country.
+        """
+        if country is not None:
+            self._check_country(country)
         return (p for p in self._by_key.values() if country is None or p.country == country)
 
     def candidates(self, name: str, country: str) -> list[Place]:
-        """Places of ``country`` called ``name`` (any case, with or without accents)."""
+        """Places of ``country`` called ``name`` (any case, with or without accents).
+
+        :raises ValueError: unknown country.
+        """
+        self._check_country(country)
         return list(self._by_name.get((country, fold(name)), []))
 
-    def names(self, country: str) -> set[str]:
-        """Every name and alternative name of ``country``'s places (the country's own included)."""
-        return {n for p in self.places(country) for n in (p.name, *p.alt_names)}
+    def patterns(self, country: str) -> list[dict]:
+        """spaCy ``entity_ruler`` phrase patterns (label PLACE, ``id`` = the folded name, which
+        ``candidates`` resolves) for every name of ``country``'s places. Meant for matching on
+        LOWER, which keeps accents: each name comes as written and without accents.
+
+        :raises ValueError: unknown country.
+        """
+        seen: dict[str, dict] = {}
+        for place in self.places(country):
+            for name in place.names:
+                for variant in (name, _strip_accents(name)):
+                    seen.setdefault(variant.lower(), {"label": LABEL, "pattern": variant, "id": fold(name)})
+        return list(seen.values())
+
+    def _check_country(self, country: str) -> None:
+        place = self._by_key.get(country)
+        if place is None or place.kind != "country":
+            raise ValueError(f"unknown country {country!r}: expected an ISO 3166-1 alpha-2 code such as 'GT'")

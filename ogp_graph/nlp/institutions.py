@@ -1,51 +1,142 @@
-"""spaCy component ``ogp_institutions``: institutions named, abbreviated, misspelt or defined."""
+"""spaCy component ``ogp_institutions``: institutions named, abbreviated, misspelt or defined.
+
+Runs after an ``entity_ruler`` fed with :meth:`InstitutionGazetteer.patterns` (see
+:func:`add_institution_pipes`) and writes one span per mention to ``doc.spans["ogp_institutions"]``,
+``kb_id_`` = the institution's key and ``span._.ogp`` = the :class:`Institution`.
+"""
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
-from ogp_graph.institutions import INTERNATIONAL, InstitutionGazetteer
-from ogp_graph.nlp.spans import INSTITUTIONS, doc_country
+from ogp_graph.institutions import INTERNATIONAL, Institution, InstitutionGazetteer, find_acronyms, strip_accents
+from ogp_graph.nlp.spans import INSTITUTIONS, RESOLVER_KEY, doc_country
+from ogp_graph.org_names import find_org_names
+from ogp_graph.org_resolver import InstitutionResolver
+
+RULER = "entity_ruler"
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")  # letters, digits and punctuation apart: "Esquel16" → Esquel 16
+
+
+class _NameMatcher:
+    """Multi-word names of one country's institutions, found whatever the line breaks, case,
+    accents or glued footnote numbers ("Consejo de Participación Ciudadana y\\nControl Social",
+    "Fundación Esquel16"), where the tokenizer keeps the entity ruler from seeing them."""
+
+    def __init__(self, institutions: Iterable[Institution]):
+        self.vocab = Vocab()
+        self.matcher = PhraseMatcher(self.vocab)
+        self.by_id: dict[str, tuple[Institution, bool]] = {}
+        for inst in institutions:
+            for n, name in enumerate((inst.name, *inst.alt_names)):
+                words = [self._fold(m.group(0)) for m in _TOKEN.finditer(name)]
+                if len(words) >= 2:
+                    ident = f"{inst.iri_key}#{n}"
+                    self.by_id[ident] = (inst, len(name.split()) < 3)  # short names must be capitalised
+                    self.matcher.add(ident, [Doc(self.vocab, words=words)])
+
+    @staticmethod
+    def _fold(word: str) -> str:
+        return strip_accents(word).casefold() or word  # a lone accent folds to nothing
+
+    def __call__(self, text: str) -> list[tuple[Institution, int, int]]:
+        tokens = list(_TOKEN.finditer(text))
+        if not tokens:
+            return []
+        doc = Doc(self.vocab, words=[self._fold(m.group(0)) for m in tokens])
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            inst, capitalised = self.by_id[self.vocab.strings[match_id]]
+            begin = tokens[start].start()
+            if not capitalised or text[begin].isupper():
+                found.append((inst, begin, tokens[end - 1].end()))
+        return found
 
 
 class InstitutionTagger:
-    """Collects the entity ruler's ORG matches, one-letter acronym typos ("SEENACYT") and
-    acronyms defined in the text ("… del Estado (DNCAE)") into ``doc.spans["ogp_institutions"]``."""
+    """Collects into ``doc.spans["ogp_institutions"]``, first come first kept: the entity ruler's
+    ORG matches of the document's country and international bodies; organisations whose acronym
+    the text defines ("… del Estado (DNCAE)"); gazetteer names the tokenizer split differently (line
+    breaks, footnote numbers); in countries without a gazetteer, organisation-shaped names
+    ("Secretaría de Transparencia", "Prefeitura de São Paulo"); later uses of defined acronyms, and one-letter typos of known ones
+    ("SEENACYT"). Names are resolved by the document's :class:`InstitutionResolver` when
+    ``doc.user_data["ogp_institutions"]`` holds one (see ``make_doc``), else by one that knows
+    this text's definitions only."""
 
     def __init__(self, gazetteer: InstitutionGazetteer):
         self.gazetteer = gazetteer
+        self._names: dict[str, _NameMatcher] = {}
+
+    def _name_matcher(self, country: str) -> _NameMatcher:
+        if country not in self._names:
+            scope = (country, INTERNATIONAL)
+            self._names[country] = _NameMatcher(i for i in self.gazetteer.institutions if i.country in scope)
+        return self._names[country]
 
     def __call__(self, doc: Doc) -> Doc:
         country = doc_country(doc)
         found: list[Span] = []
-        for ent in doc.ents:
-            if ent.label_ == "ORG" and ent.ent_id_:
-                owner, _, key = ent.ent_id_.partition("/")
-                if owner in (country, INTERNATIONAL):
-                    found.append(self._span(doc, ent.start_char, ent.end_char, self.gazetteer.get(owner, key)))
-        covered = {t.i for s in found for t in s}
-        for inst, start, end in self.gazetteer.find_definitions(doc.text, country):
-            span = self._span(doc, start, end, inst)
-            if span is not None and not covered.intersection(t.i for t in span):
+        covered: set[int] = set()
+
+        def add(inst: Institution, start: int, end: int) -> None:
+            span = doc.char_span(start, end, label="ORG", kb_id=inst.key, alignment_mode="expand")
+            if span is not None and not covered.intersection(range(span.start, span.end)):
+                span._.ogp = inst
                 found.append(span)
-                covered.update(t.i for t in span)
-        for token in doc:
+                covered.update(range(span.start, span.end))
+
+        for ent in doc.ents:
+            owner, _, key = ent.ent_id_.partition("/")
+            if ent.label_ != "ORG" or not key:
+                continue
+            if owner in (country, INTERNATIONAL):
+                add(self.gazetteer.get(owner, key), ent.start_char, ent.end_char)
+            elif inst := self.gazetteer.resolve(ent.text, country):  # also another country's pattern
+                add(inst, ent.start_char, ent.end_char)
+        resolver = doc.user_data.get(RESOLVER_KEY) or InstitutionResolver.for_text(
+            doc.text, country, gazetteer=self.gazetteer)
+        for d in find_acronyms(doc.text):
+            if resolver.is_organisation(d.acronym) and (inst := resolver.resolve(d.acronym)):
+                add(inst, d.start, d.end)
+        for inst, start, end in self._name_matcher(country)(doc.text):
+            add(inst, start, end)
+        if country not in self.gazetteer.countries():  # where a gazetteer lists the country's bodies, it decides
+            for name in find_org_names(doc.text):
+                add(resolver.institution(name.text), name.start, name.end)
+        for token in doc:  # acronyms the document defines, or misspelt
             text = token.text
-            if token.i not in covered and len(text) >= 4 and text.isupper() and text.isalpha():
-                if inst := self.gazetteer.resolve(text, country):
-                    found.append(self._span(doc, token.idx, token.idx + len(text), inst))
-        doc.spans[INSTITUTIONS] = SpanGroup(doc, name=INSTITUTIONS, spans=filter_spans([s for s in found if s]))
+            if token.i in covered or not (text.isupper() and text.isalpha()):
+                continue
+            if resolver.is_organisation(text) and (inst := resolver.resolve(text)):
+                add(inst, token.idx, token.idx + len(text))
+        doc.spans[INSTITUTIONS] = SpanGroup(doc, name=INSTITUTIONS, spans=filter_spans(found))
         return doc
 
-    @staticmethod
-    def _span(doc: Doc, start: int, end: int, inst) -> Span | None:
-        span = doc.char_span(start, end, label="ORG", kb_id=inst.key, alignment_mode="expand")
-        if span is not None:
-            span._.ogp = inst
-        return span
 
-
-@Language.factory("ogp_institutions", assigns=["doc.spans"])
+@Language.factory("ogp_institutions", assigns=["doc.spans"], requires=["doc.ents"])
 def make_institution_tagger(nlp: Language, name: str) -> InstitutionTagger:
     return InstitutionTagger(InstitutionGazetteer.default())
+
+
+def add_institution_pipes(nlp: Language, countries: Iterable[str] | None = None) -> Language:
+    """Add to ``nlp`` an ``entity_ruler`` with the institution patterns of ``countries`` (default:
+    every country with a gazetteer), before ``ner`` when there is one, then ``ogp_institutions``.
+
+    :raises ValueError: ``nlp`` already has a pipe named ``entity_ruler`` or ``ogp_institutions``.
+    """
+    gazetteer = InstitutionGazetteer.default()
+    codes = sorted(countries if countries is not None else gazetteer.countries() - {INTERNATIONAL})
+    for pipe in (RULER, "ogp_institutions"):
+        if pipe in nlp.pipe_names:
+            raise ValueError(f"the pipeline already has a {pipe!r} pipe")
+    where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    ruler = nlp.add_pipe(RULER, config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}, **where)
+    ruler.add_patterns(gazetteer.patterns(*codes))
+    nlp.add_pipe("ogp_institutions")
+    return nlp

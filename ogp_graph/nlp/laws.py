@@ -9,7 +9,8 @@ from ogp_graph.nlp.spans import LAWS, doc_country, set_span_group
 
 
 class LawTagger:
-    """Regex citations of decrees, agreements, bills and named laws, aligned to tokens."""
+    """Regex citations of decrees, agreements, bills and named laws over the whole text, aligned to
+    tokens: ``span.kb_id_`` is the law's key, ``span._.ogp`` the ``LawCitation``."""
 
     def __init__(self, gazetteer: LawGazetteer):
         self.gazetteer = gazetteer
@@ -22,4 +23,5 @@ class LawTagger:
 
 @Language.factory("ogp_laws", assigns=["doc.spans"])
 def make_law_tagger(nlp: Language, name: str) -> LawTagger:
+    """The ``ogp_laws`` component over the shipped gazetteer (``data/laws``)."""
     return LawTagger(LawGazetteer.default())

