@@ -37,6 +37,7 @@ class Service:
     def __init__(self, data_dir: Path | str | None = None, *, writable: bool = False, build_dir: Path | None = None):
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.writable = writable
+        self.generation = 0  # updates applied through this service (readers elsewhere reopen on a change)
         if build_dir is not None:
             self.build_dir = Path(build_dir)
 
@@ -113,6 +114,7 @@ class Service:
         with _WRITE_LOCK:
             self.store.update(update, prefixes=PREFIXES)
             self.store.flush()
+            self.generation += 1
             with open(self.build_dir / UPDATES_LOG, "a", encoding="utf-8") as log:
                 log.write(update.rstrip() + "\n;\n")
 

@@ -29,10 +29,6 @@ class Forbidden(RequestError):
     code = "forbidden"
 
 
-class Unauthorized(RequestError):
-    code = "unauthorized"
-
-
 class NotFound(RequestError):
     code = "not-found"
 
@@ -70,7 +66,7 @@ class Busy(RequestError):
 
 #: error class → HTTP status (the only place statuses are decided; subclasses inherit)
 STATUS = {
-    MalformedQuery: 400, QueryTooComplex: 400, Unauthorized: 401, Forbidden: 403, NotFound: 404,
+    MalformedQuery: 400, QueryTooComplex: 400, Forbidden: 403, NotFound: 404,
     NotAcceptable: 406, TooLarge: 413, UriTooLong: 414, UnsupportedMedia: 415, HeadersTooLarge: 431,
     QueryTimeout: 503, Busy: 503, RequestError: 400,
 }
