@@ -147,7 +147,7 @@ class QueryPool:
     def __init__(self, settings: PoolSettings | None = None):
         self.settings = settings or PoolSettings()
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["api.core"])
+        self._context.set_forkserver_preload(["api.core", "rdflib.plugins.sparql.parser", "rdflib.plugins.sparql.algebra"])
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._slots = threading.BoundedSemaphore(self.settings.size + self.settings.max_waiting)

@@ -21,14 +21,21 @@ from ogp_graph.vocab import OGP, PREFIXES
 
 MAX_QUERY_BYTES = 256_000
 MAX_DEPTH = 16  # rdflib's parser needs ~25 Python frames per level and slows quickly with depth
+MAX_LINES = 5_000  # rdflib's parser slows down on line breaks (pyparsing tracks positions)
 
+#: SPARQL string literals (long and short, single and double quotes), as the grammar has them
+_STRING = "|".join([
+    r'"""(?:[^"\\]|\\.|"(?!""))*+"""',
+    r"'''(?:[^'\\]|\\.|'(?!''))*+'''",
+    r'"(?:[^"\\\n\r]|\\.)*+"',
+    r"'(?:[^'\\\n\r]|\\.)*+'",
+])
 #: a linear scan of SPARQL tokens that matter for nesting: comments, strings and IRIs are skipped
-#: whole (a bracket inside them does not count); possessive quantifiers, so no backtracking
-_TOKEN = re.compile(
-    r'''\#[^\n\r]*+|"""(?:[^"\\]|\\.|"(?!""))*+"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*+\'\'\''''
-    r'''|"(?:[^"\\\n\r]|\\.)*+"|'(?:[^'\\\n\r]|\\.)*+'|<[^<>"{}|^`\\\x00-\x20]*+>|(?P<open>[({\[])|(?P<close>[)}\]])''',
-    re.DOTALL,
-)
+#: whole (a bracket inside them does not count), so are escapes (``ex:a\#b`` has no comment);
+#: possessive quantifiers, so no backtracking
+_TOKEN = re.compile(r"\\.|\#[^\n\r]*+|" + _STRING + r'|<[^<>"{}|^`\\\x00-\x20]*+>|(?P<open>[({\[])|(?P<close>[)}\]])',
+                    re.DOTALL)
+_SPACES = re.compile("(" + _STRING + r")|[ \t]{2,}", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -76,11 +83,14 @@ def depth(text: str, *, limit: int = MAX_DEPTH) -> int:
 def guard(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_DEPTH) -> None:
     """Refuse what must never reach a parser.
 
-    :raises QueryTooComplex: longer than ``max_bytes`` or nested deeper than ``max_depth``.
+    :raises QueryTooComplex: longer than ``max_bytes`` or ``MAX_LINES`` lines, or nested deeper than ``max_depth``.
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise QueryTooComplex(f"the query has {size} bytes; at most {max_bytes} are accepted")
+    lines = max(text.count("\n"), text.count("\r")) + 1
+    if lines > MAX_LINES:
+        raise QueryTooComplex(f"the query has {lines} lines; at most {MAX_LINES} are accepted")
     if depth(text, limit=max_depth) > max_depth:
         raise QueryTooComplex(f"the query nests brackets more than {max_depth} levels deep")
 
@@ -89,6 +99,15 @@ _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRU
 _UPDATES = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE", "Modify": "MODIFY",
             "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
             "Copy": "COPY"}
+
+
+
+
+def _compact(text: str) -> str:
+    """``text`` with runs of spaces and tabs outside strings made one space, for the parser only (the
+    store gets the text as sent). Removing repeated blanks never joins, splits or hides a token,
+    and line breaks (which end comments) are kept."""
+    return _SPACES.sub(lambda m: m.group(1) or " ", text)
 
 
 def _parse(text: str):
@@ -146,7 +165,7 @@ def _analyse(text: str) -> Analysis:
     from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    kind, tree = _parse(text)
+    kind, tree = _parse(_compact(text))
     roots = tree if isinstance(tree, list) else [tree]
     names = [getattr(r, "name", "") for r in roots]
     form = _FORMS.get(names[0], "") if kind == "query" else _UPDATES.get(names[0], names[0].upper()) if names else ""
