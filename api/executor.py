@@ -202,6 +202,10 @@ class QueryPool:
                 self.killed += 1
                 self._replace(worker)
                 raise MalformedQuery("the query stopped the query engine (too complex); it was not run") from None
+            except BaseException:  # whatever else happened, the worker's state is unknown: never reuse it
+                self.killed += 1
+                self._replace(worker)
+                raise
             if reply[-1]:  # retired after answering
                 self._replace(worker)
             else:
