@@ -81,11 +81,14 @@ class Service:
         :raises SyntaxError: the query does not parse.
         """
         functions = scored_functions(scores) if scores is not None else search_functions(self.search_hits)
-        if not self.embedded:  # a remote SPARQL store cannot call back into Python: searches are inlined
-            calls = analyse(query).searches
-            if calls:
-                found = scores if scores is not None else self.search_scores(calls)
-                query = inline_search(query, lambda text, k, mode: found.get((text, k, mode)))
+        if not self.embedded and "search" in query:  # a remote store cannot call Python: searches are inlined
+            analysis = analyse(query)
+            if analysis.dynamic_search:
+                raise RequestError('on this store ogp:search needs constant arguments: ogp:search(?c, "text", k)')
+            if analysis.searches:
+                found = scores if scores is not None else self.search_scores(analysis.searches)
+                query = inline_search(query, lambda text, k, mode: found.get((text, k, mode)),
+                                      calls=len(analysis.searches))
         dataset = {}
         if default_graphs:
             dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
@@ -96,7 +99,7 @@ class Service:
     def search_scores(self, calls) -> dict:
         """The answers of ``ogp:search`` calls (``policy.SearchCall``): (text, k, mode) → ranked hits."""
         return {(c.text, c.k, c.mode): [(h.commitment, h.score) for h in self.search_hits(c.text, k=c.k, mode=c.mode)]
-                for c in calls}
+                for c in dict.fromkeys(calls)}
 
     def update(self, update: str) -> None:
         """Apply a SPARQL Update (only on a service opened with ``writable=True``) and record it in the

@@ -64,11 +64,15 @@ _CALL = re.compile(
 )
 
 
-def inline_search(query: str, lookup: Callable[[str, int, str], Ranked]) -> str:
+def inline_search(query: str, lookup: Callable[[str, int, str], Ranked], *, calls: int) -> str:
     """``query`` with every ``ogp:search(?c, "text", k)`` call replaced by its answer, as an
     ``IF(?c = <iri>, score, …)`` chain ending in an unbound variable: for SPARQL stores that
-    cannot call Python (a remote server). Which calls exist is known from the parse
-    (``policy.Analysis.searches``); this only finds where they are written."""
+    cannot call Python (a remote server). How many calls exist is known from the parse
+    (``policy.Analysis.searches``); this only finds where they are written.
+
+    :raises ValueError: the text does not show exactly ``calls`` calls in the plain form (another
+        prefix for the ontology, a comment inside the call…): the query is not run half-inlined.
+    """
     def replace(m: re.Match) -> str:
         text = m.group("q")[1:-1].encode().decode("unicode_escape") if "\\" in m.group("q") else m.group("q")[1:-1]
         ranked = lookup(text, int(m.group("k") or 10), (m.group("mode") or '"hybrid"')[1:-1])
@@ -77,4 +81,7 @@ def inline_search(query: str, lookup: Callable[[str, int, str], Ranked]) -> str:
             expression = f"IF({m.group('var')} = <{commitment}>, {score!r}, {expression})"
         return expression
 
-    return _CALL.sub(replace, query)
+    inlined, found = _CALL.subn(replace, query)
+    if found != calls:
+        raise ValueError('on this store write ogp:search as ogp:search(?var, "text" [, k [, "mode"]])')
+    return inlined

@@ -9,6 +9,7 @@ included (413), OPTIONS (204 with CORS); and adds the security headers to every 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import anyio
 from fastapi import FastAPI, Request
@@ -144,14 +145,21 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
 
     settings = settings or Settings()
     live = service if isinstance(service, Live) else Live(writable=service.writable, service=service)
+    pool = QueryPool(PoolSettings(size=settings.query_workers, queue_wait=settings.queue_wait,
+                                  max_waiting=settings.max_waiting, max_rss_mb=settings.worker_max_rss_mb,
+                                  fast_ms=settings.fast_ms))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        pool.close()  # workers are daemonic too: they also end with the process
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ogp-kg",
         description="Grafo de conocimiento y búsqueda semántica sobre planes de acción de Gobierno Abierto (OGP).",
         version="0.1.0",
     )
-    pool = QueryPool(PoolSettings(size=settings.query_workers, queue_wait=settings.queue_wait,
-                                  max_waiting=settings.max_waiting, max_rss_mb=settings.worker_max_rss_mb,
-                                  fast_ms=settings.fast_ms))
     app.state.live, app.state.settings, app.state.pool = live, settings, pool
     app.state.runner = Runner(pool, timeout=settings.timeout, max_bytes=settings.max_query_bytes,
                               max_depth=settings.max_depth)

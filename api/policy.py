@@ -56,7 +56,7 @@ class Analysis:
     form: str                      # SELECT ASK CONSTRUCT DESCRIBE, or the first update operation (INSERT DATA…)
     services: tuple[str, ...]      # every SERVICE endpoint (IRI or ?variable), in any position
     loads: bool                    # a LOAD operation
-    searches: tuple[SearchCall, ...]
+    searches: tuple[SearchCall, ...]  # every call, in the algebra's order (repeats included)
     dynamic_search: bool           # an ogp:search call whose arguments are not constants
 
     @property
@@ -185,7 +185,7 @@ def _analyse(text: str) -> Analysis:
                 searches.append(SearchCall(f"?{var}", text_arg, k, mode))
             else:
                 dynamic = True
-    return Analysis(kind, form, tuple(services), loads, tuple(dict.fromkeys(searches)), dynamic)
+    return Analysis(kind, form, tuple(services), loads, tuple(searches), dynamic)
 
 
 class _Cache:

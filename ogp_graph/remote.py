@@ -14,6 +14,15 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 from ogp_graph.errors import StoreError
 
 
+class Solutions(list):
+    """SELECT solutions read at once, with their ``variables``: no pyoxigraph iterator outlives the
+    call (pyoxigraph objects must be dropped on the thread that made them)."""
+
+    def __init__(self, results: pyoxigraph.QuerySolutions):
+        super().__init__(results)
+        self.variables = results.variables
+
+
 class RemoteStore:
     """A remote SPARQL store behind the pyoxigraph ``Store`` methods ogp-kg uses."""
 
@@ -56,7 +65,8 @@ class RemoteStore:
                               headers={"Content-Type": "application/sparql-query",
                                        "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
         if response.headers.get("content-type", "").startswith("application/sparql-results+json"):
-            return pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
+            results = pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
+            return results if isinstance(results, pyoxigraph.QueryBoolean) else Solutions(results)
         return list(pyoxigraph.parse(response.content, format=RdfFormat.N_TRIPLES))
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None:
