@@ -76,11 +76,14 @@ class Service:
         """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
         dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
         ``scores`` are precomputed ``ogp:search`` answers (see ``search_scores``) for a process
-        without the index.
+        without the index (empty: the query calls none).
 
         :raises SyntaxError: the query does not parse.
         """
-        functions = scored_functions(scores) if scores is not None else search_functions(self.search_hits)
+        if scores is not None:
+            functions = scored_functions(scores) if scores else None
+        else:
+            functions = search_functions(self.search_hits)
         if not self.embedded and "search" in query:  # a remote store cannot call Python: searches are inlined
             analysis = analyse(query)
             if analysis.dynamic_search:
@@ -160,13 +163,15 @@ class Service:
     def sparql(self, query: str, *, format: str | None = None, accept: str | None = None,
                max_rows: int = MAX_ROWS, max_triples: int = MAX_TRIPLES, allow_service: tuple[str, ...] = (),
                default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-               base_iri: str | None = None, scores: dict | None = None, analysis: Analysis | None = None) -> SparqlResult:
+               base_iri: str | None = None, scores: dict | None = None, analysis: Analysis | None = None,
+               fits: int | None = None) -> SparqlResult:
         """Run a read-only query, exactly as written, and serialise its answer.
 
         The answer format comes from ``format`` (json, xml, csv, tsv; turtle, nt, jsonld, xml) or
         else from an HTTP ``accept`` header, and is chosen before the query runs. A SELECT answer
         stops at ``max_rows`` solutions, a CONSTRUCT/DESCRIBE answer at ``max_triples`` triples
-        (``SparqlResult.truncated`` says so).
+        (``SparqlResult.truncated`` says so). ``fits`` (see ``results.solutions``) lets a SELECT known
+        to fit in that many bytes be serialised natively.
 
         :raises QueryTooComplex: too large or nested too deeply (before parsing).
         :raises MalformedQuery: the query does not parse (rdflib's message).
@@ -183,8 +188,10 @@ class Service:
             raise NotAcceptable(f"cannot answer a {'CONSTRUCT/DESCRIBE' if graph else 'SELECT/ASK'} query as {wanted!r}")
         if analysis.dynamic_search and scores is not None:
             raise RequestError("ogp:search needs constant arguments here: ogp:search(?c, \"text\", k, \"mode\")")
-        if scores is None and analysis.searches and not self.embedded:
+        if scores is None and not self.embedded and analysis.searches:
             scores = self.search_scores(analysis.searches)
+        if scores is None and not analysis.searches and not analysis.dynamic_search:
+            scores = {}  # no ogp:search in the query: no Python functions to pass to the store
         media, fmt = chosen
         results = self.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
                              scores=scores)
@@ -193,7 +200,12 @@ class Service:
         if graph:
             body, cut = triples(results, fmt, max_triples=max_triples)
             return SparqlResult(body, media, "graph", f"triples={max_triples}" if cut else None)
-        body, cut = solutions(results, fmt, max_rows=max_rows)
+        answer = solutions(results, fmt, max_rows=max_rows, fits=fits)
+        if answer is None:  # it no longer fits the size it had: answer it the general way
+            return self.sparql(query, format=format, accept=accept, max_rows=max_rows, max_triples=max_triples,
+                               allow_service=allow_service, default_graphs=default_graphs, named_graphs=named_graphs,
+                               base_iri=base_iri, scores=scores, analysis=analysis)
+        body, cut = answer
         return SparqlResult(body, media, "solutions", f"rows={max_rows}" if cut else None)
 
     # -- entities and commitments -------------------------------------------------------------------

@@ -79,15 +79,16 @@ def _serve(conn, max_rss: int) -> None:
 
 
 def _run(service, task: dict) -> tuple[tuple, float]:
-    """(reply, seconds the store spent: parsing excluded, it is cached by the server too)."""
+    """(reply, CPU seconds the query took on this thread: parsing excluded (the server caches the
+    parse too), other processes' load excluded (CPU time, not wall time))."""
     from api.policy import analyse
 
     analysis = analyse(task["query"], max_bytes=task["max_bytes"], max_depth=task["max_depth"])
     if analysis.searches and task.get("scores") is None:
         return ("search", analysis), 0.0
-    started = time.perf_counter()
+    started = time.thread_time()
     result = service.sparql(task["query"], analysis=analysis, scores=task.get("scores") or {}, **task["options"])
-    return ("ok", asdict(result), analysis), time.perf_counter() - started
+    return ("ok", asdict(result), analysis), time.thread_time() - started
 
 
 def _describe(exc: BaseException) -> tuple[str, str]:
@@ -227,7 +228,7 @@ class QueryPool:
 
 # -- the endpoint's runner --------------------------------------------------------------------------------
 class _Costs:
-    """Measured run times by (query digest, build), LRU-bounded."""
+    """What was measured of a query by (query digest, build): (CPU seconds, uncut answer bytes or None); LRU-bounded."""
 
     def __init__(self, size: int = 4096):
         self.size, self.items = size, OrderedDict()
@@ -250,22 +251,49 @@ class Runner:
         self.max_bytes, self.max_depth = max_bytes, max_depth
         self._costs = _Costs()
         self._analyses = _Costs()
+        self._running: dict = {}
+        self._lock = threading.Lock()
 
     def fast(self, service, query: str, options: dict, generation: int = 0) -> SparqlResult | None:
         """The answer computed in this process when this query is known to be cheap here, else None."""
         key = self._key(service, query, options, generation)
-        cost = self._costs.get(key)
-        if cost is None or cost > self.pool.settings.fast_ms / 1000 or not service.embedded:
+        known = self._costs.get(key)
+        if known is None or known[0] > self.pool.settings.fast_ms / 1000 or not service.embedded:
             return None
-        analysis = self._analyses.get(key)
-        started = time.perf_counter()
-        result = service.sparql(query, analysis=analysis, **options)
-        self._costs.put(key, time.perf_counter() - started)
+        analysis, fits = self._analyses.get(key), known[1]
+        started = time.thread_time()
+        result = service.sparql(query, analysis=analysis, fits=2 * fits + 4096 if fits is not None else None, **options)
+        self._costs.put(key, (time.thread_time() - started, self._fits(result)))
         return result
 
+    @staticmethod
+    def _fits(result: SparqlResult) -> int | None:
+        """The size of an uncut SELECT answer (what ``fits`` is measured against next time)."""
+        return len(result.body) if result.kind == "solutions" and result.truncated is None else None
+
     def pooled(self, service, query: str, options: dict, generation: int = 0) -> SparqlResult:
-        """The answer from a worker process, within the deadline (blocking: call from a thread)."""
+        """The answer from a worker process, within the deadline (blocking: call from a thread).
+
+        Identical queries arriving together wait for the first one's run instead of filling the
+        pool; when it shows the query is cheap, they run in this process."""
         key = self._key(service, query, options, generation)
+        with self._lock:
+            first = self._running.get(key)
+            if first is None:
+                self._running[key] = threading.Event()
+        if first is not None:
+            first.wait(self.timeout)
+            result = self.fast(service, query, options, generation)
+            if result is not None:
+                return result
+            return self._pooled(key, service, query, options, generation)
+        try:
+            return self._pooled(key, service, query, options, generation)
+        finally:
+            with self._lock:
+                self._running.pop(key).set()
+
+    def _pooled(self, key, service, query: str, options: dict, generation: int) -> SparqlResult:
         task = {"data_dir": str(service.data_dir), "build": str(service.build_dir), "generation": generation,
                 "query": query, "options": options, "max_bytes": self.max_bytes, "max_depth": self.max_depth,
                 "scores": None}
@@ -280,10 +308,11 @@ class Runner:
         if reply[0] == "error":
             raise _rebuild(reply[1], reply[2])
         _, result, analysis, seconds, _ = reply
+        result = SparqlResult(**result)
         if not analysis.searches:  # with searches, the in-process cost also includes the search itself
-            self._costs.put(key, seconds)
+            self._costs.put(key, (seconds, self._fits(result)))
         self._analyses.put(key, analysis)
-        return SparqlResult(**result)
+        return result
 
     @staticmethod
     def _key(service, query: str, options: dict, generation: int):

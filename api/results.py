@@ -47,8 +47,36 @@ def _term(term) -> dict:
     raise TypeError(f"unexpected term {term!r}")
 
 
-def solutions(results, fmt: QueryResultsFormat, *, max_rows: int) -> tuple[bytes, bool]:
-    """(serialised solutions, whether more than ``max_rows`` existed)."""
+class _Bounded:
+    """A binary sink that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        self.limit, self.size, self.parts = limit, 0, []
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise OverflowError(f"more than {self.limit} bytes")
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing buffered."""
+
+
+def solutions(results, fmt: QueryResultsFormat, *, max_rows: int, fits: int | None = None) -> tuple[bytes, bool] | None:
+    """(serialised solutions, whether more than ``max_rows`` existed).
+
+    ``fits``: this very query was answered uncut in at most ``fits`` bytes before (same text, same
+    build): Oxigraph serialises it natively into a sink bounded by that size, and None comes back
+    if it no longer fits (the caller runs the query again without ``fits``)."""
+    if fits is not None:
+        sink = _Bounded(fits)
+        try:
+            results.serialize(sink, format=fmt)
+        except OverflowError:
+            return None
+        return b"".join(sink.parts), False
     names = [v.value for v in results.variables]
     rows = list(islice(results, max_rows + 1))
     cut = len(rows) > max_rows
