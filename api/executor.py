@@ -14,6 +14,7 @@ same build, same cost — so cheap queries never queue behind slow ones.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -46,7 +47,7 @@ class PoolSettings:
 def _serve(conn, max_rss: int) -> None:
     """A worker's loop: one task in, one reply out, until the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with _suppress():
+    with contextlib.suppress(OSError):
         os.nice(5)  # the server process (cheap queries, search) goes first
     from api.core import Service
 
@@ -110,14 +111,6 @@ def _rebuild(name: str, message: str) -> Exception:
     if isinstance(cls, type) and issubclass(cls, RequestError):
         return cls(message)
     return StoreError(message)
-
-
-class _suppress:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, kind, exc, tb):
-        return kind is not None and issubclass(kind, OSError)
 
 
 # -- the pool -----------------------------------------------------------------------------------------
