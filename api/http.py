@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 
 import anyio
 from fastapi import FastAPI, Request
@@ -63,8 +64,8 @@ _PREFLIGHT = [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
 class _Guard:
     """Pure ASGI middleware (cheaper than ``@app.middleware``): limits, OPTIONS, security headers."""
 
-    def __init__(self, app, settings: Settings, html_csp: bytes):
-        self.app, self.settings = app, settings
+    def __init__(self, app, settings: Settings, html_csp: bytes, lean=None):
+        self.app, self.settings, self.lean = app, settings, lean
         self.html_csp = (b"content-security-policy", html_csp)
 
     async def __call__(self, scope, receive, send):
@@ -99,6 +100,9 @@ class _Guard:
         length = next((v for k, v in headers if k == b"content-length"), None)
         chunked = any(k == b"transfer-encoding" for k, _ in headers)
         if length is None and not chunked:
+            if self.lean is not None and path == "/sparql" and scope["method"] == "GET" and \
+                    await self.lean(scope, send_with_headers):
+                return
             return await self.app(scope, receive, send_with_headers)
         if length is not None and (not length.isdigit() or int(length) > s.max_request_bytes):
             return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
@@ -163,7 +167,8 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
     app.state.live, app.state.settings, app.state.pool = live, settings, pool
     app.state.runner = Runner(pool, timeout=settings.timeout, max_bytes=settings.max_query_bytes,
                               max_depth=settings.max_depth)
-    app.add_middleware(_Guard, settings=settings, html_csp=pages.content_security_policy())
+    app.add_middleware(_Guard, settings=settings, html_csp=pages.content_security_policy(),
+                       lean=functools.partial(sparql.lean, app.state))
 
     @app.exception_handler(OgpKgError)
     async def known_error(request: Request, exc: OgpKgError):

@@ -1,8 +1,9 @@
 """SPARQL 1.1 Protocol: GET ``?query=``, POST form, POST ``application/sparql-query`` or
 ``application/sparql-update``; the service description on GET without a query.
 
-The lean path: a query measured cheap runs in this process (``Runner.fast``); any other goes to
-a worker process that is killed at the deadline (``Runner.pooled``).
+The lean path: a query measured cheap runs in this process (``Runner.fast``, and for GET without
+FastAPI: ``lean``, called by the guard middleware); any other goes to a worker process that is
+killed at the deadline (``Runner.pooled``).
 """
 from __future__ import annotations
 
@@ -46,19 +47,49 @@ async def _answer(request: Request, params: dict[str, list[str]], query: str | N
             return Response(status_code=204)
         if not queries:
             return Response(service.description(f"{settings.base}/sparql"), media_type="text/turtle")
-        fmt = (params.get("format") or params.get("output") or [None])[0]
-        accept = request.headers.get("accept")
-        if fmt and "/" in fmt:  # a media type passed as format (some clients do)
-            accept, fmt = fmt, None
-        options = {"format": fmt, "accept": accept, "max_rows": settings.max_rows, "max_triples": settings.max_triples,
-                   "allow_service": settings.allow_service, "default_graphs": params.get("default-graph-uri"),
-                   "named_graphs": params.get("named-graph-uri"), "base_iri": f"{settings.base}/sparql"}
+        options = _options(settings, params, request.headers.get("accept"))
         generation = service.generation
         result = state.runner.fast(service, queries[0], options, generation)
         if result is None:
             result = await anyio.to_thread.run_sync(state.runner.pooled, service, queries[0], options, generation)
     headers = {"X-Result-Truncated": result.truncated} if result.truncated else None
     return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def _options(settings, params: dict[str, list[str]], accept: str | None) -> dict:
+    """The ``Service.sparql`` options of a protocol request."""
+    fmt = (params.get("format") or params.get("output") or [None])[0]
+    if fmt and "/" in fmt:  # a media type passed as format (some clients do)
+        accept, fmt = fmt, None
+    return {"format": fmt, "accept": accept, "max_rows": settings.max_rows, "max_triples": settings.max_triples,
+            "allow_service": settings.allow_service, "default_graphs": params.get("default-graph-uri"),
+            "named_graphs": params.get("named-graph-uri"), "base_iri": f"{settings.base}/sparql"}
+
+
+async def lean(state, scope, send) -> bool:
+    """Answer ``GET /sparql?query=…`` without FastAPI when the query is known cheap on this build
+    (``Runner.fast``); False when the full route must answer (anything else, errors included)."""
+    try:
+        params = parse_qs(scope["query_string"].decode("ascii"), keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return False
+    if len(params.get("query", ())) != 1 or "update" in params:
+        return False
+    accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
+    try:
+        with state.live.use() as service:
+            result = state.runner.fast(service, params["query"][0], _options(state.settings, params, accept),
+                                       service.generation)
+    except Exception:  # the full route answers it, with the error in the negotiated form
+        return False
+    if result is None:
+        return False
+    headers = [(b"content-type", result.media_type.encode()), (b"content-length", str(len(result.body)).encode())]
+    if result.truncated:
+        headers.append((b"x-result-truncated", result.truncated.encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": result.body})
+    return True
 
 
 def _authorise(settings, credentials: HTTPAuthorizationCredentials | None) -> None:
