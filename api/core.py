@@ -364,7 +364,10 @@ class Live:
             self._hold(service)
 
     def _hold(self, service: Service) -> None:
-        self._holds[service.build_id] = hold_build(service.build_dir)
+        try:
+            self._holds[service.build_id] = hold_build(service.build_dir)
+        except OSError:  # a read-only data directory: nothing can delete the build under us either
+            pass
         self._users.setdefault(service.build_id, 0)
 
     def _release(self, build_id: str) -> None:
