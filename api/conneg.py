@@ -32,39 +32,51 @@ FORMAT_NAMES = {
 _GRAPH_ALIASES = {"json": "application/ld+json", "xml": "application/rdf+xml"}
 
 
-def parse_accept(header: str | None) -> list[str]:
-    """Media ranges of an Accept header, best first (by q, then specificity, then order)."""
-    if not header:
-        return []
-    ranges = []
-    for position, part in enumerate(header.split(",")):
+def _ranges(header: str | None) -> tuple[list[str], set[str]]:
+    """(acceptable media ranges best first — by q, then specificity, then order; ranges refused with q=0)."""
+    ranges, refused = [], set()
+    for position, part in enumerate((header or "").split(",")[:64]):
         pieces = [p.strip() for p in part.split(";")]
         media, q = pieces[0].lower(), 1.0
         for param in pieces[1:]:
-            if param.startswith("q="):
+            if param.replace(" ", "").startswith("q="):
                 try:
-                    q = float(param[2:])
+                    q = min(max(float(param.split("=", 1)[1]), 0.0), 1.0)
                 except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
-            ranges.append((-q, -specificity, position, media))
-    return [media for *_, media in sorted(ranges)]
+                    q = 1.0  # a malformed weight counts as the default
+        if not media:
+            continue
+        if q <= 0:
+            refused.add(media)
+            continue
+        specificity = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+        ranges.append((-q, -specificity, position, media))
+    return [media for *_, media in sorted(ranges)], refused
+
+
+def parse_accept(header: str | None) -> list[str]:
+    """Media ranges of an Accept header, best first (by q, then specificity, then order; q=0 left out)."""
+    return _ranges(header)[0]
 
 
 def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> tuple[str, object] | None:
     """(media type, pyoxigraph format) for a ``kind`` of answer ("results" or "graph"), or None
-    when nothing acceptable exists. An explicit ``format_name`` (?format=json) wins over Accept."""
+    when nothing acceptable exists. An explicit ``format_name`` (?format=json) wins over Accept;
+    a type refused with ``q=0`` is never chosen, not even through a wildcard."""
     table = RESULT_MEDIA if kind == "results" else GRAPH_MEDIA
     if format_name:
         name = format_name.lower()
         media = (_GRAPH_ALIASES.get(name) if kind == "graph" else None) or FORMAT_NAMES.get(name, name)
         return (media, table[media]) if media in table else None
-    ranges = parse_accept(accept) or ["*/*"]
+    ranges, refused = _ranges(accept)
+    if not ranges and not refused:
+        ranges = ["*/*"]
+    allowed = [m for m in table if m not in refused and table[m] not in {table[r] for r in refused if r in table}]
     for media in ranges:
-        if media in table:
+        if media in table and media in allowed:
             return media, table[media]
-        if media == "*/*" or (media.endswith("/*") and any(m.startswith(media[:-1]) for m in table)):
-            first = next(m for m in table if media == "*/*" or m.startswith(media[:-1]))
-            return first, table[first]
+        if media == "*/*" or media.endswith("/*"):
+            first = next((m for m in allowed if media == "*/*" or m.startswith(media[:-1])), None)
+            if first is not None:
+                return first, table[first]
     return None

@@ -2,88 +2,66 @@
 from __future__ import annotations
 
 import datetime
-import re
-from dataclasses import dataclass
+import os
+import threading
+from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import NamedNode, QueryBoolean, QueryTriples, RdfFormat
+from pyoxigraph import NamedNode, QueryBoolean, RdfFormat
 
 from api.ask import Answer, Asker
 from api.conneg import negotiate
-from api.functions import inline_search, search_functions
+from api.errors import Forbidden, NotAcceptable, NotFound, QueryTimeout, RequestError  # noqa: F401 (re-exported)
+from api.functions import inline_search, scored_functions, search_functions
+from api.policy import Analysis, analyse, check
+from api.results import SparqlResult, solutions, triples
 from indexes.search_index import Hit, SearchIndex
-from ogp_graph.errors import OgpKgError, StoreError
-from ogp_graph.sparql_text import UPDATE_OPERATIONS, operation
-from ogp_graph.store import STORE_DIR, current_build, default_data_dir, open_store
+from ogp_graph.errors import StoreError
+from ogp_graph.store import STORE_DIR, UPDATES_LOG, current_build, default_data_dir, hold_build, open_build_store
 from ogp_graph.vocab import PREFIXES
 
 INDEX_DIR = "index"
 DUMPS_DIR = "data"
-
-_SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$]", re.IGNORECASE)
-_FINAL_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(\s+OFFSET\s+\d+)?\s*$|\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*$", re.IGNORECASE)
-_COMMENT = re.compile(r"^\s*#.*$", re.MULTILINE)
-
-
-class RequestError(OgpKgError):
-    """A request the service refuses; ``status`` is the HTTP status it maps to."""
-
-    status = 400
-
-
-class Forbidden(RequestError):
-    status = 403
-
-
-class NotAcceptable(RequestError):
-    status = 406
-
-
-class QueryTimeout(RequestError):
-    status = 503
-
-
-class NotFound(RequestError):
-    status = 404
-
-
-def _capped(query: str, max_rows: int) -> str:
-    """``query`` with its final LIMIT clamped to ``max_rows`` (or one added)."""
-    body = _COMMENT.sub("", query).rstrip()
-    m = _FINAL_LIMIT.search(body)
-    if m:
-        limit = int(m.group(1) or m.group(3))
-        return body if limit <= max_rows else body[: m.start()] + f"LIMIT {max_rows}" + (m.group(2) or "")
-    return f"{body}\nLIMIT {max_rows}"
-
-
-@dataclass(frozen=True)
-class SparqlResult:
-    """A serialised query answer."""
-
-    body: bytes
-    media_type: str
-    kind: str  # "solutions" | "boolean" | "graph"
+MAX_ROWS = 10_000
+MAX_TRIPLES = 50_000
 
 
 class Service:
-    """Read-only access to a published build: SPARQL now, search and ask on top."""
+    """Access to one published build (store, index and dumps of the same build): SPARQL, search, ask.
 
-    def __init__(self, data_dir: Path | str | None = None, *, writable: bool = False):
+    ``Service(data_dir)`` serves the build that is current when first used; ``Live`` follows new builds.
+    """
+
+    def __init__(self, data_dir: Path | str | None = None, *, writable: bool = False, build_dir: Path | None = None):
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
         self.writable = writable
+        self.generation = 0  # updates applied through this service (readers elsewhere reopen on a change)
+        if build_dir is not None:
+            self.build_dir = Path(build_dir)
 
     @cached_property
     def build_dir(self) -> Path:
         return current_build(self.data_dir)
 
+    @property
+    def build_id(self) -> str:
+        return self.build_dir.name
+
     @cached_property
     def store(self) -> pyoxigraph.Store:
         if self.writable:  # the one writer of this build directory (operator-enabled updates)
-            return pyoxigraph.Store(str(self.build_dir / STORE_DIR))
-        return open_store(self.data_dir)
+            try:
+                return pyoxigraph.Store(str(self.build_dir / STORE_DIR))
+            except OSError as exc:
+                raise StoreError(f"cannot open the store for writing (is another writer running?): {exc}") from None
+        return open_build_store(self.build_dir)
+
+    @property
+    def embedded(self) -> bool:
+        """Whether the store runs in this process (and can call Python functions such as ogp:search)."""
+        return isinstance(self.store, pyoxigraph.Store)
 
     @cached_property
     def index(self) -> SearchIndex:
@@ -94,32 +72,57 @@ class Service:
             raise StoreError(str(exc)) from exc
 
     def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None):
+              base_iri: str | None = None, scores: dict | None = None):
         """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
         dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
+        ``scores`` are precomputed ``ogp:search`` answers (see ``search_scores``) for a process
+        without the index (empty: the query calls none).
 
         :raises SyntaxError: the query does not parse.
         """
-        if not isinstance(self.store, pyoxigraph.Store):  # a remote SPARQL store cannot call back into Python
-            query = inline_search(query, self.search_hits)
+        if scores is not None:
+            functions = scored_functions(scores) if scores else None
+        else:
+            functions = search_functions(self.search_hits)
+        if not self.embedded and "search" in query:  # a remote store cannot call Python: searches are inlined
+            analysis = analyse(query)
+            if analysis.dynamic_search:
+                raise RequestError('on this store ogp:search needs constant arguments: ogp:search(?c, "text", k)')
+            if analysis.searches:
+                found = scores if scores is not None else self.search_scores(analysis.searches)
+                query = inline_search(query, lambda text, k, mode: found.get((text, k, mode)),
+                                      calls=len(analysis.searches))
         dataset = {}
         if default_graphs:
             dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
         if named_graphs:
             dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
-        return self.store.query(query, prefixes=PREFIXES, custom_functions=search_functions(self.search_hits),
-                                base_iri=base_iri, **dataset)
+        return self.store.query(query, prefixes=PREFIXES, custom_functions=functions, base_iri=base_iri, **dataset)
+
+    def search_scores(self, calls) -> dict:
+        """The answers of ``ogp:search`` calls (``policy.SearchCall``): (text, k, mode) → ranked hits."""
+        return {(c.text, c.k, c.mode): [(h.commitment, h.score) for h in self.search_hits(c.text, k=c.k, mode=c.mode)]
+                for c in dict.fromkeys(calls)}
 
     def update(self, update: str) -> None:
-        """Apply a SPARQL Update (only on a service opened with ``writable=True``).
+        """Apply a SPARQL Update (only on a service opened with ``writable=True``) and record it in the
+        build's update log, so a rebuild knows it would drop it (``store.new_build`` refuses).
 
-        :raises Forbidden: the service is read-only.
-        :raises SyntaxError: the update does not parse.
+        :raises Forbidden: the service is read-only, or the update LOADs or calls SERVICE.
+        :raises MalformedQuery: the update does not parse.
         """
         if not self.writable:
             raise Forbidden("this service is read-only")
-        self.store.update(update, prefixes=PREFIXES)
-        self.store.flush()
+        analysis = analyse(update)
+        check(analysis, allow_update=True)
+        if analysis.kind != "update":
+            raise RequestError("send queries as `query`, updates as `update`")
+        with _WRITE_LOCK:
+            self.store.update(update, prefixes=PREFIXES)
+            self.store.flush()
+            self.generation += 1
+            with open(self.build_dir / UPDATES_LOG, "a", encoding="utf-8") as log:
+                log.write(update.rstrip() + "\n;\n")
 
     @cached_property
     def asker(self) -> Asker:
@@ -158,42 +161,52 @@ class Service:
         ]
 
     def sparql(self, query: str, *, format: str | None = None, accept: str | None = None,
-               max_rows: int | None = None, allow_service: bool = False,
+               max_rows: int = MAX_ROWS, max_triples: int = MAX_TRIPLES, allow_service: tuple[str, ...] = (),
                default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-               base_iri: str | None = None) -> SparqlResult:
-        """Run a read-only query and serialise its answer.
+               base_iri: str | None = None, scores: dict | None = None, analysis: Analysis | None = None,
+               fits: int | None = None) -> SparqlResult:
+        """Run a read-only query, exactly as written, and serialise its answer.
 
         The answer format comes from ``format`` (json, xml, csv, tsv; turtle, nt, jsonld, xml) or
-        else from an HTTP ``accept`` header. ``max_rows`` caps SELECT answers.
+        else from an HTTP ``accept`` header, and is chosen before the query runs. A SELECT answer
+        stops at ``max_rows`` solutions, a CONSTRUCT/DESCRIBE answer at ``max_triples`` triples
+        (``SparqlResult.truncated`` says so). ``fits`` (see ``results.solutions``) lets a SELECT known
+        to fit in that many bytes be serialised natively.
 
-        :raises Forbidden: an update, or a SERVICE call when not allowed.
-        :raises SyntaxError: the query does not parse.
+        :raises QueryTooComplex: too large or nested too deeply (before parsing).
+        :raises MalformedQuery: the query does not parse (rdflib's message).
+        :raises Forbidden: an update, LOAD, or a SERVICE call to an endpoint not in ``allow_service``.
         :raises NotAcceptable: no acceptable format for this kind of answer.
+        :raises SyntaxError: Oxigraph rejects the query.
         """
-        form = operation(query)
-        if form in UPDATE_OPERATIONS:
-            raise Forbidden("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD…) is refused")
-        if not allow_service and _SERVICE.search(query):
-            raise Forbidden("federated queries (SERVICE) are disabled on this endpoint")
-        dataset = {"default_graphs": default_graphs, "named_graphs": named_graphs, "base_iri": base_iri}
-        results = None
-        if max_rows and form == "SELECT":
-            try:
-                results = self.query(_capped(query, max_rows), **dataset)
-            except SyntaxError:  # the cap did not fit the query's shape (e.g. a trailing VALUES)
-                results = None
-        if results is None:
-            results = self.query(query, **dataset)
-        graph = isinstance(results, (QueryTriples, list))  # a list of triples from a RemoteStore
-        kind = "graph" if graph else "boolean" if isinstance(results, QueryBoolean) else "solutions"
-        chosen = negotiate(accept, "graph" if kind == "graph" else "results", format)
+        analysis = analysis or analyse(query)
+        check(analysis, allow_service=allow_service)
+        graph = not analysis.tabular
+        chosen = negotiate(accept, "graph" if graph else "results", format)
         if chosen is None:
-            wanted = format or accept
-            raise NotAcceptable(f"cannot answer a {'CONSTRUCT/DESCRIBE' if kind == 'graph' else 'SELECT/ASK'} "
-                                f"query as {wanted!r}")
+            wanted = (format or accept or "")[:100]
+            raise NotAcceptable(f"cannot answer a {'CONSTRUCT/DESCRIBE' if graph else 'SELECT/ASK'} query as {wanted!r}")
+        if analysis.dynamic_search and scores is not None:
+            raise RequestError("ogp:search needs constant arguments here: ogp:search(?c, \"text\", k, \"mode\")")
+        if scores is None and not self.embedded and analysis.searches:
+            scores = self.search_scores(analysis.searches)
+        if scores is None and not analysis.searches and not analysis.dynamic_search:
+            scores = {}  # no ogp:search in the query: no Python functions to pass to the store
         media, fmt = chosen
-        body = pyoxigraph.serialize(results, format=fmt) if isinstance(results, list) else results.serialize(format=fmt)
-        return SparqlResult(body, media, kind)
+        results = self.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
+                             scores=scores)
+        if isinstance(results, QueryBoolean):
+            return SparqlResult(results.serialize(format=fmt), media, "boolean")
+        if graph:
+            body, cut = triples(results, fmt, max_triples=max_triples)
+            return SparqlResult(body, media, "graph", f"triples={max_triples}" if cut else None)
+        answer = solutions(results, fmt, max_rows=max_rows, fits=fits)
+        if answer is None:  # it no longer fits the size it had: answer it the general way
+            return self.sparql(query, format=format, accept=accept, max_rows=max_rows, max_triples=max_triples,
+                               allow_service=allow_service, default_graphs=default_graphs, named_graphs=named_graphs,
+                               base_iri=base_iri, scores=scores, analysis=analysis)
+        body, cut = answer
+        return SparqlResult(body, media, "solutions", f"rows={max_rows}" if cut else None)
 
     # -- entities and commitments -------------------------------------------------------------------
     def describe(self, iri: str, fmt: RdfFormat = RdfFormat.TURTLE) -> bytes:
@@ -324,5 +337,74 @@ class Service:
 
     def status(self) -> dict:
         """What this service has loaded (for /health)."""
-        return {"data_dir": str(self.data_dir), "build": self.build_dir.name,
-                "index_loaded": "index" in self.__dict__, "writable": self.writable}
+        return {"build": self.build_id, "index_loaded": "index" in self.__dict__, "writable": self.writable,
+                "store": "embedded" if self.embedded else "remote"}
+
+
+_WRITE_LOCK = threading.Lock()
+
+
+class Live:
+    """The service of the newest published build, switched at request boundaries.
+
+    ``with live.use() as service:`` gives one ``Service`` for the whole request (its store, index and
+    dumps come from one build). A newer build is noticed by one ``readlink`` of ``current``; the
+    old service is dropped when its last request ends. Each build in use is held with a shared
+    lock (``store.hold_build``) so a publish never deletes it under a reader.
+    """
+
+    def __init__(self, data_dir: Path | str | None = None, *, writable: bool = False, service: Service | None = None):
+        self.data_dir = Path(data_dir) if data_dir else (service.data_dir if service else default_data_dir())
+        self.writable = writable
+        self._lock = threading.Lock()
+        self._users: dict[str, int] = {}
+        self._holds: dict[str, object] = {}
+        self._service = service
+        if service is not None:
+            self._hold(service)
+
+    def _hold(self, service: Service) -> None:
+        try:
+            self._holds[service.build_id] = hold_build(service.build_dir)
+        except OSError:  # a read-only data directory: nothing can delete the build under us either
+            pass
+        self._users.setdefault(service.build_id, 0)
+
+    def _release(self, build_id: str) -> None:
+        if self._users.get(build_id) == 0 and (self._service is None or self._service.build_id != build_id):
+            self._users.pop(build_id, None)
+            hold = self._holds.pop(build_id, None)
+            if hold is not None:
+                hold.close()
+
+    def current(self) -> Service:
+        """The service of the published build (switching to a newer one if there is one).
+
+        :raises StoreError: nothing has been built yet.
+        """
+        link = self.data_dir / "current"
+        try:
+            target = os.readlink(link)
+        except OSError:
+            raise StoreError(f"no graph in {self.data_dir.name}: run `ogp-kg build` first") from None
+        with self._lock:
+            if self._service is None or self._service.build_id != Path(target).name:
+                old = self._service
+                self._service = Service(self.data_dir, writable=self.writable, build_dir=(link.parent / target).resolve())
+                self._hold(self._service)
+                if old is not None:
+                    self._release(old.build_id)
+            return self._service
+
+    @contextmanager
+    def use(self):
+        """One consistent service for the duration of a request."""
+        service = self.current()
+        with self._lock:
+            self._users[service.build_id] = self._users.get(service.build_id, 0) + 1
+        try:
+            yield service
+        finally:
+            with self._lock:
+                self._users[service.build_id] -= 1
+                self._release(service.build_id)

@@ -25,12 +25,13 @@ from ogp_graph.vocab import OGP, XSD
 SEARCH = OGP.search
 
 
-def search_functions(search: Callable[..., list]) -> dict[NamedNode, Callable]:
-    """The custom functions for one query; ``search(text, k=, mode=)`` returns ranked hits."""
+Ranked = list[tuple[str, float]]  # (commitment IRI, score), best first
 
+
+def _function(lookup: Callable[[str, int, str], Ranked | None]) -> dict[NamedNode, Callable]:
     @lru_cache(maxsize=64)
     def scores(text: str, k: int, mode: str) -> dict[str, float]:
-        return {hit.commitment: hit.score for hit in search(text, k=k, mode=mode)}
+        return dict(lookup(text, k, mode) or ())
 
     def ogp_search(commitment, text, k=None, mode=None):
         if not isinstance(commitment, NamedNode) or not isinstance(text, Literal):
@@ -45,6 +46,17 @@ def search_functions(search: Callable[..., list]) -> dict[NamedNode, Callable]:
     return {SEARCH: ogp_search}
 
 
+def search_functions(search: Callable[..., list]) -> dict[NamedNode, Callable]:
+    """The custom functions for one query; ``search(text, k=, mode=)`` returns ranked hits."""
+    return _function(lambda text, k, mode: [(h.commitment, h.score) for h in search(text, k=k, mode=mode)])
+
+
+def scored_functions(scores: dict[tuple[str, int, str], Ranked]) -> dict[NamedNode, Callable]:
+    """The custom functions answering from precomputed searches ((text, k, mode) → ranked pairs), for
+    a process without the index; a call not in ``scores`` leaves its variable unbound."""
+    return _function(lambda text, k, mode: scores.get((text, k, mode)))
+
+
 _CALL = re.compile(
     r"""(?:ogp:search|<https://w3id\.org/ogp-kg/ontology\#search>)\s*\(\s*(?P<var>[?$]\w+)\s*,\s*
         (?P<q>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*(?:,\s*(?P<k>\d+)\s*)?(?:,\s*(?P<mode>"\w+"|'\w+')\s*)?\)""",
@@ -52,16 +64,24 @@ _CALL = re.compile(
 )
 
 
-def inline_search(query: str, search: Callable[..., list]) -> str:
+def inline_search(query: str, lookup: Callable[[str, int, str], Ranked], *, calls: int) -> str:
     """``query`` with every ``ogp:search(?c, "text", k)`` call replaced by its answer, as an
     ``IF(?c = <iri>, score, …)`` chain ending in an unbound variable: for SPARQL stores that
-    cannot call Python (a remote server). The searches run here, once per call."""
+    cannot call Python (a remote server). How many calls exist is known from the parse
+    (``policy.Analysis.searches``); this only finds where they are written.
+
+    :raises ValueError: the text does not show exactly ``calls`` calls in the plain form (another
+        prefix for the ontology, a comment inside the call…): the query is not run half-inlined.
+    """
     def replace(m: re.Match) -> str:
         text = m.group("q")[1:-1].encode().decode("unicode_escape") if "\\" in m.group("q") else m.group("q")[1:-1]
-        hits = search(text, k=int(m.group("k") or 10), mode=(m.group("mode") or '"hybrid"')[1:-1])
+        ranked = lookup(text, int(m.group("k") or 10), (m.group("mode") or '"hybrid"')[1:-1])
         expression = "?ogp_search_unbound"
-        for hit in reversed(hits):
-            expression = f"IF({m.group('var')} = <{hit.commitment}>, {hit.score!r}, {expression})"
+        for commitment, score in reversed(ranked or []):
+            expression = f"IF({m.group('var')} = <{commitment}>, {score!r}, {expression})"
         return expression
 
-    return _CALL.sub(replace, query)
+    inlined, found = _CALL.subn(replace, query)
+    if found != calls:
+        raise ValueError('on this store write ogp:search as ogp:search(?var, "text" [, k [, "mode"]])')
+    return inlined

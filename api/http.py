@@ -1,311 +1,199 @@
-"""The HTTP app: a thin FastAPI layer over ``api.core.Service``.
+"""The HTTP app: routers per area over ``api.core``, one error model, one guard middleware.
 
-``create_app(service, settings)`` mounts the SPARQL 1.1 Protocol endpoint, the JSON API
-(/search, /ask, /commitments), linked-data pages for entity IRIs, the web page and /health.
+``create_app(service_or_live, settings)`` mounts ``routes.sparql`` (SPARQL 1.1 Protocol),
+``routes.api`` (search, ask, commitments, health), ``routes.data`` (dumps, ontology, entity IRIs)
+and ``routes.pages`` (HTML). ``_Guard`` answers what must not reach a route: an oversized URL (414)
+or header block (431), a body past the limit counted on the bytes actually received, chunked
+included (413), OPTIONS (204 with CORS); and adds the security headers to every answer.
 """
 from __future__ import annotations
 
 import asyncio
-import html
-import json
-import re
-from dataclasses import dataclass
-from importlib import resources
-from urllib.parse import parse_qs
+import contextlib
+import functools
 
 import anyio
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
-from api.conneg import negotiate, parse_accept
-from api.core import Forbidden, QueryTimeout, RequestError, Service
+from api.conneg import parse_accept
+from api.core import Live, Service
+from api.errors import HeadersTooLarge, QueryTimeout, RequestError, TooLarge, UriTooLong, code_of, status_of
+from api.executor import PoolSettings, QueryPool, Runner
+from api.settings import Settings
 from ogp_graph.errors import OgpKgError
-from ogp_graph.vocab import ID_NS, OGP_NS
 
-SPARQL_QUERY = "application/sparql-query"
-SPARQL_UPDATE = "application/sparql-update"
-FORM = "application/x-www-form-urlencoded"
-_SAFE_PATH = re.compile(r"^[A-Za-z0-9._~:/@!$&'()*+,;=%-]{1,300}$")
+__all__ = ["Settings", "create_app", "app_from_env"]
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Operator settings of the server."""
-
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    max_request_bytes: int = 1_000_000
-    write_token: str | None = None
-    base_url: str = ""
-
-
-class SearchRequest(BaseModel):
-    q: str = Field(..., description="Texto a buscar (español o inglés)")
-    k: int = Field(5, description="Número de compromisos")
-    mode: str = Field("hybrid", description="hybrid | dense | bm25")
+def error_response(exc: BaseException, request_or_scope) -> Response:
+    """An error in the negotiated format: JSON for the JSON API and JSON clients, a text line for
+    other SPARQL clients; ``Retry-After`` on 503s."""
+    scope = request_or_scope.scope if isinstance(request_or_scope, Request) else request_or_scope
+    status, message = status_of(exc), " ".join(str(exc).split())[:500] or type(exc).__name__
+    headers = {"Retry-After": str(getattr(exc, "retry_after", 2))} if status == 503 else None
+    accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), None)
+    if not scope.get("path", "").startswith("/sparql") or any("json" in m for m in parse_accept(accept)[:3]):
+        return JSONResponse({"error": message, "code": code_of(exc), "status": status}, status_code=status,
+                            headers=headers)
+    return PlainTextResponse(f"{message}\n", status_code=status, headers=headers)
 
 
-class AskRequest(BaseModel):
-    q: str = Field(..., description="Pregunta en español")
-
-
-def _error(status: int, message: str, request: Request) -> Response:
-    """An error in the negotiated format: JSON for the JSON API and JSON clients, plain text for
-    other SPARQL clients."""
-    accept = request.headers.get("accept")
-    if not request.url.path.startswith("/sparql") or any("json" in m for m in parse_accept(accept)):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
-    return PlainTextResponse(f"{message}\n", status_code=status)
-
-
-async def _offload(settings: Settings, func, *args, **kwargs):
-    """Run blocking work in a thread with the per-request timeout."""
+async def offload(request: Request, func, *args, **kwargs):
+    """Blocking in-process work (search, ask, our own template queries) in a thread, with the deadline."""
+    timeout = request.app.state.settings.timeout
     try:
-        return await asyncio.wait_for(anyio.to_thread.run_sync(lambda: func(*args, **kwargs)), settings.timeout)
+        return await asyncio.wait_for(anyio.to_thread.run_sync(lambda: func(*args, **kwargs)), timeout)
     except TimeoutError:
-        raise QueryTimeout(f"the request took longer than {settings.timeout:g} s and was stopped") from None
+        raise QueryTimeout(f"the request took longer than {timeout:g} s") from None
 
 
-class _LimitRequestSize:
-    """Pure ASGI middleware: 413 for a body or query string over ``limit`` bytes (cheaper than
-    FastAPI's ``@app.middleware``, which wraps every request in extra tasks)."""
+# -- the guard ---------------------------------------------------------------------------------------------
+_SECURITY = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+             (b"referrer-policy", b"no-referrer")]
+_NOT_HTML_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_DOCS_CSP = (b"content-security-policy", b"default-src 'self' https://cdn.jsdelivr.net 'unsafe-inline'; "
+                                          b"img-src 'self' data: https:; frame-ancestors 'none'")
+_CORS = [(b"access-control-allow-origin", b"*"),
+         (b"access-control-expose-headers", b"X-Result-Truncated, Retry-After")]
+_PREFLIGHT = [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
+              (b"access-control-allow-headers", b"Accept, Content-Type, Authorization"),
+              (b"access-control-max-age", b"86400"), (b"allow", b"GET, HEAD, POST, OPTIONS")]
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+
+class _Guard:
+    """Pure ASGI middleware (cheaper than ``@app.middleware``): limits, OPTIONS, security headers."""
+
+    def __init__(self, app, settings: Settings, html_csp: bytes, lean=None):
+        self.app, self.settings, self.lean = app, settings, lean
+        self.html_csp = (b"content-security-policy", html_csp)
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            if (length.isdigit() and int(length) > self.limit) or len(scope.get("query_string", b"")) > self.limit:
-                response = _error(413, f"request larger than {self.limit} bytes", Request(scope))
-                await response(scope, receive, send)
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        s, path = self.settings, scope["path"]
+        headers = scope["headers"]
+        refusal = None
+        if len(scope.get("raw_path") or path.encode()) + len(scope.get("query_string", b"")) > s.max_url_bytes:
+            refusal = UriTooLong(f"the URL is longer than {s.max_url_bytes} bytes: send the query by POST")
+        elif len(headers) > s.max_headers or sum(len(k) + len(v) for k, v in headers) > s.max_header_bytes:
+            refusal = HeadersTooLarge(f"the request headers exceed {s.max_headers} fields or {s.max_header_bytes} bytes")
+        extra = list(_SECURITY)
+        if path.startswith("/sparql"):
+            extra += _CORS
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                out = list(message.get("headers", ()))
+                media = next((v for k, v in out if k == b"content-type"), b"")
+                csp = self.html_csp if media.startswith(b"text/html") else _NOT_HTML_CSP
+                if path.startswith(("/docs", "/redoc")):
+                    csp = _DOCS_CSP
+                message = {**message, "headers": out + extra + [csp]}
+            await send(message)
+
+        if refusal is not None:
+            return await error_response(refusal, scope)(scope, _empty, send_with_headers)
+        if scope["method"] == "OPTIONS":
+            return await Response(status_code=204, headers={k.decode(): v.decode() for k, v in _PREFLIGHT})(
+                scope, receive, send_with_headers)
+        length = next((v for k, v in headers if k == b"content-length"), None)
+        chunked = any(k == b"transfer-encoding" for k, _ in headers)
+        if length is None and not chunked:
+            if self.lean is not None and path == "/sparql" and scope["method"] == "GET" and \
+                    await self.lean(scope, send_with_headers):
                 return
-        await self.app(scope, receive, send)
+            return await self.app(scope, receive, send_with_headers)
+        if length is not None and (not length.isdigit() or int(length) > s.max_request_bytes):
+            return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
+                scope, _empty, send_with_headers)
+        body, more = [], True
+        size = 0
+        while more:  # count what actually arrives: a chunked body has no Content-Length to trust
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > s.max_request_bytes:
+                return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
+                    scope, _empty, send_with_headers)
+            body.append(chunk)
+            more = message.get("more_body", False)
+        return await self.app(scope, _replay(b"".join(body), receive), send_with_headers)
 
 
-def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
-    """The ASGI app over ``service``."""
+def _replay(body: bytes, receive):
+    sent = False
+
+    async def replayed():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+async def _empty():
+    """A receive for refusals: the rest of an oversized body is never read."""
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+# -- the app -----------------------------------------------------------------------------------------------
+def create_app(service: Service | Live, settings: Settings | None = None) -> FastAPI:
+    """The ASGI app over ``service`` (a ``Live`` follows new builds; a ``Service`` is wrapped in one)."""
+    from api.routes import api as api_routes
+    from api.routes import data, pages, sparql
+
     settings = settings or Settings()
+    live = service if isinstance(service, Live) else Live(writable=service.writable, service=service)
+    pool = QueryPool(PoolSettings(size=settings.query_workers, queue_wait=settings.queue_wait,
+                                  max_waiting=settings.max_waiting, max_rss_mb=settings.worker_max_rss_mb,
+                                  fast_ms=settings.fast_ms))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        pool.close()  # workers are daemonic too: they also end with the process
+
     app = FastAPI(
+        lifespan=lifespan,
         title="ogp-kg",
         description="Grafo de conocimiento y búsqueda semántica sobre planes de acción de Gobierno Abierto (OGP).",
         version="0.1.0",
     )
-
-    app.add_middleware(_LimitRequestSize, limit=settings.max_request_bytes)
-
-    @app.exception_handler(RequestError)
-    async def request_error(request: Request, exc: RequestError):
-        return _error(exc.status, str(exc), request)
+    app.state.live, app.state.settings, app.state.pool = live, settings, pool
+    app.state.runner = Runner(pool, timeout=settings.timeout, max_bytes=settings.max_query_bytes,
+                              max_depth=settings.max_depth)
+    app.add_middleware(_Guard, settings=settings, html_csp=pages.content_security_policy(),
+                       lean=functools.partial(sparql.lean, app.state))
 
     @app.exception_handler(OgpKgError)
-    async def service_error(request: Request, exc: OgpKgError):
-        return _error(getattr(exc, "status", 503), str(exc), request)
+    async def known_error(request: Request, exc: OgpKgError):
+        return error_response(exc, request)
 
     @app.exception_handler(SyntaxError)
     async def syntax_error(request: Request, exc: SyntaxError):
-        return _error(400, f"malformed query: {exc}", request)
+        return error_response(RequestError(f"malformed query: {exc}"), request)
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError):
-        return _error(400, str(exc), request)
+        return error_response(RequestError(str(exc)), request)
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception):  # pragma: no cover - a bug, reported without traceback
-        return _error(500, f"internal error ({type(exc).__name__})", request)
+    async def unexpected(request: Request, exc: Exception):  # a bug, reported without a traceback
+        return error_response(OgpKgError(f"internal error ({type(exc).__name__})"), request)
 
-    # -- SPARQL 1.1 Protocol -----------------------------------------------------------------------
-    async def _sparql(request: Request, params: dict[str, list[str]], body_query: str | None,
-                      body_update: str | None) -> Response:
-        accept = request.headers.get("accept")
-        queries = params.get("query", []) + ([body_query] if body_query is not None else [])
-        updates = params.get("update", []) + ([body_update] if body_update is not None else [])
-        if queries and updates or len(queries) > 1 or len(updates) > 1:
-            raise RequestError("send exactly one query or one update per request")
-        if updates:
-            return await _update(request, updates[0], params)
-        if not queries:
-            return Response(service.description(str(request.url).split("?")[0]), media_type="text/turtle")
-        fmt = (params.get("format") or params.get("output") or [None])[0]
-        if fmt and "/" in fmt:  # a media type passed as format (some clients do)
-            accept, fmt = fmt, None
-        result = await _offload(settings, service.sparql, queries[0], format=fmt, accept=accept,
-                                max_rows=settings.max_rows, default_graphs=params.get("default-graph-uri"),
-                                named_graphs=params.get("named-graph-uri"), base_iri=str(request.url).split("?")[0])
-        return Response(result.body, media_type=result.media_type)
-
-    async def _update(request: Request, update: str, params: dict[str, list[str]]) -> Response:
-        token = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-        if not settings.write_token or token != settings.write_token:
-            raise Forbidden("this endpoint is read-only: SPARQL Update needs the operator's write token")
-        await _offload(settings, service.update, update)
-        return Response(status_code=204)
-
-    @app.get("/sparql", summary="SPARQL 1.1 query (GET ?query=); service description without a query")
-    async def sparql_get(request: Request):
-        try:
-            params = parse_qs(request.url.query, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            raise RequestError("the query string is not valid UTF-8") from None
-        return await _sparql(request, params, None, None)
-
-    @app.post("/sparql", summary="SPARQL 1.1 query or update (form-encoded or direct POST)")
-    async def sparql_post(request: Request):
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        raw = await request.body()
-        try:
-            text = raw.decode("utf-8")
-            params = parse_qs(request.url.query, keep_blank_values=True, errors="strict")
-        except UnicodeDecodeError:
-            raise RequestError("the request is not valid UTF-8") from None
-        if media == FORM:
-            for key, values in parse_qs(text, keep_blank_values=True, errors="strict").items():
-                params.setdefault(key, []).extend(values)
-            return await _sparql(request, params, None, None)
-        if media == SPARQL_QUERY:
-            return await _sparql(request, params, text, None)
-        if media == SPARQL_UPDATE:
-            return await _sparql(request, params, None, text)
-        return _error(415, f"unsupported content type {media or '(none)'!r}: use {FORM}, {SPARQL_QUERY} "
-                           f"or {SPARQL_UPDATE}", request)
-
-    # -- JSON API ------------------------------------------------------------------------------------
-    @app.get("/search", summary="Búsqueda semántica de compromisos")
-    async def search_get(q: str, k: int = 5, mode: str = "hybrid"):
-        return {"query": q, "results": await _offload(settings, service.search, q, k=k, mode=mode)}
-
-    @app.post("/search", summary="Búsqueda semántica de compromisos (JSON)")
-    async def search_post(body: SearchRequest):
-        return await search_get(body.q, body.k, body.mode)
-
-    @app.get("/ask", summary="Responder una pregunta en español")
-    async def ask_get(q: str):
-        return (await _offload(settings, service.ask, q)).to_dict()
-
-    @app.post("/ask", summary="Responder una pregunta en español (JSON)")
-    async def ask_post(body: AskRequest):
-        return await ask_get(body.q)
-
-    @app.get("/commitments", summary="Todos los compromisos")
-    async def commitments():
-        return await _offload(settings, service.commitments)
-
-    @app.get("/commitments/{number}", summary="Un compromiso: instituciones, leyes, lugares, métricas")
-    async def commitment(request: Request, number: int, plan: str | None = None):
-        details = await _offload(settings, service.commitment, number, plan=plan)
-        if "text/html" in (request.headers.get("accept") or "") and "json" not in request.query_params.get("format", ""):
-            return HTMLResponse(_page("commitment.html").replace("__DATA__", _json_for_html(details))
-                                .replace("__SCHEMA_ORG__", _json_for_html(_schema_org(details))))
-        return details
-
-    # -- linked data -----------------------------------------------------------------------------------
-    @app.get("/id/{path:path}", summary="Entity IRIs dereference as linked data (HTML, Turtle, JSON-LD)")
-    async def entity(request: Request, path: str):
-        if not _SAFE_PATH.match(path) or ".." in path.split("/"):
-            raise RequestError("not an entity path")
-        iri = ID_NS + path
-        accept = request.headers.get("accept") or "text/html"
-        if "text/html" in parse_accept(accept)[:1]:
-            data = await _offload(settings, service.describe_json, iri)
-            if not data["triples"]:
-                return _error(404, f"no entity {iri}", request)
-            return HTMLResponse(_entity_html(data, settings.base_url))
-        chosen = negotiate(accept, "graph")
-        if chosen is None:
-            raise RequestError(f"cannot describe an entity as {accept!r}")
-        body = await _offload(settings, service.describe, iri, chosen[1])
-        if not body.strip():
-            return _error(404, f"no entity {iri}", request)
-        return Response(body, media_type=chosen[0])
-
-    @app.get("/data/", summary="Open-data dumps of the graph and their VoID + DCAT description")
-    async def dumps(request: Request):
-        names = service.dumps()
-        if "text/html" in (request.headers.get("accept") or ""):
-            items = "".join(f'<li><a href="/data/{n}">{html.escape(n)}</a></li>' for n in [*names, "void.ttl"])
-            return HTMLResponse(f"<!doctype html><meta charset=utf-8><title>ogp-kg · datos</title><h1>Descargas</h1><ul>{items}</ul>")
-        return {"dumps": [f"{settings.base_url}/data/{n}" for n in names], "void": f"{settings.base_url}/data/void.ttl"}
-
-    @app.get("/data/{name}", summary="One dump, or void.ttl")
-    async def dump(request: Request, name: str):
-        if name == "void.ttl":
-            base = settings.base_url or str(request.base_url).rstrip("/")
-            return Response(await _offload(settings, service.void, base), media_type="text/turtle")
-        path = service.dump_path(name)
-        media = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-        return Response(path.read_bytes(), media_type=media.get(path.suffix.lstrip("."), "application/octet-stream"))
-
-    @app.get("/ontology", summary="The ogp-kg ontology (Turtle)")
-    async def ontology():
-        from ontology import ONTOLOGY_TTL
-
-        return Response(ONTOLOGY_TTL.read_bytes(), media_type="text/turtle")
-
-    @app.get("/health", summary="Liveness and what is loaded")
-    async def health():
-        return {"status": "ok", **service.status()}
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home():
-        return HTMLResponse(_page("index.html"))
-
+    for router in (sparql.router, api_routes.router, data.router, pages.router):
+        app.include_router(router)
     return app
-
-
-def _page(name: str) -> str:
-    return (resources.files("api") / "static" / name).read_text(encoding="utf-8")
-
-
-def _json_for_html(data) -> str:
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-
-
-def _schema_org(c: dict) -> dict:
-    """schema.org JSON-LD of a commitment page, for search engines."""
-    return {
-        "@context": "https://schema.org",
-        "@type": "CreativeWork",
-        "@id": c["commitment"],
-        "name": c["title"],
-        "position": c["number"],
-        "isPartOf": {"@id": c["plan"], "@type": "CreativeWork"},
-        "inLanguage": "es",
-        "text": c["progress"],
-        "accountablePerson": [{"@type": "GovernmentOrganization", "@id": i["iri"], "name": i["name"]}
-                              for i in c["institutions"] if i["role"] == "responsable"],
-        "mentions": [{"@type": "Organization", "@id": i["iri"], "name": i["name"]}
-                     for i in c["institutions"] if i["role"] != "responsable"],
-        "citation": [{"@type": "Legislation", "@id": law["iri"], "name": law["name"] or law["label"],
-                      "legislationIdentifier": law["label"]} for law in c["laws"]],
-        "spatialCoverage": [{"@type": "AdministrativeArea", "@id": p["iri"], "name": p["name"]} for p in c["places"]],
-    }
-
-
-def _entity_html(data: dict, base_url: str) -> str:
-    def show(term: dict) -> str:
-        value = term["value"]
-        if term["type"] == "uri":
-            href = value.replace(ID_NS, f"{base_url}/id/") if value.startswith(ID_NS) else value
-            label = value.replace(ID_NS, "ogpid:").replace(OGP_NS, "ogp:")
-            return f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
-        return html.escape(value)
-
-    rows = "".join(f"<tr><td>{show(p)}</td><td>{show(o)}</td></tr>" for p, o in data["triples"])
-    title = html.escape(data.get("label") or data["iri"])
-    return (_page("entity.html").replace("__TITLE__", title).replace("__IRI__", html.escape(data["iri"]))
-            .replace("__ROWS__", rows))
 
 
 def app_from_env() -> FastAPI:
     """App factory for ``uvicorn --factory`` (used by ``ogp-kg serve``): settings from OGP_KG_* variables."""
-    import os
-
-    settings = Settings(
-        timeout=float(os.environ.get("OGP_KG_TIMEOUT", Settings.timeout)),
-        max_rows=int(os.environ.get("OGP_KG_MAX_ROWS", Settings.max_rows)),
-        max_request_bytes=int(os.environ.get("OGP_KG_MAX_REQUEST_BYTES", Settings.max_request_bytes)),
-        write_token=os.environ.get("OGP_KG_WRITE_TOKEN") or None,
-        base_url=os.environ.get("OGP_KG_BASE_URL", "").rstrip("/"),
-    )
-    return create_app(Service(writable=bool(settings.write_token)), settings)
+    settings = Settings()
+    app = create_app(Live(writable=settings.write_token is not None), settings)
+    app.state.pool.start()
+    return app

@@ -7,15 +7,20 @@
 """
 from __future__ import annotations
 
-import re
-
 import httpx
 import pyoxigraph
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from ogp_graph.errors import StoreError
-from ogp_graph.sparql_text import operation
 
+
+class Solutions(list):
+    """SELECT solutions read at once, with their ``variables``: no pyoxigraph iterator outlives the
+    call (pyoxigraph objects must be dropped on the thread that made them)."""
+
+    def __init__(self, results: pyoxigraph.QuerySolutions):
+        super().__init__(results)
+        self.variables = results.variables
 
 
 class RemoteStore:
@@ -45,23 +50,23 @@ class RemoteStore:
         """Run ``query`` remotely; SELECT/ASK come back as pyoxigraph ``QuerySolutions``/``QueryBoolean``,
         CONSTRUCT/DESCRIBE as a list of ``Triple``.
 
-        :raises StoreError: the query calls a Python-side function (ogp:search) or the store fails.
+        Python-side ``custom_functions`` cannot run there: the caller inlines them first.
+        The answer's kind comes from the server's response, not from the query text.
+
+        :raises StoreError: the store fails.
         :raises SyntaxError: the store rejects the query.
         """
-        if custom_functions and any(re.search(rf"\b{re.escape(f.value.rsplit('#', 1)[1])}\s*\(", query)
-                                        for f in custom_functions):
-            raise StoreError("ogp:search runs inside the embedded store; with a remote store use /search")
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()) + query
         params = [("default-graph-uri", g.value) for g in default_graph or []]
         params += [("named-graph-uri", g.value) for g in named_graphs or []]
         if base_iri:
             text = f"BASE <{base_iri}>\n{text}"
-        tabular = operation(query) in ("SELECT", "ASK")
-        accept = "application/sparql-results+json" if tabular else "application/n-triples"
         response = self._send("POST", self.query_url, params=params, content=text.encode(),
-                              headers={"Content-Type": "application/sparql-query", "Accept": accept})
-        if tabular:
-            return pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
+                              headers={"Content-Type": "application/sparql-query",
+                                       "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+        if response.headers.get("content-type", "").startswith("application/sparql-results+json"):
+            results = pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
+            return results if isinstance(results, pyoxigraph.QueryBoolean) else Solutions(results)
         return list(pyoxigraph.parse(response.content, format=RdfFormat.N_TRIPLES))
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None:

@@ -31,6 +31,8 @@ from ogp_graph.errors import StoreError
 
 STORE_DIR = "store"
 MANIFEST = "manifest.json"
+UPDATES_LOG = "updates.rq"  # SPARQL updates applied to a published build (write mode), in order
+READERS = ".readers"  # a reader holds a shared lock on it; a publish deletes only builds nobody holds
 
 
 def default_data_dir() -> Path:
@@ -54,7 +56,11 @@ def current_build(data_dir: Path | str | None = None) -> Path:
 def open_store(data_dir: Path | str | None = None) -> pyoxigraph.Store:
     """The published store: opened read-only (safe while another process builds), or the remote
     SPARQL store the build was published to (a ``RemoteStore``)."""
-    build = current_build(data_dir)
+    return open_build_store(current_build(data_dir))
+
+
+def open_build_store(build: Path) -> pyoxigraph.Store:
+    """The store of the build directory ``build`` (read-only, or its ``RemoteStore``)."""
     remote = read_manifest(build).get("remote_store") if (build / MANIFEST).exists() else None
     if remote:
         from ogp_graph.remote import RemoteStore
@@ -80,6 +86,24 @@ def read_manifest(build_dir: Path) -> dict:
     return json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
 
 
+def hold_build(build: Path):
+    """Keep ``build`` from being deleted by a publish while the returned file stays open (close it to let go)."""
+    handle = open(build / READERS, "a")
+    fcntl.flock(handle, fcntl.LOCK_SH)
+    return handle
+
+
+def _unheld(build: Path) -> bool:
+    try:
+        with open(build / READERS, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True
+
+
 @contextlib.contextmanager
 def new_build(data_dir: Path | str | None = None) -> Iterator[Path]:
     """A fresh build directory, published as ``current`` when the block succeeds.
@@ -97,6 +121,10 @@ def new_build(data_dir: Path | str | None = None) -> Iterator[Path]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise StoreError(f"another build is running in {data_dir}") from exc
+        link = data_dir / "current"
+        if link.exists() and (link.resolve() / UPDATES_LOG).exists():
+            raise StoreError(f"the published graph has SPARQL updates a rebuild would drop "
+                             f"({link.resolve() / UPDATES_LOG}): export them, then delete that file to rebuild")
         build = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
         build.mkdir()
         try:
@@ -112,6 +140,6 @@ def _publish(data_dir: Path, build: Path) -> None:
     previous = link.resolve() if link.exists() else None
     os.symlink(os.path.relpath(build, data_dir), tmp)
     os.replace(tmp, link)
-    for path in (data_dir / "builds").iterdir():  # keep the new build and the one it replaces
-        if path not in (build, previous):
+    for path in (data_dir / "builds").iterdir():  # keep the new build, the one it replaces, and those read
+        if path not in (build, previous) and _unheld(path):
             shutil.rmtree(path, ignore_errors=True)

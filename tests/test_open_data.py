@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.core import Service
-from api.http import create_app
+from api.http import Settings, create_app
 from ogp_graph.validate import to_rdflib, validate
 
 
@@ -55,16 +55,20 @@ def test_void_dcat_description_conforms(store, dumps):
 
 
 def test_server_publishes_and_advertises_dumps(built):
-    client = TestClient(create_app(Service(built[0])))
+    """Dump links come from the configured base URL, never from the Host header."""
+    client = TestClient(create_app(Service(built[0]), Settings(base_url="https://ogp.example.org/")),
+                        headers={"Host": "evil.example"})
     listing = client.get("/data/").json()
     assert len(listing["dumps"]) == 3
     name = listing["dumps"][1].rsplit("/", 1)[1]
     dump = client.get(f"/data/{name}")
     assert dump.status_code == 200 and len(rdflib.Graph().parse(data=dump.text, format="nt")) > 1000
-    void = rdflib.Graph().parse(data=client.get("/data/void.ttl").text, format="turtle")
-    assert rdflib.URIRef(f"http://testserver/data/{name}") in set(void.objects())
+    void_text = client.get("/data/void.ttl").text
+    void = rdflib.Graph().parse(data=void_text, format="turtle")
+    assert rdflib.URIRef(f"https://ogp.example.org/data/{name}") in set(void.objects())
     description = client.get("/sparql").text
-    assert f"void:dataDump <http://testserver/data/{name}>" in description
+    assert f"void:dataDump <https://ogp.example.org/data/{name}>" in description
+    assert "evil.example" not in void_text + description
     assert client.get("/data/..%2Fstore").status_code == 404
 
 

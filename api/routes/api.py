@@ -1,0 +1,64 @@
+"""The JSON API: semantic search, questions, commitments, health."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from api.http import offload
+
+router = APIRouter(tags=["api"])
+
+
+class SearchRequest(BaseModel):
+    q: str = Field(..., description="Texto a buscar (español o inglés)")
+    k: int = Field(5, description="Número de compromisos")
+    mode: str = Field("hybrid", description="hybrid | dense | bm25")
+
+
+class AskRequest(BaseModel):
+    q: str = Field(..., description="Pregunta en español")
+
+
+@router.get("/search", summary="Búsqueda semántica de compromisos")
+async def search_get(request: Request, q: str, k: int = 5, mode: str = "hybrid"):
+    with request.app.state.live.use() as service:
+        return {"query": q, "results": await offload(request, service.search, q, k=k, mode=mode)}
+
+
+@router.post("/search", summary="Búsqueda semántica de compromisos (JSON)")
+async def search_post(request: Request, body: SearchRequest):
+    return await search_get(request, body.q, body.k, body.mode)
+
+
+@router.get("/ask", summary="Responder una pregunta en español")
+async def ask_get(request: Request, q: str):
+    with request.app.state.live.use() as service:
+        return (await offload(request, service.ask, q)).to_dict()
+
+
+@router.post("/ask", summary="Responder una pregunta en español (JSON)")
+async def ask_post(request: Request, body: AskRequest):
+    return await ask_get(request, body.q)
+
+
+@router.get("/commitments", summary="Todos los compromisos")
+async def commitments(request: Request):
+    with request.app.state.live.use() as service:
+        return await offload(request, service.commitments)
+
+
+@router.get("/commitments/{number}", summary="Un compromiso: instituciones, leyes, lugares, métricas")
+async def commitment(request: Request, number: int, plan: str | None = None):
+    from api.routes.pages import commitment_page, wants_html
+
+    with request.app.state.live.use() as service:
+        details = await offload(request, service.commitment, number, plan=plan)
+    if wants_html(request) and "json" not in request.query_params.get("format", ""):
+        return commitment_page(details)
+    return details
+
+
+@router.get("/health", summary="Liveness and what is loaded (the build id, never a path)")
+async def health(request: Request):
+    with request.app.state.live.use() as service:
+        return {"status": "ok", **service.status(), "query_workers": len(request.app.state.pool.pids())}

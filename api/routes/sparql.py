@@ -1,0 +1,129 @@
+"""SPARQL 1.1 Protocol: GET ``?query=``, POST form, POST ``application/sparql-query`` or
+``application/sparql-update``; the service description on GET without a query.
+
+The lean path: a query measured cheap runs in this process (``Runner.fast``, and for GET without
+FastAPI: ``lean``, called by the guard middleware); any other goes to a worker process that is
+killed at the deadline (``Runner.pooled``).
+"""
+from __future__ import annotations
+
+import secrets
+from urllib.parse import parse_qs
+
+import anyio
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import Forbidden, RequestError, UnsupportedMedia
+
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+FORM = "application/x-www-form-urlencoded"
+
+router = APIRouter(tags=["sparql"])
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _params(text: str) -> dict[str, list[str]]:
+    try:
+        return parse_qs(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise RequestError("the request is not valid UTF-8") from None
+
+
+async def _answer(request: Request, params: dict[str, list[str]], query: str | None, update: str | None,
+                  credentials: HTTPAuthorizationCredentials | None = None) -> Response:
+    state = request.app.state
+    settings = state.settings
+    queries = params.get("query", []) + ([query] if query is not None else [])
+    updates = params.get("update", []) + ([update] if update is not None else [])
+    if queries and updates or len(queries) > 1 or len(updates) > 1:
+        raise RequestError("send exactly one query or one update per request")
+    with state.live.use() as service:
+        if updates:
+            _authorise(settings, credentials)
+            await anyio.to_thread.run_sync(service.update, updates[0])
+            return Response(status_code=204)
+        if not queries:
+            return Response(service.description(f"{settings.base}/sparql"), media_type="text/turtle")
+        options = _options(settings, params, request.headers.get("accept"))
+        generation = service.generation
+        result = state.runner.fast(service, queries[0], options, generation)
+        if result is None:
+            result = await anyio.to_thread.run_sync(state.runner.pooled, service, queries[0], options, generation)
+    headers = {"X-Result-Truncated": result.truncated} if result.truncated else None
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def _options(settings, params: dict[str, list[str]], accept: str | None) -> dict:
+    """The ``Service.sparql`` options of a protocol request."""
+    fmt = (params.get("format") or params.get("output") or [None])[0]
+    if fmt and "/" in fmt:  # a media type passed as format (some clients do)
+        accept, fmt = fmt, None
+    return {"format": fmt, "accept": accept, "max_rows": settings.max_rows, "max_triples": settings.max_triples,
+            "allow_service": settings.allow_service, "default_graphs": params.get("default-graph-uri"),
+            "named_graphs": params.get("named-graph-uri"), "base_iri": f"{settings.base}/sparql"}
+
+
+async def lean(state, scope, send) -> bool:
+    """Answer ``GET /sparql?query=…`` without FastAPI when the query is known cheap on this build
+    (``Runner.fast``); False when the full route must answer (anything else, errors included)."""
+    try:
+        params = parse_qs(scope["query_string"].decode("ascii"), keep_blank_values=True, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        return False
+    if len(params.get("query", ())) != 1 or "update" in params:
+        return False
+    accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
+    try:
+        with state.live.use() as service:
+            result = state.runner.fast(service, params["query"][0], _options(state.settings, params, accept),
+                                       service.generation)
+    except Exception:  # the full route answers it, with the error in the negotiated form
+        return False
+    if result is None:
+        return False
+    headers = [(b"content-type", result.media_type.encode()), (b"content-length", str(len(result.body)).encode())]
+    if result.truncated:
+        headers.append((b"x-result-truncated", result.truncated.encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": result.body})
+    return True
+
+
+def _authorise(settings, credentials: HTTPAuthorizationCredentials | None) -> None:
+    """Updates need ``Authorization: Bearer <token>``, compared in constant time."""
+    token = settings.write_token.get_secret_value().encode() if settings.write_token else None
+    if token is None:
+        raise Forbidden("this endpoint is read-only: SPARQL Update needs the operator's write token")
+    if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), token):
+        raise Forbidden("this endpoint is read-only: SPARQL Update needs the operator's write token "
+                        "(Authorization: Bearer <token>)")
+
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=); service description without a query")
+async def sparql_get(request: Request):
+    return await _answer(request, _params(request.url.query), None, None)
+
+
+@router.post("/sparql", summary="SPARQL 1.1 query or update (form-encoded or direct POST)")
+async def sparql_post(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)):
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RequestError("the request is not valid UTF-8") from None
+    params = _params(request.url.query)
+    if media == FORM:
+        for key, values in _params(text).items():
+            params.setdefault(key, []).extend(values)
+        return await _answer(request, params, None, None, credentials)
+    if media == SPARQL_QUERY:
+        return await _answer(request, params, text, None, credentials)
+    if media == SPARQL_UPDATE:
+        return await _answer(request, params, None, text, credentials)
+    raise UnsupportedMedia(f"unsupported content type {media[:80] or '(none)'!r}: use {FORM}, {SPARQL_QUERY} "
+                           f"or {SPARQL_UPDATE}")
+

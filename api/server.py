@@ -1,0 +1,47 @@
+"""The HTTP/1.1 protocol ``ogp-kg serve`` runs: uvicorn's httptools protocol with request-line and
+header limits enforced while the request is parsed (a 1 GB header never reaches memory), answered
+414/431 with one line instead of a reset or a generic 400."""
+from __future__ import annotations
+
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from api.settings import Settings
+
+_REASONS = {414: b"URI Too Long", 431: b"Request Header Fields Too Large"}
+
+
+class GuardedHttpTools(HttpToolsProtocol):
+    """``HttpToolsProtocol`` with ``Settings.max_url_bytes``, ``max_header_bytes`` and ``max_headers``."""
+
+    limits = Settings()
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._header_bytes, self._refusal = 0, None
+
+    def on_url(self, url: bytes) -> None:
+        if len(self.url) + len(url) > self.limits.max_url_bytes:
+            self._refuse(414, f"the URL is longer than {self.limits.max_url_bytes} bytes: send the query by POST")
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._header_bytes += len(name) + len(value)
+        if self._header_bytes > self.limits.max_header_bytes or len(self.headers) >= self.limits.max_headers:
+            self._refuse(431, f"the request headers exceed {self.limits.max_headers} fields or "
+                              f"{self.limits.max_header_bytes} bytes")
+        super().on_header(name, value)
+
+    def _refuse(self, status: int, message: str):
+        self._refusal = (status, message)
+        raise ValueError(message)  # httptools stops parsing; uvicorn then calls send_400_response
+
+    def send_400_response(self, msg: str) -> None:
+        refusal = getattr(self, "_refusal", None)
+        if refusal is None:
+            return super().send_400_response(msg)
+        status, message = refusal
+        body = (message + "\n").encode()
+        self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: %d\r\n"
+                             b"x-content-type-options: nosniff\r\nconnection: close\r\n\r\n%s"
+                             % (status, _REASONS[status], len(body), body))
+        self.transport.close()
