@@ -15,12 +15,12 @@ from api.conneg import negotiate
 from api.functions import inline_search, search_functions
 from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import OgpKgError, StoreError
+from ogp_graph.layout import DUMPS_DIR, INDEX_DIR
+from ogp_graph.rdf import LINKS_GRAPH
 from ogp_graph.sparql_text import UPDATE_OPERATIONS, operation
 from ogp_graph.store import STORE_DIR, current_build, default_data_dir, open_store
 from ogp_graph.vocab import PREFIXES
 
-INDEX_DIR = "index"
-DUMPS_DIR = "data"
 
 _SERVICE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?[<?$]", re.IGNORECASE)
 _FINAL_LIMIT = re.compile(r"\bLIMIT\s+(\d+)(\s+OFFSET\s+\d+)?\s*$|\bOFFSET\s+\d+\s+LIMIT\s+(\d+)\s*$", re.IGNORECASE)
@@ -267,9 +267,9 @@ class Service:
         """
         if not bool(self.query(f"ASK {{ <{commitment}> a ogp:Commitment }}")):
             raise NotFound(f"no commitment {commitment}")
-        rows = self.query(f"""SELECT ?t ?score ?n ?title ?plan WHERE {{ <{commitment}> ogp:qualifiedSimilarity ?q .
-            ?q ogp:similarTo ?t ; ogp:score ?score . ?t ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan }}
-            ORDER BY DESC(?score)""")
+        rows = self.query(f"""SELECT ?t ?score ?n ?title ?plan WHERE {{
+            GRAPH <{LINKS_GRAPH.value}> {{ <{commitment}> ogp:qualifiedSimilarity ?q . ?q ogp:similarTo ?t ; ogp:score ?score }}
+            ?t ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan }} ORDER BY DESC(?score)""")
         return [{"commitment": r["t"].value, "score": float(r["score"].value), "number": int(r["n"].value),
                  "title": r["title"].value, "plan": r["plan"].value} for r in rows]
 

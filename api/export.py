@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph
@@ -35,10 +36,22 @@ def serialize_graph(store: pyoxigraph.Store, format: str) -> bytes:
         raise ValueError(f"unknown export format {format!r}; use one of {sorted(DUMP_FORMATS)}")
     _, _, rdf_format = DUMP_FORMATS[format]
     if rdf_format is None:
-        context = json.loads(CONTEXT_JSONLD.read_text(encoding="utf-8"))["@context"]
-        return to_rdflib(store).serialize(format="json-ld", context=context).encode()
+        return to_rdflib(store).serialize(format="json-ld", context=jsonld_context()).encode()
     prefixes = {"prefixes": PREFIXES} if format == "turtle" else {}
     return store.dump(format=rdf_format, from_graph=pyoxigraph.DefaultGraph(), **prefixes)
+
+
+def jsonld_context() -> dict:
+    """The published JSON-LD context (``ontology/context.jsonld``)."""
+    return json.loads(CONTEXT_JSONLD.read_text(encoding="utf-8"))["@context"]
+
+
+def _stream_jsonld(nodes: Iterable[dict], path: Path) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"@context": ' + json.dumps(jsonld_context(), ensure_ascii=False) + ',\n "@graph": [')
+        for k, node in enumerate(nodes):
+            out.write((",\n  " if k else "\n  ") + json.dumps(node, ensure_ascii=False))
+        out.write("\n]}\n")
 
 
 def export_graph(format: str = "turtle", *, data_dir: Path | str | None = None) -> bytes:
@@ -86,14 +99,26 @@ def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: s
     return quads
 
 
-def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", issued: dt.date | None = None) -> list[Path]:
-    """Write dated dumps in every format and ``void.ttl`` into ``out_dir``; returns the files."""
+def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", issued: dt.date | None = None,
+                jsonld_nodes: Iterable[dict] | None = None) -> list[Path]:
+    """Write dated dumps in every format and ``void.ttl`` into ``out_dir``; returns the files.
+
+    An embedded store is streamed to the files (memory does not grow with the graph); with
+    ``jsonld_nodes`` (node objects already compacted with the context, e.g. one document's at a
+    time) the JSON-LD dump is streamed from them instead of compacting the whole graph at once.
+    """
     issued = issued or dt.date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
     written, dumps = [], {}
-    for format, (ext, media, _) in DUMP_FORMATS.items():
+    for format, (ext, media, rdf_format) in DUMP_FORMATS.items():
         path = out_dir / f"ogp-kg-{issued.isoformat()}.{ext}"
-        path.write_bytes(serialize_graph(store, format))
+        if rdf_format is None and jsonld_nodes is not None:
+            _stream_jsonld(jsonld_nodes, path)
+        elif rdf_format is not None and isinstance(store, pyoxigraph.Store):
+            store.dump(str(path), rdf_format, from_graph=pyoxigraph.DefaultGraph(),
+                       **({"prefixes": PREFIXES} if format == "turtle" else {}))
+        else:
+            path.write_bytes(serialize_graph(store, format))
         written.append(path)
         dumps[media] = path.name
     void = out_dir / "void.ttl"

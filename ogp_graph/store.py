@@ -28,9 +28,7 @@ import platformdirs
 import pyoxigraph
 
 from ogp_graph.errors import StoreError
-
-STORE_DIR = "store"
-MANIFEST = "manifest.json"
+from ogp_graph.layout import MANIFEST, STORE_DIR
 
 
 def default_data_dir() -> Path:
