@@ -17,7 +17,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph
@@ -65,18 +65,11 @@ class StageClock:
 
 # -- per-document stages ------------------------------------------------------------------------
 @dataclass(frozen=True)
-class Loaded:
-    """Output of ``load``: a cleaned document and what it is about."""
+class Segmented:
+    """Output of ``segment``: the document's commitments (at least one) and what it is about."""
 
     document: Document
     info: DocumentInfo
-
-
-@dataclass(frozen=True)
-class Segmented:
-    """Output of ``segment``: the document's commitments (at least one)."""
-
-    loaded: Loaded
     commitments: list[CommitmentText]
 
 
@@ -91,27 +84,27 @@ class DocumentGraph:
     directory: Path
 
 
-def load(path: Path, *, country: str | None = None) -> Loaded:
-    """Read and clean ``path`` and tell its language, country and plan.
+def load(path: Path) -> Document:
+    """Read and clean ``path``.
 
-    :raises DocumentError: missing, unreadable or unsupported file; unknown country or period.
+    :raises DocumentError: missing, unreadable or unsupported file, no text.
     """
-    document = load_document(path)
-    return Loaded(document, describe(document, country=country))
+    return load_document(path)
 
 
-def segment(loaded: Loaded) -> Segmented:
-    """Find the commitments of a loaded document.
+def segment(document: Document, *, country: str | None = None) -> Segmented:
+    """Find the commitments of a loaded document, then its language, country (``country``
+    overrides detection) and plan.
 
-    :raises DocumentError: no commitment found.
+    :raises DocumentError: no commitment found; unknown country or period.
     """
-    return Segmented(loaded, segment_document(loaded.document))
+    commitments = segment_document(document)
+    return Segmented(document, describe(document, country=country), commitments)
 
 
 def extract(segmented: Segmented, *, nlp) -> ExtractedDocument:
     """Run the NLP pipeline over every commitment: institutions, laws, places, metrics."""
-    loaded = segmented.loaded
-    return extract_mentions([(loaded.document, loaded.info, segmented.commitments)], nlp=nlp)[0]
+    return extract_mentions([(segmented.document, segmented.info, segmented.commitments)], nlp=nlp)[0]
 
 
 def write(extracted: ExtractedDocument, directory: Path) -> DocumentGraph:
@@ -148,10 +141,10 @@ def read_document(path: Path, *, library: Library, country: str | None, nlp: Cal
     if cached := library.cached(sha256, country):
         return cached
     t = time.perf_counter()
-    loaded = load(path, country=country)
+    document = load(path)
     clock("load", t)
     t = time.perf_counter()
-    segmented = segment(loaded)
+    segmented = segment(document, country=country)
     clock("segment", t)
     t = time.perf_counter()
     extracted = extract(segmented, nlp=nlp())
@@ -164,22 +157,21 @@ def read_document(path: Path, *, library: Library, country: str | None, nlp: Cal
         t = time.perf_counter()
         report = validate(graph)
         clock("validate", t)
+        doc, info, commitments = extracted.document, extracted.info, extracted.commitments
+        record = {
+            "source": doc.name or doc.source, "sha256": sha256, "document": document_iri(doc).value,
+            "country": info.country, "language": info.language, "period": info.period_key,
+            "plan": plan_iri(info).value, "genre": genre(info.title, doc.text), "layout": commitments[0].text.layout,
+            "counts": {**{what: count(graph.store, what) for what in COUNTED},
+                       "triples": len(graph.store),
+                       "without_title": sum(not ec.text.title for ec in commitments),
+                       "without_responsible": sum(not ec.responsible for ec in commitments)},
+            "conforms": report.conforms, "violations": report.violations, "warnings": report.warnings,
+        }
+        return library.commit(staging, sha256, country, record)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    doc, info, commitments = extracted.document, extracted.info, extracted.commitments
-    record = {
-        "source": doc.name or doc.source, "sha256": sha256, "document": document_iri(doc).value,
-        "country": info.country, "language": info.language,
-        "period": info.period_key, "plan": plan_iri(info).value, "genre": genre(info.title, doc.text),
-        "layout": commitments[0].text.layout,
-        "counts": {**{what: count(graph.store, what) for what in COUNTED},
-                   "triples": len(graph.store),
-                   "without_title": sum(not ec.text.title for ec in commitments),
-                   "without_responsible": sum(not ec.responsible for ec in commitments)},
-        "conforms": report.conforms, "violations": report.violations, "warnings": report.warnings,
-    }
-    return library.commit(staging, sha256, country, record)
 
 
 # -- library stages ---------------------------------------------------------------------------------
@@ -303,11 +295,14 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
 
     with new_build(data_dir) as root:
         layout = BuildLayout(root)
-        kept = []
-        for entry in keep:
+        kept, keep = [], list(keep)
+        for k, entry in enumerate(keep):
             cached = library.cached(entry.sha256, entry.read_as)
-            kept.append(cached or read_document(library.source_path(entry), library=library, country=entry.read_as,
-                                                nlp=nlp, clock=clock))
+            if cached is None:  # a new pipeline version: read the kept copy again, once
+                cached = read_document(library.source_path(entry), library=library, country=entry.read_as, nlp=nlp,
+                                       clock=clock)
+                keep[k] = replace(_entry(cached, entry.stored, entry.read_as), added=entry.added)
+            kept.append(cached)
         known = {e.sha256 for e in keep}
         added, new_entries = [], []
         for path in progress(list(add), len(add), "extract"):
@@ -360,7 +355,7 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
         summary.seconds = round(time.perf_counter() - started, 2)
         manifest = {**asdict(summary), "index": search_index.config(), **({"remote_store": store_url} if remote else {})}
         layout.manifest.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    library.forget_sources({e.sha256 for e in entries})
+    library.prune({e.sha256 for e in entries})
     return summary
 
 

@@ -219,9 +219,9 @@ class Library:
         """The kept copy of ``entry``'s document."""
         return self.data_dir / entry.stored
 
-    def forget_sources(self, keep: set[str]) -> None:
-        """Delete kept sources whose hash is not in ``keep``."""
-        if self.sources_dir.exists():
-            for folder in self.sources_dir.iterdir():
-                if folder.name not in keep:
-                    shutil.rmtree(folder, ignore_errors=True)
+    def prune(self, keep: set[str]) -> None:
+        """Delete the kept sources whose hash is not in ``keep`` and the caches of other pipeline
+        versions (the current cache stays whole: a document removed and added again is not re-read)."""
+        for folder in [*self.sources_dir.glob("*"), *self.cache_dir.parent.glob("*")]:
+            if folder.name not in keep and folder != self.cache_dir:
+                shutil.rmtree(folder, ignore_errors=True)
