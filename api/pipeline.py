@@ -17,7 +17,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import pyoxigraph
@@ -399,6 +399,8 @@ def add_documents(paths: Sequence[str | Path], *, data_dir: Path | str | None = 
     :raises DocumentError: a document cannot be used.
     """
     layout, entries, manifest = _current(data_dir)
+    if {file_sha256(Path(p)) for p in paths} <= {e.sha256 for e in entries}:  # nothing new: nothing to publish
+        return BuildSummary(**{**{f.name: manifest[f.name] for f in fields(BuildSummary) if f.name in manifest}, "documents": []})
     remote = manifest.get("remote_store")
     local = layout.store.exists()
     return _change(data_dir, keep=entries, add=[Path(p) for p in paths], country=country,
