@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph
@@ -46,11 +47,15 @@ def jsonld_context() -> dict:
     return json.loads(CONTEXT_JSONLD.read_text(encoding="utf-8"))["@context"]
 
 
-def _stream_jsonld(nodes: Iterable[dict], path: Path) -> None:
+def _merge_jsonld(parts: Iterable[Path], path: Path) -> None:
+    """One JSON-LD document with the published context from files that each hold a list of node objects."""
     with open(path, "w", encoding="utf-8") as out:
         out.write('{"@context": ' + json.dumps(jsonld_context(), ensure_ascii=False) + ',\n "@graph": [')
-        for k, node in enumerate(nodes):
-            out.write((",\n  " if k else "\n  ") + json.dumps(node, ensure_ascii=False))
+        first = True
+        for part in parts:
+            for node in json.loads(Path(part).read_text(encoding="utf-8")):
+                out.write(("\n  " if first else ",\n  ") + json.dumps(node, ensure_ascii=False))
+                first = False
         out.write("\n]}\n")
 
 
@@ -100,25 +105,27 @@ def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: s
 
 
 def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", issued: dt.date | None = None,
-                jsonld_nodes: Iterable[dict] | None = None) -> list[Path]:
+                parts: Callable[[str], Iterable[Path]] | None = None) -> list[Path]:
     """Write dated dumps in every format and ``void.ttl`` into ``out_dir``; returns the files.
 
-    An embedded store is streamed to the files (memory does not grow with the graph); with
-    ``jsonld_nodes`` (node objects already compacted with the context, e.g. one document's at a
-    time) the JSON-LD dump is streamed from them instead of compacting the whole graph at once.
+    With ``parts`` (format name → files whose union is the graph in that format, e.g. one per
+    document) every dump is streamed from them — N-Triples and Turtle concatenated, JSON-LD node
+    lists merged into one ``@graph`` — so it costs a file copy and memory does not grow with the graph.
     """
     issued = issued or dt.date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
     written, dumps = [], {}
     for format, (ext, media, rdf_format) in DUMP_FORMATS.items():
         path = out_dir / f"ogp-kg-{issued.isoformat()}.{ext}"
-        if rdf_format is None and jsonld_nodes is not None:
-            _stream_jsonld(jsonld_nodes, path)
-        elif rdf_format is not None and isinstance(store, pyoxigraph.Store):
-            store.dump(str(path), rdf_format, from_graph=pyoxigraph.DefaultGraph(),
-                       **({"prefixes": PREFIXES} if format == "turtle" else {}))
-        else:
+        if parts is None:
             path.write_bytes(serialize_graph(store, format))
+        elif rdf_format is None:
+            _merge_jsonld(parts(format), path)
+        else:
+            with open(path, "wb") as out:
+                for part in parts(format):
+                    with open(part, "rb") as fh:
+                        shutil.copyfileobj(fh, out)
         written.append(path)
         dumps[media] = path.name
     void = out_dir / "void.ttl"

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import DefaultGraph, Quad, RdfFormat
 
-from api.export import jsonld_context, write_dumps
+from api.export import DUMP_FORMATS, jsonld_context, write_dumps
 from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
 from indexes.passages import Passage, passages_from_store
 from indexes.search_index import SearchIndex
@@ -42,6 +42,7 @@ from ogp_graph.segment import CommitmentText
 from ogp_graph.segment import segment as segment_document
 from ogp_graph.store import current_build, default_data_dir, new_build, read_manifest
 from ogp_graph.validate import ValidationReport, to_rdflib
+from ogp_graph.vocab import PREFIXES
 from ogp_graph.validate import validate as shacl
 
 BASE_URL = "https://w3id.org/ogp-kg"
@@ -76,7 +77,7 @@ class Segmented:
 @dataclass(frozen=True)
 class DocumentGraph:
     """Output of ``write``: one document's share of the graph (the entities it names included),
-    in memory and as the files of ``directory`` (graph.nt, passages.jsonl, graph.jsonld)."""
+    in memory and as the files of ``directory`` (graph.nt, graph.ttl, graph.jsonld, passages.jsonl)."""
 
     extracted: ExtractedDocument
     store: pyoxigraph.Store
@@ -113,6 +114,7 @@ def write(extracted: ExtractedDocument, directory: Path) -> DocumentGraph:
     store = pyoxigraph.Store()
     write_graph([extracted], store)
     store.dump(str(directory / "graph.nt"), RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
+    store.dump(str(directory / "graph.ttl"), RdfFormat.TURTLE, from_graph=DefaultGraph(), prefixes=PREFIXES)
     with open(directory / "passages.jsonl", "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages_from_store(store))
     graph = to_rdflib(store)
@@ -188,9 +190,9 @@ def _passages(docs: Sequence[CachedDocument]) -> Iterator[Passage]:
             yield from (Passage(**json.loads(line)) for line in fh)
 
 
-def _jsonld_nodes(docs: Sequence[CachedDocument]) -> Iterator[dict]:
-    for doc in docs:
-        yield from json.loads(doc.jsonld.read_text(encoding="utf-8"))
+def _dump_parts(docs: Sequence[CachedDocument]) -> Callable[[str], list[Path]]:
+    """Each document's share of the graph in a dump format (see ``api.export.DUMP_FORMATS``)."""
+    return lambda format: [doc.directory / f"graph.{DUMP_FORMATS[format][0]}" for doc in docs]
 
 
 def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: BuildLayout | None,
@@ -247,7 +249,7 @@ def publish(layout: BuildLayout, store: pyoxigraph.Store, links: list[Similar], 
     store.bulk_extend([Quad(q.subject, q.predicate, q.object, LINKS_GRAPH)
                        for s in links for q in similarity_quads(s.source, s.target, s.score, method)])
     store.flush()
-    write_dumps(store, layout.dumps, base_url=BASE_URL, jsonld_nodes=_jsonld_nodes(docs))
+    write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs))
     if remote is not None:  # scale-out: queries go to the SPARQL server; the local copy feeds later changes
         if added is None:
             remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))

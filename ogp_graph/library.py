@@ -4,8 +4,9 @@
 
     DATA_DIR/
       library/sources/<sha256>/<name>      a copy of every document added (content-addressed)
-      cache/<pipeline version>/<key>/      one document's extraction: graph.nt, passages.jsonl,
-                                           graph.jsonld, record.json (what was found, SHACL result)
+      cache/<pipeline version>/<key>/      one document's extraction: graph.nt, graph.ttl, graph.jsonld
+                                           (its node objects, compacted), passages.jsonl,
+                                           record.json (what was found, SHACL result)
 
 The list of documents itself is ``library.json`` inside each build (``BuildLayout.library``), so
 it is published with the graph by the same atomic swap. A cache entry is keyed by the document's
@@ -148,7 +149,8 @@ def find_entries(entries: list[Entry], ref: str) -> list[Entry]:
 
 @dataclass(frozen=True)
 class CachedDocument:
-    """One document's extraction as the cache holds it: its graph, passages and record."""
+    """One document's extraction as the cache holds it: its graph (``graph.nt``, ``.ttl``,
+    ``.jsonld`` in ``directory``), passages and record."""
 
     directory: Path
     record: dict = field(hash=False)
@@ -163,10 +165,6 @@ class CachedDocument:
         """Its search passages, one JSON object a line."""
         return self.directory / "passages.jsonl"
 
-    @property
-    def jsonld(self) -> Path:
-        """Its node objects compacted with the published JSON-LD context (a JSON list)."""
-        return self.directory / "graph.jsonld"
 
 
 class Library:
