@@ -147,8 +147,8 @@ def clone_library(source_cache: Path, home: Path, folder: Path, count: int) -> l
         path = folder / f"clone-{i:05d}.txt"
         path.write_text(f"synthetic clone {i} of {record['source']}\n", encoding="utf-8")
         sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        start, end = (int(y) for y in record["period"].split("-"))
-        period = f"{3000 + i}-{3000 + i + end - start}"  # a plan of its own; years of four digits, like the original
+        years = [int(y) for y in record["period"].split("-")]
+        period = "-".join(str(3000 + i + y - years[0]) for y in years)  # a plan of its own, same length
         doc16 = record["document"].rsplit("/", 1)[1]
         renames = [(record["sha256"], sha), (doc16, sha[:16]), (record["period"], period)]
         target = cache / Library.key(sha, "GT")
@@ -231,7 +231,7 @@ def main() -> None:
         run = subprocess.run([sys.executable, __file__, "--one", str(count), "--commitments", str(args.commitments),
                               "--work", str(args.work), *(["--fast"] if args.fast else []),
                               *(["--cloned-from", str(args.cloned_from)] if args.cloned_from else [])],
-                             capture_output=True, text=True, check=True)
+                             stdout=subprocess.PIPE, text=True, check=True)
         row = json.loads(run.stdout.strip().splitlines()[-1])
         print(json.dumps(row))
         if previous:
