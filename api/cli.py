@@ -60,6 +60,11 @@ def build(
     with _user_errors():
         summary = build_all(documents or None, data_dir=data_dir, country=country, embedder=embedder,
                             store_url=store, progress=_progress)
+    _report(summary)
+
+
+def _report(summary) -> None:
+    """Print a build summary: each document read, the totals, the SHACL result, the stages."""
     from ogp_graph.build import DocumentReport
 
     for doc in summary.documents:
@@ -72,6 +77,60 @@ def build(
     )
     shacl = "conforms" if summary.conforms else f"{summary.violations} violations"
     typer.echo(f"SHACL: {shacl}, {summary.warnings} warnings")
+    typer.echo("stages: " + " → ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.stages.items()))
+
+
+@app.command()
+def add(
+    documents: Annotated[list[Path], typer.Argument(help="Reports to add to the library.")],
+    data_dir: DataDir = None,
+    country: Annotated[Optional[str], typer.Option(help="ISO 3166-1 alpha-2 code, if detection fails.")] = None,
+) -> None:
+    """Add DOCUMENTS to the library: only they are read; published atomically (a failure changes nothing)."""
+    from api.pipeline import add_documents
+
+    with _user_errors():
+        summary = add_documents(documents, data_dir=data_dir, country=country, progress=_progress)
+    if not summary.documents:
+        typer.echo("already in the library: nothing added")
+    _report(summary)
+
+
+@app.command()
+def remove(
+    documents: Annotated[list[str], typer.Argument(help="Documents to remove: a file, an id from `ogp-kg list`, "
+                                                        "or a source name.")],
+    data_dir: DataDir = None,
+) -> None:
+    """Remove DOCUMENTS from the library and publish the graph without them."""
+    from api.pipeline import remove_documents
+
+    with _user_errors():
+        removed, summary = remove_documents(documents, data_dir=data_dir, progress=_progress)
+    for entry in removed:
+        typer.echo(f"removed {entry.id} {entry.source}")
+    _report(summary)
+
+
+@app.command(name="list")
+def list_(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """The documents of the library: id, source, country, plan, genre, what was found, when added."""
+    from api.pipeline import list_documents
+
+    with _user_errors():
+        entries = list_documents(data_dir=data_dir)
+    if as_json:
+        typer.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    for e in entries:
+        c = e.counts
+        typer.echo(f"{e.id}  {e.source}  {e.country} {e.period} {e.language}  {e.genre}  "
+                   f"{c['commitments']} commitments, {c['institutions']} institutions, {c['laws']} laws, "
+                   f"{c['places']} places, {c['metrics']} metrics  added {e.added}")
+    typer.echo(f"{len(entries)} documents")
 
 
 def _query_text(query_or_file: str) -> str:

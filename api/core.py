@@ -19,11 +19,11 @@ from api.policy import Analysis, analyse, check
 from api.results import SparqlResult, solutions, triples
 from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import StoreError
+from ogp_graph.layout import DUMPS_DIR, INDEX_DIR
+from ogp_graph.rdf import LINKS_GRAPH
 from ogp_graph.store import STORE_DIR, UPDATES_LOG, current_build, default_data_dir, hold_build, open_build_store
 from ogp_graph.vocab import PREFIXES
 
-INDEX_DIR = "index"
-DUMPS_DIR = "data"
 MAX_ROWS = 10_000
 MAX_TRIPLES = 50_000
 
@@ -280,9 +280,9 @@ class Service:
         """
         if not bool(self.query(f"ASK {{ <{commitment}> a ogp:Commitment }}")):
             raise NotFound(f"no commitment {commitment}")
-        rows = self.query(f"""SELECT ?t ?score ?n ?title ?plan WHERE {{ <{commitment}> ogp:qualifiedSimilarity ?q .
-            ?q ogp:similarTo ?t ; ogp:score ?score . ?t ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan }}
-            ORDER BY DESC(?score)""")
+        rows = self.query(f"""SELECT ?t ?score ?n ?title ?plan WHERE {{
+            GRAPH <{LINKS_GRAPH.value}> {{ <{commitment}> ogp:qualifiedSimilarity ?q . ?q ogp:similarTo ?t ; ogp:score ?score }}
+            ?t ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan }} ORDER BY DESC(?score)""")
         return [{"commitment": r["t"].value, "score": float(r["score"].value), "number": int(r["n"].value),
                  "title": r["title"].value, "plan": r["plan"].value} for r in rows]
 

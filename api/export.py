@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pyoxigraph
@@ -35,10 +37,26 @@ def serialize_graph(store: pyoxigraph.Store, format: str) -> bytes:
         raise ValueError(f"unknown export format {format!r}; use one of {sorted(DUMP_FORMATS)}")
     _, _, rdf_format = DUMP_FORMATS[format]
     if rdf_format is None:
-        context = json.loads(CONTEXT_JSONLD.read_text(encoding="utf-8"))["@context"]
-        return to_rdflib(store).serialize(format="json-ld", context=context).encode()
+        return to_rdflib(store).serialize(format="json-ld", context=jsonld_context()).encode()
     prefixes = {"prefixes": PREFIXES} if format == "turtle" else {}
     return store.dump(format=rdf_format, from_graph=pyoxigraph.DefaultGraph(), **prefixes)
+
+
+def jsonld_context() -> dict:
+    """The published JSON-LD context (``ontology/context.jsonld``)."""
+    return json.loads(CONTEXT_JSONLD.read_text(encoding="utf-8"))["@context"]
+
+
+def _merge_jsonld(parts: Iterable[Path], path: Path) -> None:
+    """One JSON-LD document with the published context from files that each hold a list of node objects."""
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"@context": ' + json.dumps(jsonld_context(), ensure_ascii=False) + ',\n "@graph": [')
+        first = True
+        for part in parts:
+            for node in json.loads(Path(part).read_text(encoding="utf-8")):
+                out.write(("\n  " if first else ",\n  ") + json.dumps(node, ensure_ascii=False))
+                first = False
+        out.write("\n]}\n")
 
 
 def export_graph(format: str = "turtle", *, data_dir: Path | str | None = None) -> bytes:
@@ -86,14 +104,28 @@ def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: s
     return quads
 
 
-def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", issued: dt.date | None = None) -> list[Path]:
-    """Write dated dumps in every format and ``void.ttl`` into ``out_dir``; returns the files."""
+def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", issued: dt.date | None = None,
+                parts: Callable[[str], Iterable[Path]] | None = None) -> list[Path]:
+    """Write dated dumps in every format and ``void.ttl`` into ``out_dir``; returns the files.
+
+    With ``parts`` (format name → files whose union is the graph in that format, e.g. one per
+    document) every dump is streamed from them — N-Triples and Turtle concatenated, JSON-LD node
+    lists merged into one ``@graph`` — so it costs a file copy and memory does not grow with the graph.
+    """
     issued = issued or dt.date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
     written, dumps = [], {}
-    for format, (ext, media, _) in DUMP_FORMATS.items():
+    for format, (ext, media, rdf_format) in DUMP_FORMATS.items():
         path = out_dir / f"ogp-kg-{issued.isoformat()}.{ext}"
-        path.write_bytes(serialize_graph(store, format))
+        if parts is None:
+            path.write_bytes(serialize_graph(store, format))
+        elif rdf_format is None:
+            _merge_jsonld(parts(format), path)
+        else:
+            with open(path, "wb") as out:
+                for part in parts(format):
+                    with open(part, "rb") as fh:
+                        shutil.copyfileobj(fh, out)
         written.append(path)
         dumps[media] = path.name
     void = out_dir / "void.ttl"

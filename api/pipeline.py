@@ -1,47 +1,370 @@
-"""The whole build: documents → graph → search index, published together atomically."""
+"""The build, as stages: load → segment → extract → write → validate → index → link → publish.
+
+Every document goes through the first five on its own, one at a time (memory does not grow with
+the library), and what they produce — the document's share of the graph, its search passages,
+its JSON-LD, its SHACL result and what was found — is cached by content hash and pipeline version
+(``ogp_graph.library``), so a document is read once. A change of the library (``build``, ``add``,
+``remove``) then fills a fresh build directory (``ogp_graph.layout.BuildLayout``): ``write`` loads
+the documents' graphs into the store (an ``add`` starts from a copy of the published store),
+``index`` embeds only passages it has no vector for, ``link`` computes similar commitments across
+plans into their own named graph (``LINKS_GRAPH``) and stage output (``links.jsonl``), and
+``publish`` writes dumps, manifest and library and swaps the directory in atomically. The
+extracted graph (the default graph) is never rewritten by a later stage.
+"""
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
-from dataclasses import asdict
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import pyoxigraph
+from pyoxigraph import DefaultGraph, Quad, RdfFormat
 
-from api.core import DUMPS_DIR, INDEX_DIR
-from api.export import write_dumps
+from api.export import DUMP_FORMATS, jsonld_context, write_dumps
 from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
-from indexes.passages import passages_from_store
+from indexes.passages import Passage, passages_from_store
 from indexes.search_index import SearchIndex
-from indexes.similarity import similar_across_groups
-from ogp_graph.build import BuildSummary, Progress, build_graph
-from ogp_graph.errors import StoreError
-from ogp_graph.rdf import similarity_quads
+from indexes.similarity import Similar, similar_across_groups
+from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, write_graph
+from ogp_graph.build import extract as extract_mentions
+from ogp_graph.documents import Document, load_document
+from ogp_graph.errors import DocumentError, StoreError
+from ogp_graph.layout import BuildLayout
+from ogp_graph.library import CachedDocument, Entry, Library, entries_json, file_sha256, find_entries, genre, now, \
+    read_entries
+from ogp_graph.metadata import DocumentInfo, describe
+from ogp_graph.rdf import LINKS_GRAPH, document_iri, plan_iri, similarity_quads
 from ogp_graph.remote import RemoteStore
-from ogp_graph.store import MANIFEST, STORE_DIR, current_build, new_build
-
+from ogp_graph.segment import CommitmentText
+from ogp_graph.segment import segment as segment_document
+from ogp_graph.store import current_build, default_data_dir, new_build, read_manifest
+from ogp_graph.validate import ValidationReport, to_rdflib
+from ogp_graph.vocab import PREFIXES
+from ogp_graph.validate import validate as shacl
 
 BASE_URL = "https://w3id.org/ogp-kg"
+STAGES = ("load", "segment", "extract", "write", "validate", "index", "link", "publish")
+COUNTED = ("commitments", "institutions", "laws", "places", "metrics", "mentions")
 
 
-def _previous_index(data_dir: Path | str | None) -> SearchIndex | None:
-    """The published index, whose vectors a rebuild reuses for unchanged passages."""
+def _no_progress(items: Iterable, total: int, desc: str) -> Iterable:
+    return items
+
+
+@dataclass
+class StageClock:
+    """Seconds spent per stage, for the build report."""
+
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    def __call__(self, stage: str, started: float) -> None:
+        self.seconds[stage] = round(self.seconds[stage] + time.perf_counter() - started, 3)
+
+
+# -- per-document stages ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Segmented:
+    """Output of ``segment``: the document's commitments (at least one) and what it is about."""
+
+    document: Document
+    info: DocumentInfo
+    commitments: list[CommitmentText]
+
+
+@dataclass(frozen=True)
+class DocumentGraph:
+    """Output of ``write``: one document's share of the graph (the entities it names included),
+    in memory and as the files of ``directory`` (graph.nt, graph.ttl, graph.jsonld, passages.jsonl)."""
+
+    extracted: ExtractedDocument
+    store: pyoxigraph.Store
+    rdflib: object  # rdflib.Graph: the same triples, for JSON-LD and SHACL
+    directory: Path
+
+
+def load(path: Path) -> Document:
+    """Read and clean ``path``.
+
+    :raises DocumentError: missing, unreadable or unsupported file, no text.
+    """
+    return load_document(path)
+
+
+def segment(document: Document, *, country: str | None = None) -> Segmented:
+    """Find the commitments of a loaded document, then its language, country (``country``
+    overrides detection) and plan.
+
+    :raises DocumentError: no commitment found; unknown country or period.
+    """
+    commitments = segment_document(document)
+    return Segmented(document, describe(document, country=country), commitments)
+
+
+def extract(segmented: Segmented, *, nlp) -> ExtractedDocument:
+    """Run the NLP pipeline over every commitment: institutions, laws, places, metrics."""
+    return extract_mentions([(segmented.document, segmented.info, segmented.commitments)], nlp=nlp)[0]
+
+
+def write(extracted: ExtractedDocument, directory: Path) -> DocumentGraph:
+    """The RDF of one document in a store of its own, saved in ``directory`` as N-Triples, with
+    its search passages and its JSON-LD node objects (compacted with the published context)."""
+    store = pyoxigraph.Store()
+    write_graph([extracted], store)
+    store.dump(str(directory / "graph.nt"), RdfFormat.N_TRIPLES, from_graph=DefaultGraph())
+    store.dump(str(directory / "graph.ttl"), RdfFormat.TURTLE, from_graph=DefaultGraph(), prefixes=PREFIXES)
+    with open(directory / "passages.jsonl", "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in passages_from_store(store))
+    graph = to_rdflib(store)
+    compacted = json.loads(graph.serialize(format="json-ld", context=jsonld_context()))
+    nodes = compacted.get("@graph", [{k: v for k, v in compacted.items() if k != "@context"}])
+    (directory / "graph.jsonld").write_text(json.dumps(nodes, ensure_ascii=False), encoding="utf-8")
+    return DocumentGraph(extracted, store, graph, directory)
+
+
+def validate(graph: DocumentGraph) -> ValidationReport:
+    """SHACL report of one document's graph (it names its entities, so it stands alone); the
+    report text is kept beside the graph when it does not conform."""
+    report = shacl(graph.rdflib)
+    if not report.conforms:
+        (graph.directory / "shacl-report.txt").write_text(report.text, encoding="utf-8")
+    return report
+
+
+def read_document(path: Path, *, library: Library, country: str | None, nlp: Callable[[], object],
+                  clock: StageClock) -> CachedDocument:
+    """``path`` through load → segment → extract → write → validate, or its cached result.
+
+    :raises DocumentError: the document cannot be used (nothing is cached then).
+    """
+    sha256 = file_sha256(path)
+    if cached := library.cached(sha256, country):
+        return cached
+    t = time.perf_counter()
+    document = load(path)
+    clock("load", t)
+    t = time.perf_counter()
+    segmented = segment(document, country=country)
+    clock("segment", t)
+    t = time.perf_counter()
+    extracted = extract(segmented, nlp=nlp())
+    clock("extract", t)
+    staging = library.staging()
     try:
-        return SearchIndex.load(current_build(data_dir) / INDEX_DIR)
-    except (StoreError, FileNotFoundError, ValueError, OSError):
+        t = time.perf_counter()
+        graph = write(extracted, staging)
+        clock("write", t)
+        t = time.perf_counter()
+        report = validate(graph)
+        clock("validate", t)
+        doc, info, commitments = extracted.document, extracted.info, extracted.commitments
+        record = {
+            "source": doc.name or doc.source, "sha256": sha256, "document": document_iri(doc).value,
+            "country": info.country, "language": info.language, "period": info.period_key,
+            "plan": plan_iri(info).value, "genre": genre(info.title, doc.text), "layout": commitments[0].text.layout,
+            "counts": {**{what: count(graph.store, what) for what in COUNTED},
+                       "triples": len(graph.store),
+                       "without_title": sum(not ec.text.title for ec in commitments),
+                       "without_responsible": sum(not ec.responsible for ec in commitments)},
+            "conforms": report.conforms, "violations": report.violations, "warnings": report.warnings,
+        }
+        return library.commit(staging, sha256, country, record)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+# -- library stages ---------------------------------------------------------------------------------
+def _entry(cached: CachedDocument, stored: str, read_as: str | None) -> Entry:
+    r = cached.record
+    return Entry(sha256=r["sha256"], source=r["source"], country=r["country"], language=r["language"],
+                 plan=r["plan"], period=r["period"], genre=r["genre"], layout=r["layout"], counts=r["counts"],
+                 added=now(), read_as=read_as, stored=stored)
+
+
+def _passages(docs: Sequence[CachedDocument]) -> Iterator[Passage]:
+    for doc in docs:
+        with open(doc.passages, encoding="utf-8") as fh:
+            yield from (Passage(**json.loads(line)) for line in fh)
+
+
+def _dump_parts(docs: Sequence[CachedDocument]) -> Callable[[str], list[Path]]:
+    """Each document's share of the graph in a dump format (see ``api.export.DUMP_FORMATS``)."""
+    return lambda format: [doc.directory / f"graph.{DUMP_FORMATS[format][0]}" for doc in docs]
+
+
+def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: BuildLayout | None,
+                progress: Progress) -> pyoxigraph.Store:
+    """The build's store: a copy of ``base``'s (when given) plus the graphs of ``docs``. The links
+    graph is left out; the link stage writes it afresh."""
+    if base is not None:
+        pyoxigraph.Store.read_only(str(base.store)).backup(str(layout.store))
+    store = pyoxigraph.Store(str(layout.store))
+    if store.contains_named_graph(LINKS_GRAPH):
+        store.remove_graph(LINKS_GRAPH)
+    for doc in progress(docs, len(docs), "write"):
+        store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
+    store.flush()
+    return store
+
+
+def index(docs: Sequence[CachedDocument], *, embedder: str, reuse: SearchIndex | None,
+          progress: Progress) -> SearchIndex:
+    """The search index over the passages of ``docs``; vectors of texts ``reuse`` has are kept."""
+    def named(items, total, desc):
+        return progress(items, total, "index")
+
+    return SearchIndex.build(list(_passages(docs)), embedder, reuse=reuse, progress=named)
+
+
+def link(index: SearchIndex, plan_of: dict[str, str], *, previous: list[Similar] | None,
+         changed: set[str] | None) -> list[Similar]:
+    """Similar commitments across plans. With ``previous`` links and the plans that ``changed``,
+    only pairs touching those plans are recomputed (the others cannot have moved)."""
+    fresh = similar_across_groups(index, plan_of, changed=None if previous is None else changed)
+    if previous is None:
+        return fresh
+    kept = [s for s in previous if s.source in plan_of and s.target in plan_of
+            and plan_of[s.source] not in changed and plan_of[s.target] not in changed]
+    return kept + fresh
+
+
+def _read_links(layout: BuildLayout) -> list[Similar] | None:
+    if not layout.links.exists():
+        return None
+    with open(layout.links, encoding="utf-8") as fh:
+        return [Similar(**json.loads(line)) for line in fh]
+
+
+def publish(layout: BuildLayout, store: pyoxigraph.Store, links: list[Similar], *, docs: Sequence[CachedDocument],
+            entries: list[Entry], method: str, remote: RemoteStore | None,
+            added: Sequence[CachedDocument] | None) -> None:
+    """Write the links (named graph and ``links.jsonl``), the dumps and the library of the build;
+    with ``remote``, send the graph there (only the ``added`` documents' graphs when given). The
+    manifest, written last, makes the directory a complete build."""
+    with open(layout.links, "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(asdict(s)) + "\n" for s in links)
+    store.bulk_extend([Quad(q.subject, q.predicate, q.object, LINKS_GRAPH)
+                       for s in links for q in similarity_quads(s.source, s.target, s.score, method)])
+    store.flush()
+    write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs))
+    if remote is not None:  # scale-out: queries go to the SPARQL server; the local copy feeds later changes
+        if added is None:
+            remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))
+        for doc in added or ():
+            remote.add_to_graph(doc.graph.read_bytes())
+        remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH),
+                                     graph=LINKS_GRAPH.value)
+    layout.library.write_text(entries_json(entries), encoding="utf-8")
+
+
+# -- changes of the library -------------------------------------------------------------------------
+def _published(data_dir: Path) -> BuildLayout | None:
+    try:
+        return BuildLayout(current_build(data_dir))
+    except StoreError:
         return None
 
 
-def _link_similar(store_dir: Path, index: SearchIndex) -> int:
-    """Add ``ogp:similarCommitment`` links between commitments of different plans."""
-    store = pyoxigraph.Store(str(store_dir))
-    plan_of = {r["c"].value: r["p"].value for r in store.query(
-        "SELECT ?c ?p WHERE { ?c <https://w3id.org/ogp-kg/ontology#actionPlan> ?p }")}
-    pairs = similar_across_groups(index, plan_of)
-    store.bulk_extend([q for s in pairs for q in similarity_quads(s.source, s.target, s.score, index.embedder.name)])
-    store.flush()
-    return len(pairs)
+def _previous_index(layout: BuildLayout | None) -> SearchIndex | None:
+    """The published index, whose vectors a rebuild reuses for unchanged passages."""
+    try:
+        return SearchIndex.load(layout.index) if layout else None
+    except (FileNotFoundError, ValueError, OSError):
+        return None
+
+
+def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Path], country: str | None,
+            embedder: str, base: BuildLayout | None, reuse: SearchIndex | None, previous_links: list[Similar] | None,
+            removed_plans: set[str] = frozenset(), store_url: str | None, progress: Progress) -> BuildSummary:
+    """Publish a build whose library is ``keep`` plus the documents ``add``. With ``base`` (the
+    published build; only when nothing is removed) its store is copied and only ``add`` written;
+    with ``previous_links`` only links touching the plans added or ``removed_plans`` are recomputed."""
+    started = time.perf_counter()
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    library, clock = Library(data_dir), StageClock()
+    get_embedder(embedder)  # an unknown embedder fails before any work
+    nlp_model = []
+
+    def nlp():
+        if not nlp_model:
+            from ogp_graph.nlp.pipeline import build_nlp
+
+            nlp_model.append(build_nlp())
+        return nlp_model[0]
+
+    with new_build(data_dir) as root:
+        layout = BuildLayout(root)
+        kept, keep = [], list(keep)
+        for k, entry in enumerate(keep):
+            cached = library.cached(entry.sha256, entry.read_as)
+            if cached is None:  # a new pipeline version: read the kept copy again, once
+                cached = read_document(library.source_path(entry), library=library, country=entry.read_as, nlp=nlp,
+                                       clock=clock)
+                keep[k] = replace(_entry(cached, entry.stored, entry.read_as), added=entry.added)
+            kept.append(cached)
+        known = {e.sha256 for e in keep}
+        added, new_entries = [], []
+        for path in progress(list(add), len(add), "extract"):
+            cached = read_document(Path(path), library=library, country=country, nlp=nlp, clock=clock)
+            if cached.record["sha256"] in known:
+                continue
+            known.add(cached.record["sha256"])
+            added.append(cached)
+            new_entries.append(_entry(cached, library.keep_source(Path(path), cached.record["sha256"]), country))
+        docs, entries = kept + added, keep + new_entries
+        if not docs:
+            raise DocumentError("library", "no documents left; a library needs at least one")
+        t = time.perf_counter()
+        store = write_store(layout, added if base else docs, base=base, progress=progress)
+        clock("write", t)
+        t = time.perf_counter()
+        summary = BuildSummary(triples=int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value))
+        for what in COUNTED:
+            setattr(summary, what, count(store, what))
+        summary.documents = [{**{k: d.record[k] for k in ("source", "sha256", "country", "language", "period",
+                                                           "layout")},
+                              **{k: d.record["counts"][k] for k in ("commitments", "mentions", "without_title",
+                                                                    "without_responsible")}} for d in added]
+        failing = [d for d in docs if not d.record["conforms"]]
+        summary.conforms = not failing
+        summary.violations = sum(d.record["violations"] for d in docs)
+        summary.warnings = sum(d.record["warnings"] for d in docs)
+        if failing:
+            layout.shacl_report.write_text("\n\n".join(f"# {d.record['source']}\n" + (
+                d.directory / "shacl-report.txt").read_text(encoding="utf-8") for d in failing), encoding="utf-8")
+        clock("validate", t)
+        t = time.perf_counter()
+        search_index = index(docs, embedder=embedder, reuse=reuse, progress=progress)
+        search_index.save(layout.index)
+        clock("index", t)
+        t = time.perf_counter()
+        plan_by_doc = {d.record["document"]: d.record["plan"] for d in docs}
+        plan_of = {p.commitment: plan_by_doc[p.doc] for p in search_index.passages}
+        changed = {d.record["plan"] for d in added} | removed_plans
+        links = link(search_index, plan_of, previous=previous_links, changed=changed)
+        summary.similar = len(links)
+        clock("link", t)
+        t = time.perf_counter()
+        remote = RemoteStore(store_url) if store_url else None
+        publish(layout, store, links, docs=docs, entries=entries, method=search_index.embedder.name, remote=remote,
+                added=added if base else None)
+        del store
+        clock("publish", t)
+        summary.stages = clock.seconds
+        summary.seconds = round(time.perf_counter() - started, 2)
+        manifest = {**asdict(summary), "index": search_index.config(), **({"remote_store": store_url} if remote else {})}
+        layout.manifest.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    library.prune({e.sha256 for e in entries})
+    return summary
+
+
+def _current(data_dir: Path | str | None) -> tuple[BuildLayout, list[Entry], dict]:
+    data_dir = Path(data_dir) if data_dir else default_data_dir()
+    layout = BuildLayout(current_build(data_dir))
+    return layout, read_entries(layout), read_manifest(layout.root)
 
 
 def build_all(
@@ -53,31 +376,64 @@ def build_all(
     store_url: str | None = None,
     progress: Progress | None = None,
 ) -> BuildSummary:
-    """Build the graph and its search index into a fresh directory and publish both at once;
-    the previous data stays untouched when anything fails. With ``store_url`` the graph is
-    published to that SPARQL server (Graph Store Protocol PUT of the default graph) instead.
+    """Replace the library with ``paths`` (default: the bundled report): graph and search index
+    built into a fresh directory and published at once; the previous data stays untouched when
+    anything fails. With ``store_url`` the graph is published to that SPARQL server (Graph Store
+    Protocol PUT) instead; queries then go there.
 
     :raises DocumentError: a document is missing or cannot be read.
     :raises StoreError: another build holds the data directory.
     :raises ValueError: unknown embedder.
     """
-    options = {"progress": progress} if progress else {}
-    get_embedder(embedder)  # an unknown embedder fails before any work
-    previous = _previous_index(data_dir)
-    with new_build(data_dir) as build_dir:
-        summary = build_graph(build_dir, paths, country=country, **options)
-        passages = passages_from_store(pyoxigraph.Store.read_only(str(build_dir / STORE_DIR)))
-        index = SearchIndex.build(passages, embedder, reuse=previous, progress=progress)
-        index.save(build_dir / INDEX_DIR)
-        summary.similar = _link_similar(build_dir / STORE_DIR, index)
-        local = pyoxigraph.Store.read_only(str(build_dir / STORE_DIR))
-        write_dumps(local, build_dir / DUMPS_DIR, base_url=BASE_URL)
-        manifest = {**asdict(summary), "index": index.config()}
-        if store_url:  # scale-out: the graph lives in a SPARQL server; the index stays here
-            RemoteStore(store_url).replace_default_graph(
-                local.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()))
-            del local
-            shutil.rmtree(build_dir / STORE_DIR)
-            manifest["remote_store"] = store_url
-        (build_dir / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    return summary
+    published = _published(Path(data_dir) if data_dir else default_data_dir())
+    return _change(data_dir, keep=[], add=[Path(p) for p in paths or [bundled_report()]], country=country,
+                   embedder=embedder, base=None, reuse=_previous_index(published), previous_links=None,
+                   store_url=store_url, progress=progress or _no_progress)
+
+
+def add_documents(paths: Sequence[str | Path], *, data_dir: Path | str | None = None, country: str | None = None,
+                  progress: Progress | None = None) -> BuildSummary:
+    """Add ``paths`` to the published library: only they are read; the published store, vectors
+    and links are reused; the result is published atomically (a failure changes nothing).
+    Documents already in the library are skipped. ``summary.documents`` lists the added ones.
+
+    :raises StoreError: nothing built yet, a build without library, or another build running.
+    :raises DocumentError: a document cannot be used.
+    """
+    layout, entries, manifest = _current(data_dir)
+    if {file_sha256(Path(p)) for p in paths} <= {e.sha256 for e in entries}:  # nothing new: nothing to publish
+        return BuildSummary(**{**{f.name: manifest[f.name] for f in fields(BuildSummary) if f.name in manifest}, "documents": []})
+    remote = manifest.get("remote_store")
+    local = layout.store.exists()
+    return _change(data_dir, keep=entries, add=[Path(p) for p in paths], country=country,
+                   embedder=manifest["index"]["embedder"], base=layout if local else None,
+                   reuse=_previous_index(layout), previous_links=_read_links(layout) if local else None,
+                   store_url=remote, progress=progress or _no_progress)
+
+
+def remove_documents(refs: Sequence[str], *, data_dir: Path | str | None = None,
+                     progress: Progress | None = None) -> tuple[list[Entry], BuildSummary]:
+    """Remove the documents ``refs`` name (a file, an id or hash prefix, a source name) and publish
+    the library without them, rebuilt from the cache; returns the removed entries and the summary.
+
+    :raises DocumentError: a reference names no document, or nothing would be left.
+    :raises StoreError: nothing built yet, or another build running.
+    """
+    layout, entries, manifest = _current(data_dir)
+    removed = {e.sha256: e for ref in refs for e in find_entries(entries, ref)}
+    keep = [e for e in entries if e.sha256 not in removed]
+    if not keep:
+        raise DocumentError(", ".join(refs), "removing it would leave the library empty; use `ogp-kg build` instead")
+    summary = _change(data_dir, keep=keep, add=[], country=None, embedder=manifest["index"]["embedder"], base=None,
+                      reuse=_previous_index(layout), previous_links=_read_links(layout),
+                      removed_plans={e.plan for e in removed.values()}, store_url=manifest.get("remote_store"),
+                      progress=progress or _no_progress)
+    return list(removed.values()), summary
+
+
+def list_documents(*, data_dir: Path | str | None = None) -> list[Entry]:
+    """The documents of the published library, in the order they were added.
+
+    :raises StoreError: nothing built yet, or a build without library.
+    """
+    return _current(data_dir)[1]

@@ -125,6 +125,7 @@ class BuildSummary:
     violations: int = 0
     warnings: int = 0
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per build stage
 
 
 def _no_progress(items: Iterable, total: int, desc: str) -> Iterable:

@@ -413,3 +413,8 @@ def similarity_quads(source: str, target: str, score: float, method: str) -> lis
         Quad(extractor_iri(slug(method)), RDF.type, OGP.Extractor),
         Quad(extractor_iri(slug(method)), RDFS.label, _str(f"ogp-kg similarity ({method})")),
     ]
+
+
+#: The named graph holding the links computed after indexing (similar commitments); everything
+#: extracted from the documents is in the default graph, which no later stage rewrites.
+LINKS_GRAPH = _id("graph", "links")

@@ -2,10 +2,12 @@
 
 ``RemoteStore("http://127.0.0.1:7878")`` talks to an Oxigraph server (``/query``, ``/update``,
 ``/store``); other servers can pass their three URLs. Only what ogp-kg needs is offered: ``query``
-(answers parsed back into pyoxigraph results), ``update``, ``replace_default_graph``, ``dump``,
+(answers parsed back into pyoxigraph results), ``update``, ``replace_default_graph``, ``add_to_graph``, ``dump``,
 ``__len__``. Python-side SPARQL functions (``ogp:search``) need the embedded store.
 """
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import httpx
 import pyoxigraph
@@ -73,10 +75,17 @@ class RemoteStore:
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()) + update
         self._send("POST", self.update_url, content=text.encode(), headers={"Content-Type": "application/sparql-update"})
 
-    def replace_default_graph(self, ntriples: bytes) -> None:
-        """Replace the default graph with ``ntriples`` in one Graph Store Protocol PUT."""
-        self._send("PUT", f"{self.store_url}?default", content=ntriples,
-                   headers={"Content-Type": "application/n-triples"})
+    def replace_default_graph(self, ntriples: bytes, *, graph: str | None = None) -> None:
+        """Replace the default graph (or the named ``graph``) with ``ntriples`` in one Graph Store
+        Protocol PUT."""
+        self._send("PUT", self._graph_url(graph), content=ntriples, headers={"Content-Type": "application/n-triples"})
+
+    def add_to_graph(self, ntriples: bytes, *, graph: str | None = None) -> None:
+        """Add ``ntriples`` to the default graph (or the named ``graph``) in one Graph Store Protocol POST."""
+        self._send("POST", self._graph_url(graph), content=ntriples, headers={"Content-Type": "application/n-triples"})
+
+    def _graph_url(self, graph: str | None) -> str:
+        return f"{self.store_url}?graph={quote(graph, safe='')}" if graph else f"{self.store_url}?default"
 
     def dump(self, output=None, format: RdfFormat = RdfFormat.N_TRIPLES, *, from_graph=None, prefixes=None) -> bytes:
         """The default graph, serialised as ``format``."""

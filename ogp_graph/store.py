@@ -28,9 +28,8 @@ import platformdirs
 import pyoxigraph
 
 from ogp_graph.errors import StoreError
+from ogp_graph.layout import MANIFEST, STORE_DIR
 
-STORE_DIR = "store"
-MANIFEST = "manifest.json"
 UPDATES_LOG = "updates.rq"  # SPARQL updates applied to a published build (write mode), in order
 READERS = ".readers"  # a reader holds a shared lock on it; a publish deletes only builds nobody holds
 

@@ -1,6 +1,7 @@
 """Shared fixtures: the bundled report, ../shared when present, one graph built per session."""
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from pathlib import Path
@@ -36,9 +37,10 @@ def report_text() -> str:
     return REPORT.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    """A real Oxigraph SPARQL server (``pip install oxigraph``) on a loopback port."""
+@contextlib.contextmanager
+def oxigraph_serving(location: Path):
+    """A real Oxigraph SPARQL server (``pip install oxigraph``) over ``location`` on a loopback
+    port, stopped on exit; yields its URL."""
     import shutil
     import subprocess
     import time
@@ -49,7 +51,6 @@ def oxigraph_server(tmp_path_factory):
     if exe is None:
         pytest.skip("the oxigraph server CLI is not installed (pip install oxigraph)")
     url = f"http://127.0.0.1:{free_port()}"
-    location = tmp_path_factory.mktemp("oxigraph-server")
     proc = subprocess.Popen([exe, "serve", "--location", str(location), "--bind", url.removeprefix("http://")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 30
@@ -62,9 +63,18 @@ def oxigraph_server(tmp_path_factory):
                 proc.kill()
                 raise RuntimeError("oxigraph server did not start") from None
             time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph SPARQL server shared by the session's remote-backend tests."""
+    with oxigraph_serving(tmp_path_factory.mktemp("oxigraph-server")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session", params=["embedded", "remote"])
