@@ -1,0 +1,106 @@
+"""Question analysis: language, what is asked (intent by nearest labelled examples in the
+multilingual embedding space plus cue words), the kind of quantity asked."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from api.ask.linking import CUES, Links
+from indexes.search_index import query_language
+
+INTENTS = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8")).items()
+           if not k.startswith("_")}
+CUE_WEIGHT = 0.03
+_PLACEHOLDER = {"org": {"es": "la institucion", "en": "the agency", "pt": "a instituicao"},
+                "law": {"es": "la ley", "en": "the act", "pt": "a lei"},
+                "place": {"es": "el lugar", "en": "the place", "pt": "o lugar"},
+                "commitment": {"es": "el compromiso", "en": "the commitment", "pt": "o compromisso"}}
+
+
+def language(folded: str) -> str:
+    """"pt", "en" or "es" (cue words; Spanish when unsure)."""
+    if sum(bool(re.search(p, folded)) for p in CUES["language"]["pt"]) >= 2:
+        return "pt"
+    return query_language(folded)
+
+
+def cue_hits(intent: str, folded: str, lang: str) -> int:
+    return sum(bool(re.search(p, folded)) for p in CUES["intents"].get(intent, {}).get(lang, []))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The kind of quantity a question asks for: "money", "percent" or "count" of ``nouns``."""
+
+    kind: str
+    nouns: tuple[str, ...] = ()
+
+
+def asked_quantity(folded: str, lang: str) -> Asked:
+    kinds = CUES["kinds"]
+    for kind in ("money", "percent"):
+        if any(re.search(p, folded) for p in kinds[kind][lang]):
+            return Asked(kind)
+    for p in kinds["count"][lang]:
+        if m := re.search(p, folded):
+            return Asked("count", tuple(m.group(1).split()))
+    return Asked("count")
+
+
+class IntentModel:
+    """Nearest neighbours of a question among the labelled examples (cosine, multilingual e5)."""
+
+    def __init__(self, embedder):
+        self.embedder = embedder
+
+    @cached_property
+    def _examples(self) -> tuple[list[str], np.ndarray]:
+        names, texts = [], []
+        for name, spec in INTENTS.items():
+            for phrases in spec["examples"].values():
+                names += [name] * len(phrases)
+                texts += phrases
+        return names, self.embedder.encode(texts, kind="query")
+
+    def scores(self, text: str, folded: str, lang: str) -> dict[str, float]:
+        """Per intent: the mean of its two nearest examples' similarity, plus cue-word hits."""
+        names, vectors = self._examples
+        sims = vectors @ self.embedder.encode([text], kind="query")[0]
+        best: dict[str, list[float]] = {}
+        for name, sim in zip(names, sims.tolist()):
+            best.setdefault(name, []).append(sim)
+        return {name: float(np.mean(sorted(s)[-2:])) + CUE_WEIGHT * min(2, cue_hits(name, folded, lang))
+                for name, s in best.items()}
+
+
+def generic_text(folded: str, links: Links, lang: str) -> str:
+    """The question with each linked entity replaced by its kind ("la institucion"), so that the
+    examples match the phrasing rather than the names."""
+    spans = [(e.start, e.end, e.kind) for e in links.entities]
+    if links.number_span and not any(k == "commitment" for *_, k in spans):
+        spans.append((*links.number_span, "commitment"))
+    out, at = [], 0
+    for s, t, kind in sorted(spans):
+        if s < at:
+            continue
+        out += [folded[at:s], _PLACEHOLDER[kind][lang]]
+        at = t
+    return "".join(out + [folded[at:]])
+
+
+def satisfied(intent: str, links: Links, has_commitment: bool) -> bool:
+    needs = INTENTS[intent]["needs"]
+    kinds = [e.kind for e in links.entities]
+    for need in set(needs):
+        if need == "commitment" and not has_commitment:
+            return False
+        if need == "named" and not (set(kinds) & {"org", "law"}):
+            return False
+        if need in ("org", "law", "place") and kinds.count(need) < needs.count(need):
+            return False
+    return True
