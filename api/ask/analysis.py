@@ -15,7 +15,7 @@ from indexes.search_index import query_language
 
 INTENTS = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8")).items()
            if not k.startswith("_")}
-CUE_WEIGHT = 0.03
+CUE_WEIGHT = 0.05
 _PLACEHOLDER = {"org": {"es": "la institucion", "en": "the agency", "pt": "a instituicao"},
                 "law": {"es": "la ley", "en": "the act", "pt": "a lei"},
                 "place": {"es": "el lugar", "en": "the place", "pt": "o lugar"},
@@ -41,14 +41,23 @@ class Asked:
     nouns: tuple[str, ...] = ()
 
 
+NOUNS = json.loads((Path(__file__).parent / "data" / "nouns.json").read_text(encoding="utf-8"))
+_SYNONYMS = {w: tuple(group) for group in NOUNS["groups"] for w in group}
+
+
 def asked_quantity(folded: str, lang: str) -> Asked:
+    """What a quantity question asks for: "how many <noun>" is a count of that noun (and of its
+    synonyms in every language) unless the noun is money; else money or percent cue words."""
     kinds = CUES["kinds"]
+    for p in kinds["count"][lang]:
+        if m := re.search(p, folded):
+            nouns = m.group(1).split()
+            if nouns[0] in NOUNS["money"]:
+                return Asked("money")
+            return Asked("count", tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
     for kind in ("money", "percent"):
         if any(re.search(p, folded) for p in kinds[kind][lang]):
             return Asked(kind)
-    for p in kinds["count"][lang]:
-        if m := re.search(p, folded):
-            return Asked("count", tuple(m.group(1).split()))
     return Asked("count")
 
 
@@ -94,8 +103,12 @@ def generic_text(folded: str, links: Links, lang: str) -> str:
 
 
 def satisfied(intent: str, links: Links, has_commitment: bool) -> bool:
+    """Whether the question names what ``intent`` needs, and nothing it excludes (an aggregate
+    over all commitments is not the answer to a question about one)."""
     needs = INTENTS[intent]["needs"]
     kinds = [e.kind for e in links.entities]
+    if "commitment" in INTENTS[intent].get("excludes", ()) and (links.number is not None or "commitment" in kinds):
+        return False
     for need in set(needs):
         if need == "commitment" and not has_commitment:
             return False

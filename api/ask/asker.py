@@ -10,7 +10,7 @@ from api.ask.analysis import INTENTS, IntentModel, generic_text, language, satis
 from api.ask.answer import Answer, QuestionError
 from api.ask.builders import MESSAGES, Context, stems
 from api.ask.evidence import Evidence
-from api.ask.linking import Entity, Linker
+from api.ask.linking import Commitment, Linker
 from ogp_graph.text import match_form
 
 #: an answer whose confidence is below this says it does not know (set from the dev half, see
@@ -18,6 +18,8 @@ from ogp_graph.text import match_form
 CONFIDENCE_THRESHOLD = 0.5
 #: a commitment linked by description needs this dense score (e5 cosine) and a shared word
 DESCRIPTION_MIN = 0.80
+#: an intent whose needs are met is used only when it scores within this of the best intent
+INTENT_SLACK = 0.04
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
@@ -50,18 +52,18 @@ class Asker:
         if not re.search(r"[a-z]", folded):
             raise QuestionError(MESSAGES[lang]["error_words"])
         parts = _SECOND_QUESTION.split(question, maxsplit=1)
+        first, about = self._ask(parts[0], lang)
         if len(parts) == 1:
-            return self._ask(question, lang)
-        first = self._ask(parts[0], lang)
-        carried = first.items[0].get("commitment") if first.known and first.items else None
-        second = self._ask(parts[1], lang, carried=carried if isinstance(carried, str) else None)
+            return first
+        second, _ = self._ask(parts[1], lang, carried=about)  # "…y cuántas…": the same commitment
         return replace(first, question=question, intent=f"{first.intent}+{second.intent}",
                        answer=f"{first.answer} {second.answer}", known=first.known and second.known,
                        items=first.items + second.items, evidence=first.evidence + second.evidence,
                        sparql="\n\n".join(q for q in (first.sparql, second.sparql) if q) or None,
                        confidence=min(first.confidence, second.confidence))
 
-    def _ask(self, question: str, lang: str, *, carried: str | None = None) -> Answer:
+    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None) -> tuple[Answer, Commitment | None]:
+        """The answer, and the commitment it is about (when one)."""
         folded = match_form(question)
         links = self.linker.link(folded, lang)
         in_scope = {p.iri for p in links.plans}
@@ -71,43 +73,42 @@ class Asker:
                       evidence=self.evidence, service=self.service, hits=hits)
         explicit = links.of("commitment")
         candidates = self.linker.candidates(links) if links.number is not None and not explicit else []
-        described = None if explicit or candidates or carried else self._described(question, hits)
-        if explicit:
-            ctx.commitment = self.linker.commitments[explicit[0].iri]
-        elif carried and carried in self.linker.commitments:
-            ctx.commitment = self.linker.commitments[carried]
+        ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
         scores = self.model.scores(generic_text(folded, links, lang), folded, lang)
-        has_commitment = bool(explicit or candidates or carried or described)
-        ranked = sorted((s, name) for name, s in scores.items() if satisfied(name, links, has_commitment))
-        if not ranked:
-            return self._fallback(ctx)
-        intent = ranked[-1][1]
-        needs_commitment = "commitment" in INTENTS[intent]["needs"]
-        if needs_commitment and ctx.commitment is None and candidates:
-            return self._ambiguous(ctx, intent, candidates)
-        if needs_commitment and ctx.commitment is None and described:
+        ranked = sorted(scores, key=scores.get, reverse=True)
+        described = None
+        if ctx.commitment is None and not candidates and "commitment" in INTENTS[ranked[0]]["needs"]:
+            described = self._described(question, links, hits)
+        has_commitment = bool(ctx.commitment or candidates or described)
+        usable = [i for i in ranked if satisfied(i, links, has_commitment)]
+        if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
+            return self._fallback(ctx), None
+        intent = usable[0]
+        if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
+            if candidates:
+                return self._ambiguous(ctx, intent, candidates), None
             ctx.commitment, ctx.link_score = described
-        elif not needs_commitment and described and intent in ("quantity", "money"):
-            ctx.link_score = 1.0  # the quantity builder ranks commitments itself
         answer = builders.BUILDERS[intent](ctx)
-        if needs_commitment and ctx.link_score < 1:
+        if ctx.link_score < 1:
             answer = replace(answer, confidence=round(answer.confidence * ctx.link_score, 3))
         if answer.known and answer.confidence < CONFIDENCE_THRESHOLD:
-            return replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
-                           sparql=answer.sparql)
-        return answer
+            answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
+                             sparql=answer.sparql)
+        return answer, ctx.commitment
 
-    def _described(self, question: str, hits) -> tuple | None:
-        """The commitment a question describes (its best dense hit, close enough and sharing a
-        content word with that commitment), with a confidence."""
-        if not hits or hits[0].score < DESCRIPTION_MIN:
+    def _described(self, question: str, links, hits) -> tuple | None:
+        """The commitment a question describes: the best hybrid (dense + BM25) hit in scope when
+        its dense score is high enough and it shares a content word with the question; with a
+        confidence from that score."""
+        dense = {h.commitment: h.score for h in hits}
+        ranked = [h for h in self.service.search_hits(question, k=10) if h.commitment in dense]
+        if not ranked or dense[ranked[0].commitment] < DESCRIPTION_MIN:
             return None
-        best = self.linker.commitments[hits[0].commitment]
+        best = self.linker.commitments[ranked[0].commitment]
         passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
         if not stems(question) & stems(" ".join(passages + [best.title])):
             return None
-        margin = hits[0].score - (hits[1].score if len(hits) > 1 else 0.0)
-        return best, min(1.0, 0.55 + 2.5 * (hits[0].score - DESCRIPTION_MIN) + 3 * margin)
+        return best, min(1.0, 0.6 + 3 * (dense[best.iri] - DESCRIPTION_MIN))
 
     def _ambiguous(self, ctx: Context, intent: str, candidates) -> Answer:
         """One answer per plan that has a commitment with the number asked, each naming its country."""
@@ -118,6 +119,9 @@ class Asker:
         ctx.commitment = None
         parts = " | ".join(f"{c.plan.country_name(ctx.lang)}: {a.answer}" for c, a in zip(candidates, answers))
         text = ctx.say("ambiguous", count=len(candidates), number=ctx.links.number, parts=parts)
+        leads = {a.answer.split(":")[0] for a in answers}
+        if intent == "status" and len(leads) == 1:  # a yes/no every candidate agrees on leads the answer
+            text = f"{leads.pop()}: {text}"
         return ctx.answer(intent, text, items=[i for a in answers for i in a.items],
                           evidence=[e for a in answers for e in a.evidence[:1]],
                           sparql="\n\n".join(a.sparql for a in answers if a.sparql) or None,

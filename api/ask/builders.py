@@ -88,8 +88,13 @@ class Context:
         return self.answer(intent, self.say("unknown", reason=reason), sparql=sparql, confidence=confidence, known=False)
 
     def no_fact(self, intent: str, what: str, *, sparql=None) -> Answer:
-        target = self.cref(self.commitment, capital=True) if self.commitment else self.scope_text().strip()
+        target = (self.cref(self.commitment, capital=True) if self.commitment
+                  else self.say("documents", scope=self.scope_text()))
         return self.unknown(intent, self.say("no_fact", commitment=target, what=what), sparql=sparql)
+
+    def org_label(self, iri: str) -> str:
+        """An institution's name with its acronym: "Ministerio de Finanzas Públicas (MINFIN)"."""
+        return self.linker.org_names.get(iri, iri)
 
     def commitment_by_iri(self, iri: str) -> Commitment:
         return self.linker.commitments[iri]
@@ -198,12 +203,13 @@ def dates(ctx: Context) -> Answer:
 
 def laws_of(ctx: Context) -> Answer:
     c = ctx.commitment
-    query = f"""SELECT ?law ?label (SAMPLE(?n) AS ?name) WHERE {{ <{c.iri}> ogp:citesLegislation ?law . ?law rdfs:label ?label .
-        OPTIONAL {{ ?law skos:prefLabel ?n }} }} GROUP BY ?law ?label ORDER BY ?label"""
+    query = f"""SELECT ?law ?label (SAMPLE(?n) AS ?name) (SAMPLE(?a) AS ?acr) WHERE {{ <{c.iri}> ogp:citesLegislation ?law .
+        ?law rdfs:label ?label . OPTIONAL {{ ?law skos:prefLabel ?n }}
+        OPTIONAL {{ ?law skos:altLabel ?a FILTER(REGEX(?a, "^[A-Z]{{2,8}}$")) }} }} GROUP BY ?law ?label ORDER BY ?label"""
     rows = ctx.select(query)
     if not rows:
         return ctx.no_fact("laws_of", ctx.what("laws"), sparql=query)
-    labels = "; ".join(r["label"] + (f" ({r['name']})" if r["name"] and r["name"] != r["label"] else "") for r in rows)
+    labels = "; ".join(r["label"] + "".join(f" ({x})" for x in (r["name"], r["acr"]) if x and x != r["label"]) for r in rows)
     evidence = [ev for r in rows[:4] for ev in ctx.mention_evidence(r["law"], commitment=c, limit=1)]
     return ctx.answer("laws_of", ctx.say("laws_of", Commitment=ctx.cref(c, capital=True), laws=labels), items=rows,
                       sparql=query, evidence=evidence, confidence=0.9)
@@ -253,7 +259,7 @@ def by_org(ctx: Context) -> Answer:
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
     if not found:
         return ctx.unknown("by_org", ctx.say("no_fact", commitment=org.label, what=ctx.what("responsible")), sparql=query)
-    return ctx.answer("by_org", ctx.say("by_org", org=org.label, count=len(found), list=ctx.listing(found)),
+    return ctx.answer("by_org", ctx.say("by_org", org=ctx.org_label(org.iri), count=len(found), list=ctx.listing(found)),
                       items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(org.iri),
                       plans=_plans_of(found, ctx), confidence=0.9 * org.score)
 
@@ -262,7 +268,7 @@ def count_by_org(ctx: Context) -> Answer:
     org = _org(ctx)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
     numbers = ", ".join(str(c.label or c.number) for c in found)
-    return ctx.answer("count_by_org", ctx.say("count_by_org", org=org.label, count=len(found), list=numbers or "-"),
+    return ctx.answer("count_by_org", ctx.say("count_by_org", org=ctx.org_label(org.iri), count=len(found), list=numbers or "-"),
                       items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(org.iri),
                       plans=_plans_of(found, ctx), confidence=0.9 * org.score)
 
@@ -296,8 +302,8 @@ def most_commitments(ctx: Context) -> Answer:
     if not rows:
         return ctx.no_fact("most_commitments", ctx.what("responsible"), sparql=query)
     top = [r for r in rows if r["n"] == rows[0]["n"]]
-    tie = ctx.say("tie", others=", ".join(r["name"] for r in top[1:])) if len(top) > 1 else ""
-    text = ctx.say("most_commitments", scope=ctx.scope_text(), org=top[0]["name"] + tie, count=top[0]["n"],
+    tie = ctx.say("tie", others=", ".join(ctx.org_label(r["org"]) for r in top[1:])) if len(top) > 1 else ""
+    text = ctx.say("most_commitments", scope=ctx.scope_text(), org=ctx.org_label(top[0]["org"]) + tie, count=top[0]["n"],
                    list=top[0]["nums"])
     return ctx.answer("most_commitments", text, items=rows[:5], sparql=query, evidence=ctx.mention_evidence(top[0]["org"]),
                       confidence=0.85 if len(top) == 1 else 0.6)
@@ -307,8 +313,9 @@ def shared(ctx: Context) -> Answer:
     a, b = _org(ctx, 0), _org(ctx, 1)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{a.iri}>, <{b.iri}> .")
     if not found:
-        return ctx.unknown("shared", ctx.say("none_shared", a=a.label, b=b.label) + ".", sparql=query, confidence=0.8)
-    return ctx.answer("shared", ctx.say("shared", a=a.label, b=b.label, list=ctx.listing(found)),
+        return ctx.unknown("shared", ctx.say("none_shared", a=ctx.org_label(a.iri), b=ctx.org_label(b.iri)) + ".",
+                           sparql=query, confidence=0.8)
+    return ctx.answer("shared", ctx.say("shared", a=ctx.org_label(a.iri), b=ctx.org_label(b.iri), list=ctx.listing(found)),
                       items=[ctx.c_dict(c) for c in found], sparql=query, plans=_plans_of(found, ctx),
                       evidence=ctx.mention_evidence(a.iri, commitment=found[0], limit=1)
                       + ctx.mention_evidence(b.iri, commitment=found[0], limit=1), confidence=0.9 * min(a.score, b.score))
@@ -320,9 +327,9 @@ def compare_orgs(ctx: Context) -> Answer:
     counts = {r["org"]: int(r["n"]) for r in rows}
     ca, cb = counts.get(a.iri, 0), counts.get(b.iri, 0)
     if ca == cb:
-        text = ctx.say("compare_tie", a=a.label, b=b.label, count=ca)
+        text = ctx.say("compare_tie", a=ctx.org_label(a.iri), b=ctx.org_label(b.iri), count=ca)
     else:
-        (w, wc), (l, lc) = sorted([(a.label, ca), (b.label, cb)], key=lambda x: -x[1])
+        (w, wc), (l, lc) = sorted([(ctx.org_label(a.iri), ca), (ctx.org_label(b.iri), cb)], key=lambda x: -x[1])
         text = ctx.say("compare_orgs", winner=w, wc=wc, loser=l, lc=lc)
     return ctx.answer("compare_orgs", text, items=rows, sparql=query, confidence=0.85)
 
@@ -399,7 +406,8 @@ def citing_law(ctx: Context) -> Answer:
 
 def in_place(ctx: Context) -> Answer:
     place = ctx.links.of("place")[0]
-    query, found = _commitments(ctx, f"?c dct:spatial <{place.iri}> .")
+    homonyms = " ".join(f"<{e.iri}>" for e in ctx.links.of("place") if (e.start, e.end) == (place.start, place.end))
+    query, found = _commitments(ctx, f"VALUES ?where {{ {homonyms} }} ?c dct:spatial ?where .")
     if not found:
         return ctx.unknown("in_place", ctx.say("none_in_place", place=place.label) + ".", sparql=query, confidence=0.7)
     return ctx.answer("in_place", ctx.say("in_place", place=place.label, count=len(found), list=ctx.listing(found)),
@@ -419,11 +427,11 @@ def place_parent(ctx: Context) -> Answer:
 
 # -- quantities ------------------------------------------------------------------------------------------
 def _noun_matches(asked: Asked, row: dict, text: str) -> bool:
-    """The metric counts what was asked: its unit or description, or the words right after the
-    number in the text, share a stem with the asked noun."""
-    if not asked.nouns:
+    """The metric counts what was asked: its unit or description, or the four words right after
+    the number in the text, share a stem with the asked noun or one of its synonyms."""
+    if not asked.nouns or asked.kind != "count":
         return True
-    after = " ".join(_WORD.findall(match_form(text[int(row["e"]) : int(row["e"]) + 60]))[:60])
+    after = " ".join(_WORD.findall(match_form(text[int(row["e"]) : int(row["e"]) + 60]))[:4])
     around = {w[:5] for w in _WORD.findall(f"{match_form(row['unit'])} {match_form(row['what'])} {after}")}
     return any(n[:5] in around for n in asked.nouns if n not in _STOP)
 
@@ -439,8 +447,9 @@ def quantity(ctx: Context) -> Answer:
     if c is not None:
         scope = f"FILTER(?c = <{c.iri}>)"
     elif named := [e for e in ctx.links.entities if e.kind in ("org", "place")]:
-        prop = "ogp:responsibleOrganization" if named[0].kind == "org" else "dct:spatial"
-        scope = f"?c {prop} <{named[0].iri}> ."
+        scope = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
+    elif asked.kind == "count" and not asked.nouns:
+        return ctx.no_fact("quantity", ctx.what("count", noun="?"))
     query, rows = _metrics(ctx, asked.kind, scope)
     texts = ctx.evidence.texts
     rows = [r for r in rows if _noun_matches(asked, r, texts[r["doc"]])]

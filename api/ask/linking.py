@@ -120,6 +120,14 @@ class Linker:
         return sorted(((label, e) for (label, _), e in table.items()), key=lambda item: -len(item[0]))
 
     @cached_property
+    def org_names(self) -> dict[str, str]:
+        """Institution IRI → "name (ACRONYM)"."""
+        rows = self.service.query("""SELECT ?x ?name (SAMPLE(?a) AS ?acr) WHERE { ?x a org:Organization ; skos:prefLabel ?name .
+            OPTIONAL { ?x ogp:acronym ?a } } GROUP BY ?x ?name""")
+        return {r["x"].value: r["name"].value + (f" ({r['acr'].value})" if r["acr"] and r["acr"].value not in r["name"].value
+                                                 else "") for r in rows}
+
+    @cached_property
     def _fuzzy_labels(self) -> list[tuple[str, int, Entity]]:
         return [(label, label.count(" ") + 1, e) for label, e in self.labels if e.kind == "org" and len(label) >= 5]
 
@@ -132,8 +140,10 @@ class Linker:
         links.plans = self._one_per_translation(plans or self.plans, language)
         for label, e in self.labels:
             for m in re.finditer(rf"(?<!\w){re.escape(label)}(?!\w)", folded):
-                if not any(s < m.end() and m.start() < t for s, t in taken):
-                    links.entities.append(Entity(e.kind, e.iri, e.label, m.start(), m.end()))
+                same = any((x.start, x.end, x.kind) == (m.start(), m.end(), e.kind) for x in links.entities)
+                if same or not any(s < m.end() and m.start() < t for s, t in taken):  # homonyms: all places named so
+                    if not (same and e.kind != "place") and all(x.iri != e.iri for x in links.entities):
+                        links.entities.append(Entity(e.kind, e.iri, e.label, m.start(), m.end()))
                     taken.append((m.start(), m.end()))
         links.entities += self._fuzzy(folded, taken)
         if m := _COMMITMENT_NO.search(folded):
