@@ -38,7 +38,8 @@ class Asked:
     """The kind of quantity a question asks for: "money", "percent" or "count" of ``nouns``."""
 
     kind: str
-    nouns: tuple[str, ...] = ()
+    nouns: tuple[str, ...] = ()  # as asked
+    matches: tuple[str, ...] = ()  # the nouns and their synonyms
 
 
 NOUNS = json.loads((Path(__file__).parent / "data" / "nouns.json").read_text(encoding="utf-8"))
@@ -54,7 +55,7 @@ def asked_quantity(folded: str, lang: str) -> Asked:
             nouns = m.group(1).split()
             if nouns[0] in NOUNS["money"]:
                 return Asked("money")
-            return Asked("count", tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
+            return Asked("count", tuple(nouns), tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
     for kind in ("money", "percent"):
         if any(re.search(p, folded) for p in kinds[kind][lang]):
             return Asked(kind)

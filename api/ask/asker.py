@@ -74,11 +74,10 @@ class Asker:
         explicit = links.of("commitment")
         candidates = self.linker.candidates(links) if links.number is not None and not explicit else []
         ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
+        ctx.candidates = candidates
         scores = self.model.scores(generic_text(folded, links, lang), folded, lang)
         ranked = sorted(scores, key=scores.get, reverse=True)
-        described = None
-        if ctx.commitment is None and not candidates and "commitment" in INTENTS[ranked[0]]["needs"]:
-            described = self._described(question, links, hits)
+        described = None if ctx.commitment or candidates else self._described(question, hits)
         has_commitment = bool(ctx.commitment or candidates or described)
         usable = [i for i in ranked if satisfied(i, links, has_commitment)]
         if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
@@ -96,10 +95,10 @@ class Asker:
                              sparql=answer.sparql)
         return answer, ctx.commitment
 
-    def _described(self, question: str, links, hits) -> tuple | None:
+    def _described(self, question: str, hits) -> tuple | None:
         """The commitment a question describes: the best hybrid (dense + BM25) hit in scope when
-        its dense score is high enough and it shares a content word with the question; with a
-        confidence from that score."""
+        its dense score is high enough and it shares a content word with the question; its
+        confidence grows with the lead over the second hit and with the dense score."""
         dense = {h.commitment: h.score for h in hits}
         ranked = [h for h in self.service.search_hits(question, k=10) if h.commitment in dense]
         if not ranked or dense[ranked[0].commitment] < DESCRIPTION_MIN:
@@ -108,7 +107,8 @@ class Asker:
         passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
         if not stems(question) & stems(" ".join(passages + [best.title])):
             return None
-        return best, min(1.0, 0.6 + 3 * (dense[best.iri] - DESCRIPTION_MIN))
+        lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
+        return best, round(min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84)), 3)
 
     def _ambiguous(self, ctx: Context, intent: str, candidates) -> Answer:
         """One answer per plan that has a commitment with the number asked, each naming its country."""

@@ -45,6 +45,7 @@ class Context:
     commitment: Commitment | None = None
     link_score: float = 1.0
     hits: list = field(default_factory=list)  # dense search hits in scope, best first
+    candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
 
     def say(self, key: str, **values) -> str:
         return MESSAGES[self.lang][key].format(**values)
@@ -431,9 +432,10 @@ def _noun_matches(asked: Asked, row: dict, text: str) -> bool:
     the number in the text, share a stem with the asked noun or one of its synonyms."""
     if not asked.nouns or asked.kind != "count":
         return True
-    after = " ".join(_WORD.findall(match_form(text[int(row["e"]) : int(row["e"]) + 60]))[:4])
+    line = text[int(row["e"]) : int(row["e"]) + 60].split("\n")[0]
+    after = " ".join(_WORD.findall(match_form(line))[:4])
     around = {w[:5] for w in _WORD.findall(f"{match_form(row['unit'])} {match_form(row['what'])} {after}")}
-    return any(n[:5] in around for n in asked.nouns if n not in _STOP)
+    return any(n[:5] in around for n in asked.matches if n not in _STOP)
 
 
 def quantity(ctx: Context) -> Answer:
@@ -446,6 +448,8 @@ def quantity(ctx: Context) -> Answer:
     scope = ""
     if c is not None:
         scope = f"FILTER(?c = <{c.iri}>)"
+    elif ctx.candidates:
+        scope = "VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }"
     elif named := [e for e in ctx.links.entities if e.kind in ("org", "place")]:
         scope = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
     elif asked.kind == "count" and not asked.nouns:
@@ -465,14 +469,14 @@ def quantity(ctx: Context) -> Answer:
 
     best = max(rows, key=score)
     overlap = score(best)[0]
-    if c is None and overlap < 1:
+    if not scope and overlap < 1:  # nothing but the words of the question point to this commitment
         return ctx.no_fact("quantity", what, sparql=query)
     found = ctx.commitment_by_iri(best["c"])
     ev = ctx.evidence.sentence(best["doc"], int(best["b"]), int(best["e"]), commitment=ctx.c_dict(found))
     value = format_value(best["v"], kind=asked.kind, unit=best["unit"], country=found.plan.country,
                          language=found.plan.language)
     label = best["what"] if asked.kind == "count" else best["unit"]
-    confidence = (0.9 if c is not None else min(0.85, 0.45 + 0.12 * overlap)) * ctx.link_score
+    confidence = (0.9 if c is not None else min(0.85, (0.6 if scope else 0.45) + 0.12 * overlap)) * ctx.link_score
     return ctx.answer("quantity", ctx.say("quantity", value=value, what=label, commitment=ctx.cref(found), text=ev["text"]),
                       items=[{**best, **ctx.c_dict(found)}], sparql=query, evidence=[ev], plans=[found.plan],
                       confidence=confidence)
