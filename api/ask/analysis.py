@@ -77,10 +77,11 @@ class IntentModel:
                 texts += phrases
         return names, self.embedder.encode(texts, kind="query")
 
-    def scores(self, text: str, folded: str, lang: str) -> dict[str, float]:
-        """Per intent: the mean of its two nearest examples' similarity, plus cue-word hits."""
+    def scores(self, vector: np.ndarray, folded: str, lang: str) -> dict[str, float]:
+        """Per intent: the mean similarity of its two examples nearest to ``vector`` (the
+        embedded generic question), plus cue-word hits."""
         names, vectors = self._examples
-        sims = vectors @ self.embedder.encode([text], kind="query")[0]
+        sims = vectors @ vector
         best: dict[str, list[float]] = {}
         for name, sim in zip(names, sims.tolist()):
             best.setdefault(name, []).append(sim)

@@ -11,6 +11,7 @@ from api.ask.answer import Answer, QuestionError
 from api.ask.builders import MESSAGES, Context, stems
 from api.ask.evidence import Evidence
 from api.ask.linking import Commitment, Linker
+from indexes.search_index import Hit
 from ogp_graph.text import match_form
 
 #: an answer whose confidence is below this says it does not know (set from the dev half, see
@@ -66,18 +67,17 @@ class Asker:
         """The answer, and the commitment it is about (when one)."""
         folded = match_form(question)
         links = self.linker.link(folded, lang)
-        in_scope = {p.iri for p in links.plans}
-        hits = [h for h in self.service.search_hits(question, k=10, mode="dense")
-                if self.linker.commitments[h.commitment].plan.iri in in_scope]
+        vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
+        hits, fused = self._search(question, vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                       evidence=self.evidence, service=self.service, hits=hits)
         explicit = links.of("commitment")
         candidates = self.linker.candidates(links) if links.number is not None and not explicit else []
         ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
         ctx.candidates = candidates
-        scores = self.model.scores(generic_text(folded, links, lang), folded, lang)
+        scores = self.model.scores(vectors[1], folded, lang)
         ranked = sorted(scores, key=scores.get, reverse=True)
-        described = None if ctx.commitment or candidates else self._described(question, hits)
+        described = None if ctx.commitment or candidates else self._described(question, hits, fused)
         has_commitment = bool(ctx.commitment or candidates or described)
         usable = [i for i in ranked if satisfied(i, links, has_commitment)]
         if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
@@ -95,12 +95,31 @@ class Asker:
                              sparql=answer.sparql)
         return answer, ctx.commitment
 
-    def _described(self, question: str, hits) -> tuple | None:
-        """The commitment a question describes: the best hybrid (dense + BM25) hit in scope when
+    def _search(self, question: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
+        """Commitments in scope by dense similarity of their best passage, and by that similarity
+        plus the passage's share of the best BM25 score (half weight), best first."""
+        index = self.service.index
+        dense = index.vectors @ vector
+        lexical = index.bm25.scores(question)
+        top = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
+        best: dict[str, tuple[float, float, int]] = {}
+        for i, p in enumerate(index.passages):
+            if self.linker.commitments[p.commitment].plan.iri not in in_scope:
+                continue
+            d, f = float(dense[i]), float(dense[i]) + 0.5 * float(lexical[i]) / top
+            old = best.get(p.commitment)
+            best[p.commitment] = (max(d, old[0]) if old else d, max(f, old[1]) if old else f,
+                                  i if not old or d > old[0] else old[2])
+        hits = [Hit(c, round(d, 6), index.passages[i]) for c, (d, _, i) in sorted(best.items(), key=lambda x: -x[1][0])]
+        fused = [Hit(c, round(f, 6), index.passages[i]) for c, (_, f, i) in sorted(best.items(), key=lambda x: -x[1][1])]
+        return hits[:10], fused[:10]
+
+    def _described(self, question: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
+        """The commitment a question describes: the best fused (dense + BM25) hit in scope when
         its dense score is high enough and it shares a content word with the question; its
         confidence grows with the lead over the second hit and with the dense score."""
         dense = {h.commitment: h.score for h in hits}
-        ranked = [h for h in self.service.search_hits(question, k=10) if h.commitment in dense]
+        ranked = [h for h in fused if h.commitment in dense]
         if not ranked or dense[ranked[0].commitment] < DESCRIPTION_MIN:
             return None
         best = self.linker.commitments[ranked[0].commitment]

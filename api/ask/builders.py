@@ -461,7 +461,7 @@ def quantity(ctx: Context) -> Answer:
     if not rows:
         return ctx.no_fact("quantity", what, sparql=query)
     wanted = stems(ctx.question) - {n[:5] for n in asked.nouns}
-    ranked = {h.commitment: 1.0 / (1 + i) for i, h in enumerate(ctx.hits[:5])}
+    ranked = {h.commitment: 0.5 / (1 + i) for i, h in enumerate(ctx.hits[:5])}  # a tie-breaker, never enough alone
 
     def score(r: dict) -> tuple[float, int]:
         sentence = ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))["text"]
