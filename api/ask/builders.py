@@ -147,7 +147,7 @@ def describe(ctx: Context) -> Answer:
     names = sorted({r["name"] for r in ctx.select(query) if r["name"]})
     by = ctx.say("by", names=", ".join(names)) if names else ""
     evidence = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c)) for doc, b, e in ctx.spans(c, "ogp:titleSpan")]
-    return ctx.answer("describe", ctx.say("describe", Commitment=ctx.cref(c, capital=True), title=c.title, by=by),
+    return ctx.answer("commitment", ctx.say("describe", Commitment=ctx.cref(c, capital=True), title=c.title, by=by),
                       items=[{**ctx.c_dict(c), "responsible": names}], sparql=query, evidence=evidence, confidence=0.9)
 
 
@@ -209,10 +209,10 @@ def laws_of(ctx: Context) -> Answer:
         OPTIONAL {{ ?law skos:altLabel ?a FILTER(REGEX(?a, "^[A-Z]{{2,8}}$")) }} }} GROUP BY ?law ?label ORDER BY ?label"""
     rows = ctx.select(query)
     if not rows:
-        return ctx.no_fact("laws_of", ctx.what("laws"), sparql=query)
+        return ctx.no_fact("laws_of_commitment", ctx.what("laws"), sparql=query)
     labels = "; ".join(r["label"] + "".join(f" ({x})" for x in (r["name"], r["acr"]) if x and x != r["label"]) for r in rows)
     evidence = [ev for r in rows[:4] for ev in ctx.mention_evidence(r["law"], commitment=c, limit=1)]
-    return ctx.answer("laws_of", ctx.say("laws_of", Commitment=ctx.cref(c, capital=True), laws=labels), items=rows,
+    return ctx.answer("laws_of_commitment", ctx.say("laws_of", Commitment=ctx.cref(c, capital=True), laws=labels), items=rows,
                       sparql=query, evidence=evidence, confidence=0.9)
 
 
@@ -222,10 +222,10 @@ def places_of(ctx: Context) -> Answer:
         OPTIONAL {{ ?p schema:containedInPlace/schema:name ?parent }} }} ORDER BY ?name"""
     rows = ctx.select(query)
     if not rows:
-        return ctx.no_fact("places_of", ctx.what("places"), sparql=query)
+        return ctx.no_fact("places_of_commitment", ctx.what("places"), sparql=query)
     names = ", ".join(r["name"] + (f" ({r['parent']})" if r["parent"] else "") for r in rows)
     evidence = [ev for r in rows[:3] for ev in ctx.mention_evidence(r["p"], commitment=c, limit=1)]
-    return ctx.answer("places_of", ctx.say("places_of", Commitment=ctx.cref(c, capital=True), places=names), items=rows,
+    return ctx.answer("places_of_commitment", ctx.say("places_of", Commitment=ctx.cref(c, capital=True), places=names), items=rows,
                       sparql=query, evidence=evidence, confidence=0.9)
 
 
@@ -259,8 +259,8 @@ def by_org(ctx: Context) -> Answer:
     org = _org(ctx)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
     if not found:
-        return ctx.unknown("by_org", ctx.say("no_fact", commitment=org.label, what=ctx.what("responsible")), sparql=query)
-    return ctx.answer("by_org", ctx.say("by_org", org=ctx.org_label(org.iri), count=len(found), list=ctx.listing(found)),
+        return ctx.unknown("commitments_by_org", ctx.say("no_fact", commitment=org.label, what=ctx.what("responsible")), sparql=query)
+    return ctx.answer("commitments_by_org", ctx.say("by_org", org=ctx.org_label(org.iri), count=len(found), list=ctx.listing(found)),
                       items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(org.iri),
                       plans=_plans_of(found, ctx), confidence=0.9 * org.score)
 
@@ -399,8 +399,8 @@ def citing_law(ctx: Context) -> Answer:
     law = ctx.links.of("law")[0]
     query, found = _commitments(ctx, f"?c ogp:citesLegislation <{law.iri}> .")
     if not found:
-        return ctx.unknown("citing_law", ctx.say("none_citing", law=law.label) + ".", sparql=query, confidence=0.7)
-    return ctx.answer("citing_law", ctx.say("citing_law", law=law.label, count=len(found), list=ctx.listing(found)),
+        return ctx.unknown("commitments_citing_law", ctx.say("none_citing", law=law.label) + ".", sparql=query, confidence=0.7)
+    return ctx.answer("commitments_citing_law", ctx.say("citing_law", law=law.label, count=len(found), list=ctx.listing(found)),
                       items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(law.iri),
                       plans=_plans_of(found, ctx), confidence=0.9)
 
@@ -410,8 +410,8 @@ def in_place(ctx: Context) -> Answer:
     homonyms = " ".join(f"<{e.iri}>" for e in ctx.links.of("place") if (e.start, e.end) == (place.start, place.end))
     query, found = _commitments(ctx, f"VALUES ?where {{ {homonyms} }} ?c dct:spatial ?where .")
     if not found:
-        return ctx.unknown("in_place", ctx.say("none_in_place", place=place.label) + ".", sparql=query, confidence=0.7)
-    return ctx.answer("in_place", ctx.say("in_place", place=place.label, count=len(found), list=ctx.listing(found)),
+        return ctx.unknown("commitments_in_place", ctx.say("none_in_place", place=place.label) + ".", sparql=query, confidence=0.7)
+    return ctx.answer("commitments_in_place", ctx.say("in_place", place=place.label, count=len(found), list=ctx.listing(found)),
                       items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(place.iri),
                       plans=_plans_of(found, ctx), confidence=0.9)
 
@@ -477,7 +477,7 @@ def quantity(ctx: Context) -> Answer:
                          language=found.plan.language)
     label = best["what"] if asked.kind == "count" else best["unit"]
     confidence = (0.9 if c is not None else min(0.85, (0.6 if scope else 0.45) + 0.12 * overlap)) * ctx.link_score
-    return ctx.answer("quantity", ctx.say("quantity", value=value, what=label, commitment=ctx.cref(found), text=ev["text"]),
+    return ctx.answer("money" if asked.kind == "money" else "quantity", ctx.say("quantity", value=value, what=label, commitment=ctx.cref(found), text=ev["text"]),
                       items=[{**best, **ctx.c_dict(found)}], sparql=query, evidence=[ev], plans=[found.plan],
                       confidence=confidence)
 
@@ -492,7 +492,8 @@ def _milestones(ctx: Context) -> Answer:
                       items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9)
 
 
-BUILDERS = {f.__name__: f for f in (responsible, describe, progress, status, dates, laws_of, places_of, completed, by_org,
-                                    count_by_org, count_commitments, most_commitments, shared, compare_orgs,
-                                    most_responsibles, max_amount, acronym, law_number, citing_law, in_place,
-                                    place_parent, quantity)} | {"money": quantity}
+BUILDERS = {f.__name__: f for f in (responsible, progress, status, dates, completed, count_by_org, count_commitments,
+                                    most_commitments, shared, compare_orgs, most_responsibles, max_amount, acronym,
+                                    law_number, place_parent, quantity)} | {
+    "commitment": describe, "laws_of_commitment": laws_of, "places_of_commitment": places_of,
+    "commitments_by_org": by_org, "commitments_citing_law": citing_law, "commitments_in_place": in_place, "money": quantity}
