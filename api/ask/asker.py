@@ -21,6 +21,8 @@ CONFIDENCE_THRESHOLD = 0.5
 DESCRIPTION_MIN = 0.80
 #: an intent whose needs are met is used only when it scores within this of the best intent
 INTENT_SLACK = 0.04
+#: intents about one commitment lose this much when the commitment is only described
+DESCRIBED_PENALTY = 0.03
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
@@ -78,6 +80,9 @@ class Asker:
         scores = self.model.scores(vectors[1], folded, lang)
         ranked = sorted(scores, key=scores.get, reverse=True)
         described = None if ctx.commitment or candidates else self._described(question, hits, fused)
+        if described:  # a commitment found by description is weaker evidence than a named entity
+            scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
+            ranked = sorted(scores, key=scores.get, reverse=True)
         has_commitment = bool(ctx.commitment or candidates or described)
         usable = [i for i in ranked if satisfied(i, links, has_commitment)]
         if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:

@@ -269,7 +269,8 @@ def count_by_org(ctx: Context) -> Answer:
     org = _org(ctx)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
     numbers = ", ".join(str(c.label or c.number) for c in found)
-    return ctx.answer("count_by_org", ctx.say("count_by_org", org=ctx.org_label(org.iri), count=len(found), list=numbers or "-"),
+    key = "count_by_org_one" if len(found) == 1 else "count_by_org"
+    return ctx.answer("count_by_org", ctx.say(key, org=ctx.org_label(org.iri), count=len(found), list=numbers or "-"),
                       items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(org.iri),
                       plans=_plans_of(found, ctx), confidence=0.9 * org.score)
 
@@ -475,9 +476,12 @@ def quantity(ctx: Context) -> Answer:
     ev = ctx.evidence.sentence(best["doc"], int(best["b"]), int(best["e"]), commitment=ctx.c_dict(found))
     value = format_value(best["v"], kind=asked.kind, unit=best["unit"], country=found.plan.country,
                          language=found.plan.language)
-    label = best["what"] if asked.kind == "count" else best["unit"]
+    label = ""
+    if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
+        unit_stems = {w[:5] for w in _WORD.findall(match_form(best["what"]))}
+        label = best["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
     confidence = (0.9 if c is not None else min(0.85, (0.6 if scope else 0.45) + 0.12 * overlap)) * ctx.link_score
-    return ctx.answer("money" if asked.kind == "money" else "quantity", ctx.say("quantity", value=value, what=label, commitment=ctx.cref(found), text=ev["text"]),
+    return ctx.answer("money" if asked.kind == "money" else "quantity", ctx.say("quantity", value=value, what=f" {label}" if label else "", commitment=ctx.cref(found), text=ev["text"]),
                       items=[{**best, **ctx.c_dict(found)}], sparql=query, evidence=[ev], plans=[found.plan],
                       confidence=confidence)
 

@@ -43,7 +43,7 @@ class Plan:
 
     def ref(self, language: str) -> dict:
         return {"plan": self.iri, "country": self.country, "country_name": self.country_name(language),
-                "period": self.period, "title": self.title}
+                "period": self.period, "title": self.title, "language": self.language}
 
 
 @dataclass(frozen=True)
