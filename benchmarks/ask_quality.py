@@ -79,6 +79,12 @@ def report(name: str, service: Service, questions: list[dict], *, verbose: bool)
         print(f"  {key:<28}{right:>4}/{total:<4}{right / total:>7.1%}")
     mean = {k: (sum(v) / len(v) if v else float("nan")) for k, v in conf.items()}
     print(f"  mean confidence: right {mean[True]:.3f} · wrong {mean[False]:.3f}")
+    sweep = []
+    for t in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):  # if answers below t said "I don't know"
+        right = sum(correct(q, a) if a.confidence >= t or not a.known else bool(q.get("unanswerable") or
+                    q.get("intent") == "unknown") for q, a in rows)
+        sweep.append(f"{t:.2f}→{right / len(rows):.1%}")
+    print(f"  accuracy with a higher threshold: {'  '.join(sweep)}")
     for unanswerable, label in ((True, "unanswerable"), (False, "answerable")):
         done, total = abstain[unanswerable]
         if total:
