@@ -454,7 +454,7 @@ def quantity(ctx: Context) -> Answer:
     elif named := [e for e in ctx.links.entities if e.kind in ("org", "place")]:
         scope = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
     elif asked.kind == "count" and not asked.nouns:
-        return ctx.no_fact("quantity", ctx.what("count", noun="?"))
+        return ctx.unknown("quantity", ctx.say("no_match"))
     query, rows = _metrics(ctx, asked.kind, scope)
     texts = ctx.evidence.texts
     rows = [r for r in rows if _noun_matches(asked, r, texts[r["doc"]])]
