@@ -187,11 +187,11 @@ def search(
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="A question in Spanish.")],
+    question: Annotated[str, typer.Argument(help="A question in Spanish, English or Portuguese.")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON output (answer, items, sparql, evidence).")] = False,
     data_dir: DataDir = None,
 ) -> None:
-    """Answer a Spanish question from the graph, with the sentence it came from."""
+    """Answer a question from the graph, with the sentences it came from ("No lo sé" is an answer: exit 0)."""
     from api.core import Service
 
     with _user_errors():
@@ -202,7 +202,7 @@ def ask(
     typer.echo(answer.answer)
     for ev in answer.evidence[:3]:
         typer.echo(f"  — «{ev['text'][:300]}» [{ev['span'][0]}:{ev['span'][1]}]")
-    typer.echo(f"  (intención: {answer.intent}, confianza {answer.confidence:.2f})")
+    typer.echo(f"  ({answer.intent}, {answer.confidence:.2f})")
 
 
 @app.command()

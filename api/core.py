@@ -129,9 +129,9 @@ class Service:
         return Asker(self)
 
     def ask(self, question: str) -> Answer:
-        """Answer a Spanish question from the graph (see ``api.ask``).
+        """Answer a question (Spanish, English, Portuguese) from the graph (see ``api.ask``).
 
-        :raises QuestionError: empty, too long or not Spanish.
+        :raises QuestionError: empty, too long or without words.
         """
         return self.asker.ask(question)
 

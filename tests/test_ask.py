@@ -1,13 +1,15 @@
-"""Spanish question answering: templates, search fallback, evidence, refusals."""
+"""Question answering: intents, entity linking, evidence, numbers, refusals; several plans in one graph."""
 import json
+import re
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from api.ask import QuestionError, fold
+from api.ask import QuestionError
 from api.cli import app
 from api.core import Service
+from ogp_graph.text import match_form as fold
 
 QUESTIONS = json.loads((Path(__file__).resolve().parents[1] / "benchmarks" / "ask_questions.json").read_text())
 
@@ -25,10 +27,11 @@ def test_question_set_covers_every_intent():
         "search", "unknown"}
 
 
-def test_at_least_90_percent_correct(service):
-    wrong = [q["q"] for q in QUESTIONS
-             if not all(fold(e) in fold(service.ask(q["q"]).answer) for e in q["expect"])]
-    assert len(wrong) <= 0.1 * len(QUESTIONS), wrong
+def test_at_least_95_percent_correct(service):
+    from benchmarks.ask_quality import correct
+
+    wrong = [q["q"] for q in QUESTIONS if not correct(q, service.ask(q["q"]))]
+    assert len(wrong) <= 0.05 * len(QUESTIONS), wrong
 
 
 def test_template_answers_carry_their_sparql_and_evidence(service):
@@ -43,7 +46,7 @@ def test_template_answers_carry_their_sparql_and_evidence(service):
 
 def test_money_answer_quotes_its_sentence(service):
     answer = service.ask("¿cuánto dinero se asignó al primer nivel de atención en salud?")
-    assert answer.intent == "money" and "139.988.000" in answer.answer
+    assert answer.intent == "money" and "Q139,988,000.00" in answer.answer  # as Guatemala writes amounts
     assert "Q. 139,988.000.00" in answer.evidence[0]["text"]
 
 
@@ -55,12 +58,11 @@ def test_accents_and_case_do_not_matter(service):
 
 def test_unknown_says_so(service):
     answer = service.ask("¿Cuántos goles marcó el equipo nacional en 1990?")
-    assert answer.intent == "unknown" and answer.answer.startswith("No lo sé")
+    assert not answer.known and answer.answer.startswith("No lo sé")
 
 
 @pytest.mark.parametrize("question, message", [
     ("", "vacía"), ("   ", "vacía"), ("???", "palabras"),
-    ("Which commitments is the Ministry of Finance responsible for?", "español"),
     ("x" * 600, "larga"),
 ])
 def test_bad_questions_are_refused_clearly(service, question, message):
@@ -73,5 +75,105 @@ def test_cli_ask(built):
     assert result.exit_code == 0
     payload = json.loads(result.stdout)
     assert payload["intent"] == "acronym" and "Coordinadora Nacional para la Reducción de Desastres" in payload["answer"]
-    refused = CliRunner().invoke(app, ["ask", "What is CONRED?", "--data-dir", str(built[0])])
-    assert refused.exit_code == 2 and "español" in refused.stderr
+    english = CliRunner().invoke(app, ["ask", "What does CONRED stand for?", "--json", "--data-dir", str(built[0])])
+    assert english.exit_code == 0 and set(json.loads(english.stdout)) == set(payload)
+    assert json.loads(english.stdout)["answer"].startswith("CONRED stands for")
+    unknown = CliRunner().invoke(app, ["ask", "¿Cuántos goles marcó el equipo nacional en 1990?", "--data-dir", str(built[0])])
+    assert unknown.exit_code == 0 and unknown.stdout.startswith("No lo sé")
+
+
+def test_english_and_portuguese_questions_are_answered_in_their_language(service):
+    english = service.ask("who is responsible for commitment 14?")
+    assert english.language == "en" and english.answer.startswith("Commitment 14 of Guatemala") and "CGC" in english.answer
+    portuguese = service.ask("quem é responsável pelo compromisso 20?")
+    assert portuguese.language == "pt" and "SAT" in portuguese.answer and portuguese.plans[0]["country"] == "GT"
+
+
+def test_paraphrases_and_misspellings_find_the_asked_fact(service):
+    assert "CONRED" in service.ask("kien se encarga de transparentar la reduccion del riesgo a desastres").answer
+    assert "5 compromiso" in service.ask("cuantos compromisos tiene la senacit").answer
+    assert "16" in service.ask("que compromisos comparten el MINFIN y la contraloria").answer
+    largest = service.ask("que institucion tiene mas compromisos")
+    assert largest.intent == "most_commitments" and "SENACYT" in largest.answer
+
+
+def test_quantities_are_of_the_asked_kind_and_from_the_asked_commitment(service):
+    teachers = service.ask("cuantos docentes participan en el PADEP/D")
+    assert "6,157" in teachers.answer and teachers.evidence[0]["commitment"] == 2
+    assert "4,439" in service.ask("cuantas personas contrato el ministerio de salud").answer
+    assert not service.ask("cuanto dinero se gasto en el compromiso 3").known  # no amount in commitment 3
+    assert not service.ask("cuantas escuelas capacito el INAP").known  # INAP's commitments count no schools
+
+
+def test_status_questions_answer_yes_or_no_from_the_completion_statement(service):
+    assert service.ask("el compromiso 22 ya se cumplio?").answer.startswith("Sí")
+    assert service.ask("esta completo el compromiso 4?").answer.startswith("No")
+
+
+def test_numbers_are_written_as_the_documents_country_writes_them():
+    from api.ask.numbers import format_value
+
+    assert format_value("95613729", kind="money", unit="GTQ", country="GT", language="es") == "Q95,613,729.00"
+    assert format_value("6157", kind="count", unit="docentes", country="GT", language="es") == "6,157"
+    assert format_value("10716", kind="count", unit="personas", country="EC", language="es") == "10.716"
+    assert format_value("800000", kind="count", unit="requests", country="US", language="en") == "800,000"
+
+
+# -- several plans in one graph (skipped without ../shared) ---------------------------------------
+V2 = [q for half in ("dev", "test") for q in json.loads(
+    (Path(__file__).resolve().parents[1] / "benchmarks" / f"ask_questions_v2_{half}.json").read_text(encoding="utf-8"))]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    from api.pipeline import build_all
+    from tests.conftest import FOREIGN, REPORT
+
+    docs = [FOREIGN / d for d in ("ec-2019-2022-plan-accion-es.txt", "ec-2019-2022-action-plan-en.txt", "us-nap5-2022.md")]
+    if not all(d.exists() for d in docs):
+        pytest.skip("../shared/corpus/foreign absent")
+    home = tmp_path_factory.mktemp("ask-world")
+    build_all([REPORT, *docs], data_dir=home)
+    return Service(home)
+
+
+def test_an_ambiguous_number_gets_one_candidate_per_plan_each_with_its_country(world):
+    answer = world.ask("quien es responsable del compromiso 3")
+    assert {p["country"] for p in answer.plans} == {"GT", "EC", "US"}
+    assert "Guatecambia" in answer.answer and "Servicio Nacional de Contratación Pública" in answer.answer
+    assert "Guatemala" in answer.answer and "Ecuador" in answer.answer
+
+
+def test_a_named_country_restricts_the_question_and_every_answer_names_its_plan(world):
+    answer = world.ask("quien esta a cargo del compromiso 6 de ecuador")
+    assert [p["country"] for p in answer.plans] == ["EC"] and "Defensoría del Pueblo" in answer.answer
+    assert "Ecuador" in answer.answer and "2019-2022" in answer.answer
+    english = world.ask("how many commitments does the US plan have")
+    assert english.language == "en" and "36 commitments" in english.answer and english.plans[0]["country"] == "US"
+
+
+def test_no_answer_states_a_number_outside_a_sentence_of_the_commitment_it_names(world):
+    """Over the whole v2 set: a quantity answer states the value of a metric whose mention is in
+    the quoted sentence, inside the commitment the answer names, and reads that value."""
+    from api.ask.numbers import format_value
+
+    checked = 0
+    for q in V2:
+        answer = world.ask(q["q"])
+        if not answer.known or answer.intent not in ("quantity", "money", "max_amount") or "v" not in answer.items[0]:
+            continue
+        item, evidence = answer.items[0], answer.evidence[0]
+        begin, end = evidence["mention_span"]
+        assert evidence["span"][0] <= begin and end <= evidence["span"][1], q["q"]
+        text = next(iter(world.query(f"SELECT ?t WHERE {{ <{evidence['source']}> nif:isString ?t }}")))["t"].value
+        significant = re.sub(r"\D", "", str(item["v"])).rstrip("0").lstrip("0")
+        assert re.sub(r"\D", "", text[begin:end]).lstrip("0").startswith(significant), (q["q"], text[begin:end])
+        kind = "money" if answer.intent in ("money", "max_amount") else "percent" if item["unit"] == "%" else "count"
+        plan = answer.plans[0]
+        assert format_value(item["v"], kind=kind, unit=item["unit"], country=plan["country"], language=plan["language"]) \
+            in answer.answer, (q["q"], answer.answer)
+        spans = world.query(f"""SELECT ?b ?e WHERE {{ <{item.get('commitment', item.get('c'))}> ogp:sourceSpan ?s .
+            ?s nif:beginIndex ?b ; nif:endIndex ?e }}""")
+        assert any(int(r["b"].value) <= begin and end <= int(r["e"].value) for r in spans), (q["q"], answer.answer)
+        checked += 1
+    assert checked >= 20

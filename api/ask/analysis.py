@@ -1,0 +1,121 @@
+"""Question analysis: language, what is asked (intent by nearest labelled examples in the
+multilingual embedding space plus cue words), the kind of quantity asked."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from api.ask.linking import CUES, Links
+from indexes.search_index import query_language
+
+INTENTS = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8")).items()
+           if not k.startswith("_")}
+CUE_WEIGHT = 0.05
+_PLACEHOLDER = {"org": {"es": "la institucion", "en": "the agency", "pt": "a instituicao"},
+                "law": {"es": "la ley", "en": "the act", "pt": "a lei"},
+                "place": {"es": "el lugar", "en": "the place", "pt": "o lugar"},
+                "commitment": {"es": "el compromiso", "en": "the commitment", "pt": "o compromisso"}}
+
+
+def language(folded: str) -> str:
+    """"pt", "en" or "es" (cue words; Spanish when unsure)."""
+    if sum(bool(re.search(p, folded)) for p in CUES["language"]["pt"]) >= 2:
+        return "pt"
+    return query_language(folded)
+
+
+def cue_hits(intent: str, folded: str, lang: str) -> int:
+    return sum(bool(re.search(p, folded)) for p in CUES["intents"].get(intent, {}).get(lang, []))
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The kind of quantity a question asks for: "money", "percent" or "count" of ``nouns``."""
+
+    kind: str
+    nouns: tuple[str, ...] = ()  # as asked
+    matches: tuple[str, ...] = ()  # the nouns and their synonyms
+
+
+NOUNS = json.loads((Path(__file__).parent / "data" / "nouns.json").read_text(encoding="utf-8"))
+_SYNONYMS = {w: tuple(group) for group in NOUNS["groups"] for w in group}
+
+
+def asked_quantity(folded: str, lang: str) -> Asked:
+    """What a quantity question asks for: "how many <noun>" is a count of that noun (and of its
+    synonyms in every language) unless the noun is money; else money or percent cue words."""
+    kinds = CUES["kinds"]
+    for p in kinds["count"][lang]:
+        if m := re.search(p, folded):
+            nouns = m.group(1).split()
+            if nouns[0] in NOUNS["money"]:
+                return Asked("money")
+            return Asked("count", tuple(nouns), tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
+    for kind in ("money", "percent"):
+        if any(re.search(p, folded) for p in kinds[kind][lang]):
+            return Asked(kind)
+    return Asked("count")
+
+
+class IntentModel:
+    """Nearest neighbours of a question among the labelled examples (cosine, multilingual e5)."""
+
+    def __init__(self, embedder):
+        self.embedder = embedder
+
+    @cached_property
+    def _examples(self) -> tuple[list[str], np.ndarray]:
+        names, texts = [], []
+        for name, spec in INTENTS.items():
+            for phrases in spec["examples"].values():
+                names += [name] * len(phrases)
+                texts += phrases
+        return names, self.embedder.encode(texts, kind="query")
+
+    def scores(self, vector: np.ndarray, folded: str, lang: str) -> dict[str, float]:
+        """Per intent: the mean similarity of its two examples nearest to ``vector`` (the
+        embedded generic question), plus cue-word hits."""
+        names, vectors = self._examples
+        sims = vectors @ vector
+        best: dict[str, list[float]] = {}
+        for name, sim in zip(names, sims.tolist()):
+            best.setdefault(name, []).append(sim)
+        return {name: float(np.mean(sorted(s)[-2:])) + CUE_WEIGHT * min(2, cue_hits(name, folded, lang))
+                for name, s in best.items()}
+
+
+def generic_text(folded: str, links: Links, lang: str) -> str:
+    """The question with each linked entity replaced by its kind ("la institucion"), so that the
+    examples match the phrasing rather than the names."""
+    spans = [(e.start, e.end, e.kind) for e in links.entities]
+    if links.number_span and not any(k == "commitment" for *_, k in spans):
+        spans.append((*links.number_span, "commitment"))
+    out, at = [], 0
+    for s, t, kind in sorted(spans):
+        if s < at:
+            continue
+        out += [folded[at:s], _PLACEHOLDER[kind][lang]]
+        at = t
+    return "".join(out + [folded[at:]])
+
+
+def satisfied(intent: str, links: Links, has_commitment: bool) -> bool:
+    """Whether the question names what ``intent`` needs, and nothing it excludes (an aggregate
+    over all commitments is not the answer to a question about one)."""
+    needs = INTENTS[intent]["needs"]
+    kinds = [e.kind for e in links.entities]
+    if "commitment" in INTENTS[intent].get("excludes", ()) and (links.number is not None or "commitment" in kinds):
+        return False
+    for need in set(needs):
+        if need == "commitment" and not has_commitment:
+            return False
+        if need == "named" and not (set(kinds) & {"org", "law"}):
+            return False
+        if need in ("org", "law", "place") and kinds.count(need) < needs.count(need):
+            return False
+    return True

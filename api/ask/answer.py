@@ -1,0 +1,35 @@
+"""What ``ask`` returns, and the one error it raises."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ogp_graph.errors import OgpKgError
+
+
+class QuestionError(OgpKgError):
+    """A question that cannot be asked (not a string, empty, too long, no words)."""
+
+    status = 422
+
+
+@dataclass(kw_only=True)
+class Answer:
+    """One answer; ``to_dict`` is the JSON of the CLI and of ``/ask`` (same keys in every language).
+
+    ``known`` is False when the answer says it does not know; ``plans`` lists the plans the answer
+    comes from; ``evidence`` are sentences of the source documents (text, source, character span).
+    """
+
+    question: str
+    language: str
+    intent: str
+    answer: str
+    known: bool = True
+    plans: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    sparql: str | None = None
+    evidence: list[dict] = field(default_factory=list)
+    confidence: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)

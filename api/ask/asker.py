@@ -1,0 +1,171 @@
+"""The question answerer: analysis → entity linking → intent → answer builder → confidence check."""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from functools import cached_property
+
+from api.ask import builders
+from api.ask.analysis import INTENTS, IntentModel, generic_text, language, satisfied
+from api.ask.answer import Answer, QuestionError
+from api.ask.builders import MESSAGES, Context, stems
+from api.ask.evidence import Evidence
+from api.ask.linking import Commitment, Linker
+from indexes.search_index import Hit
+from ogp_graph.text import match_form
+
+#: an answer whose confidence is below this says it does not know (set from the dev half, see
+#: benchmarks/README.md)
+CONFIDENCE_THRESHOLD = 0.5
+#: a commitment linked by description needs this dense score (e5 cosine) and a shared word
+DESCRIPTION_MIN = 0.80
+#: an intent whose needs are met is used only when it scores within this of the best intent
+INTENT_SLACK = 0.04
+#: intents about one commitment lose this much when the commitment is only described
+DESCRIBED_PENALTY = 0.03
+#: the search fallback answers from a passage at least this close, sharing a word with the question
+SEARCH_MIN = 0.82
+_SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
+                              r"what|which|who|how|where|when|quem|quant[oa]s?)\b)")
+
+
+class Asker:
+    """Answers questions (Spanish, English, Portuguese) over one ``Service``."""
+
+    def __init__(self, service):
+        self.service = service
+        self.linker = Linker(service)
+        self.evidence = Evidence(service)
+
+    @cached_property
+    def model(self) -> IntentModel:
+        return IntentModel(self.service.index.embedder)
+
+    def ask(self, question: str) -> Answer:
+        """Answer ``question``; says it does not know rather than guess.
+
+        :raises QuestionError: not a string, empty, longer than 500 characters, or without words.
+        """
+        folded = match_form(question) if isinstance(question, str) else ""
+        lang = language(folded) if folded else "es"
+        if not isinstance(question, str) or not question.strip():
+            raise QuestionError(MESSAGES[lang]["error_empty"])
+        if len(question) > 500:
+            raise QuestionError(MESSAGES[lang]["error_long"])
+        if not re.search(r"[a-z]", folded):
+            raise QuestionError(MESSAGES[lang]["error_words"])
+        parts = _SECOND_QUESTION.split(question, maxsplit=1)
+        first, about = self._ask(parts[0], lang)
+        if len(parts) == 1:
+            return first
+        second, _ = self._ask(parts[1], lang, carried=about)  # "…y cuántas…": the same commitment
+        return replace(first, question=question, intent=f"{first.intent}+{second.intent}",
+                       answer=f"{first.answer} {second.answer}", known=first.known and second.known,
+                       items=first.items + second.items, evidence=first.evidence + second.evidence,
+                       sparql="\n\n".join(q for q in (first.sparql, second.sparql) if q) or None,
+                       confidence=min(first.confidence, second.confidence))
+
+    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None) -> tuple[Answer, Commitment | None]:
+        """The answer, and the commitment it is about (when one)."""
+        folded = match_form(question)
+        links = self.linker.link(folded, lang)
+        vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
+        hits, fused = self._search(question, vectors[0], {p.iri for p in links.plans})
+        ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
+                      evidence=self.evidence, service=self.service, hits=hits)
+        explicit = links.of("commitment")
+        candidates = self.linker.candidates(links) if links.number is not None and not explicit else []
+        ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
+        ctx.candidates = candidates
+        scores = self.model.scores(vectors[1], folded, lang)
+        ranked = sorted(scores, key=scores.get, reverse=True)
+        described = None if ctx.commitment or candidates else self._described(question, hits, fused)
+        if described:  # a commitment found by description is weaker evidence than a named entity
+            scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
+            ranked = sorted(scores, key=scores.get, reverse=True)
+        has_commitment = bool(ctx.commitment or candidates or described)
+        usable = [i for i in ranked if satisfied(i, links, has_commitment)]
+        if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
+            return self._fallback(ctx), None
+        intent = usable[0]
+        if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
+            if candidates:
+                return self._ambiguous(ctx, intent, candidates), None
+            ctx.commitment, ctx.link_score = described
+        answer = builders.BUILDERS[intent](ctx)
+        if ctx.link_score < 1:
+            answer = replace(answer, confidence=round(answer.confidence * ctx.link_score, 3))
+        if answer.known and answer.confidence < CONFIDENCE_THRESHOLD:
+            answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
+                             sparql=answer.sparql)
+        return answer, ctx.commitment
+
+    def _search(self, question: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
+        """Commitments in scope by dense similarity of their best passage, and by that similarity
+        plus the passage's share of the best BM25 score (half weight), best first."""
+        index = self.service.index
+        dense = index.vectors @ vector
+        lexical = index.bm25.scores(question)
+        top = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
+        best: dict[str, tuple[float, float, int]] = {}
+        for i, p in enumerate(index.passages):
+            if self.linker.commitments[p.commitment].plan.iri not in in_scope:
+                continue
+            d, f = float(dense[i]), float(dense[i]) + 0.5 * float(lexical[i]) / top
+            old = best.get(p.commitment)
+            best[p.commitment] = (max(d, old[0]) if old else d, max(f, old[1]) if old else f,
+                                  i if not old or d > old[0] else old[2])
+        hits = [Hit(c, round(d, 6), index.passages[i]) for c, (d, _, i) in sorted(best.items(), key=lambda x: -x[1][0])]
+        fused = [Hit(c, round(f, 6), index.passages[i]) for c, (_, f, i) in sorted(best.items(), key=lambda x: -x[1][1])]
+        return hits[:10], fused[:10]
+
+    def _described(self, question: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
+        """The commitment a question describes: the best fused (dense + BM25) hit in scope when
+        its dense score is high enough and it shares a content word with the question; its
+        confidence grows with the lead over the second hit and with the dense score."""
+        dense = {h.commitment: h.score for h in hits}
+        ranked = [h for h in fused if h.commitment in dense]
+        if not ranked or dense[ranked[0].commitment] < DESCRIPTION_MIN:
+            return None
+        best = self.linker.commitments[ranked[0].commitment]
+        passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
+        if not stems(question) & stems(" ".join(passages + [best.title])):
+            return None
+        lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
+        return best, round(min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84)), 3)
+
+    def _ambiguous(self, ctx: Context, intent: str, candidates) -> Answer:
+        """One answer per plan that has a commitment with the number asked, each naming its country."""
+        answers = []
+        for c in candidates:
+            ctx.commitment = c
+            answers.append(builders.BUILDERS[intent](ctx))
+        ctx.commitment = None
+        parts = " | ".join(f"{c.plan.country_name(ctx.lang)}: {a.answer}" for c, a in zip(candidates, answers))
+        text = ctx.say("ambiguous", count=len(candidates), number=ctx.links.number, parts=parts)
+        leads = {a.answer.split(":")[0] for a in answers}
+        if intent == "status" and len(leads) == 1:  # a yes/no every candidate agrees on leads the answer
+            text = f"{leads.pop()}: {text}"
+        return ctx.answer(intent, text, items=[i for a in answers for i in a.items],
+                          evidence=[e for a in answers for e in a.evidence[:1]],
+                          sparql="\n\n".join(a.sparql for a in answers if a.sparql) or None,
+                          plans=[c.plan for c in candidates], confidence=0.6)
+
+    def _fallback(self, ctx: Context) -> Answer:
+        """The best sentence of the closest passage, when close enough and sharing words."""
+        hits = ctx.hits
+        if not hits or hits[0].score < SEARCH_MIN:
+            return ctx.unknown("unknown", ctx.say("no_match"), confidence=hits[0].score if hits else 0.0)
+        best = self.linker.commitments[hits[0].commitment]
+        wanted = stems(ctx.question)
+        sentences = [self.evidence.sentence(p.doc, a, b, commitment=ctx.c_dict(best))
+                     for p in self.service.index.passages if p.commitment == best.iri and p.kind == "body"
+                     for a, b in self.evidence.sentences_of(p.doc, [(p.start, p.end)])]
+        scored = [(len(wanted & stems(s["text"])), s) for s in sentences]
+        if not scored or max(n for n, _ in scored) == 0:
+            return ctx.unknown("unknown", ctx.say("no_match"), confidence=hits[0].score)
+        _, sentence = max(scored, key=lambda x: x[0])
+        ctx.commitment = best
+        return ctx.answer("search", ctx.say("search", commitment=ctx.cref(best), title=best.title, text=sentence["text"]),
+                          items=[{**ctx.c_dict(self.linker.commitments[h.commitment]), "score": h.score} for h in hits[:3]],
+                          evidence=[sentence], confidence=min(0.7, hits[0].score - 0.2))

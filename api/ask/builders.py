@@ -1,0 +1,503 @@
+"""Answer builders: one per intent, each composing its SPARQL from the linked parts (commitment,
+institutions, law, place, plans in scope) and quoting its evidence from the stored provenance."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from babel import Locale
+
+from api.ask.analysis import Asked, asked_quantity
+from api.ask.answer import Answer
+from api.ask.evidence import Evidence
+from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
+from api.ask.numbers import format_value
+from ogp_graph.text import match_form
+
+MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
+            if not k.startswith("_")}
+_WORD = re.compile(r"[a-z0-9]{3,}")
+_STOP = set("""que cual cuales quien quienes como donde cuando cuanto cuanta cuantos cuantas del los las una uno unos
+unas por para con sin sobre entre este esta estos estas ese esa fue son ser han hay tiene tienen tuvo the and for
+with what which who how many much does did was were are has have that this from into of plan informe document
+compromiso compromisos commitment commitments compromisso compromissos quem quantos quantas tem""".split())
+
+
+def stems(text: str) -> set[str]:
+    """Content-word stems (first five letters) of ``text``, for overlap."""
+    return {w[:5] for w in _WORD.findall(match_form(text)) if w not in _STOP}
+
+
+@dataclass
+class Context:
+    """Everything a builder needs about one question."""
+
+    question: str
+    folded: str
+    lang: str
+    links: Links
+    linker: Linker
+    evidence: Evidence
+    service: object
+    commitment: Commitment | None = None
+    link_score: float = 1.0
+    hits: list = field(default_factory=list)  # dense search hits in scope, best first
+    candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
+
+    def say(self, key: str, **values) -> str:
+        return MESSAGES[self.lang][key].format(**values)
+
+    def what(self, kind: str, **values) -> str:
+        """How the answer names a kind of fact it lacks ("montos de dinero")."""
+        return MESSAGES[self.lang]["what"][kind].format(**values)
+
+    def cref(self, c: Commitment, *, capital: bool = False) -> str:
+        text = self.say("commitment_ref", number=c.label or c.number, country=c.plan.country_name(self.lang),
+                        plan=self.say("plan_label", period=c.plan.period))
+        return text[0].upper() + text[1:] if capital else text
+
+    def plan_scope(self) -> str:
+        return "VALUES ?plan { " + " ".join(f"<{p.iri}>" for p in self.links.plans) + " }"
+
+    def scope_text(self) -> str:
+        plans = self.links.plans
+        if len(plans) != 1:
+            return ""
+        return self.say("scope", plan=self.say("plan_label", period=plans[0].period), country=plans[0].country_name(self.lang))
+
+    def select(self, query: str) -> list[dict]:
+        results = self.service.query(query)
+        names = [v.value for v in results.variables]
+        return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in results]
+
+    def listing(self, commitments: list[Commitment]) -> str:
+        several = len({c.plan.iri for c in commitments}) > 1
+        return "; ".join(f"{c.label or c.number}. {c.title}" + (f" ({c.plan.country_name(self.lang)})" if several else "")
+                         for c in commitments)
+
+    def answer(self, intent: str, text: str, *, items=(), sparql=None, evidence=(), confidence=0.9,
+               plans: list[Plan] | None = None, known: bool = True) -> Answer:
+        plans = plans if plans is not None else ([self.commitment.plan] if self.commitment else self.links.plans)
+        return Answer(question=self.question, language=self.lang, intent=intent, answer=text, known=known,
+                      plans=[p.ref(self.lang) for p in plans], items=list(items), sparql=sparql,
+                      evidence=list(evidence), confidence=round(confidence, 3))
+
+    def unknown(self, intent: str, reason: str, *, sparql=None, confidence=0.9) -> Answer:
+        return self.answer(intent, self.say("unknown", reason=reason), sparql=sparql, confidence=confidence, known=False)
+
+    def no_fact(self, intent: str, what: str, *, sparql=None) -> Answer:
+        target = (self.cref(self.commitment, capital=True) if self.commitment
+                  else self.say("documents", scope=self.scope_text()))
+        return self.unknown(intent, self.say("no_fact", commitment=target, what=what), sparql=sparql)
+
+    def org_label(self, iri: str) -> str:
+        """An institution's name with its acronym: "Ministerio de Finanzas Públicas (MINFIN)"."""
+        return self.linker.org_names.get(iri, iri)
+
+    def commitment_by_iri(self, iri: str) -> Commitment:
+        return self.linker.commitments[iri]
+
+    def c_dict(self, c: Commitment) -> dict:
+        return {"number": c.number, "plan": c.plan.iri, "commitment": c.iri, "title": c.title, "id": c.label}
+
+    def spans(self, c: Commitment, prop: str) -> list[tuple[str, int, int]]:
+        rows = self.select(f"""SELECT ?doc ?b ?e WHERE {{ <{c.iri}> {prop} ?s . ?s nif:referenceContext ?doc ;
+            nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?b""")
+        return [(r["doc"], int(r["b"]), int(r["e"])) for r in rows]
+
+    def body_sentences(self, c: Commitment, prop: str = "ogp:bodySpan") -> list[dict]:
+        found = []
+        for doc, b, e in self.spans(c, prop):
+            for s, t in self.evidence.sentences_of(doc, [(b, e)]):
+                found.append(self.evidence.sentence(doc, s, t, commitment=self.c_dict(c)))
+        return found
+
+    def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
+        return [self.evidence.sentence(doc, b, e, commitment=self.c_dict(self.commitment_by_iri(c)))
+                for doc, b, e, c in self.evidence.mentions(entity, commitment=commitment.iri if commitment else None,
+                                                         limit=limit)]
+
+
+def _names(rows: list[dict]) -> str:
+    return ", ".join(r["name"] + (f" ({r['acr']})" if r.get("acr") and r["acr"] not in r["name"] else "") for r in rows)
+
+
+# -- about one commitment -------------------------------------------------------------------------
+def responsible(ctx: Context) -> Answer:
+    c = ctx.commitment
+    query = f"""SELECT ?org ?name (SAMPLE(?a) AS ?acr) WHERE {{ <{c.iri}> ogp:responsibleOrganization ?org .
+        ?org skos:prefLabel ?name . OPTIONAL {{ ?org ogp:acronym ?a }} }} GROUP BY ?org ?name ORDER BY ?name"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.no_fact("responsible", ctx.what("responsible"), sparql=query)
+    evidence = [ev for r in rows for ev in ctx.mention_evidence(r["org"], commitment=c, limit=1)]
+    return ctx.answer("responsible", ctx.say("responsible", Commitment=ctx.cref(c, capital=True), title=c.title,
+                                             names=_names(rows)),
+                      items=[{"organization": r["org"], "name": r["name"], "acronym": r["acr"]} for r in rows],
+                      sparql=query, evidence=evidence, confidence=0.95)
+
+
+def describe(ctx: Context) -> Answer:
+    c = ctx.commitment
+    query = f"""SELECT ?title ?name WHERE {{ <{c.iri}> dct:title ?title .
+        OPTIONAL {{ <{c.iri}> ogp:responsibleOrganization/skos:prefLabel ?name }} }}"""
+    names = sorted({r["name"] for r in ctx.select(query) if r["name"]})
+    by = ctx.say("by", names=", ".join(names)) if names else ""
+    evidence = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c)) for doc, b, e in ctx.spans(c, "ogp:titleSpan")]
+    return ctx.answer("commitment", ctx.say("describe", Commitment=ctx.cref(c, capital=True), title=c.title, by=by),
+                      items=[{**ctx.c_dict(c), "responsible": names}], sparql=query, evidence=evidence, confidence=0.9)
+
+
+def progress(ctx: Context) -> Answer:
+    c = ctx.commitment
+    body = ctx.body_sentences(c)
+    if not body:
+        return ctx.no_fact("progress", ctx.what("dates"))
+    shown = body[:2]
+    return ctx.answer("progress", ctx.say("progress", commitment=ctx.cref(c), title=c.title,
+                                          text=" ".join(s["text"] for s in shown)),
+                      items=[ctx.c_dict(c)], evidence=shown, confidence=0.8)
+
+
+def status(ctx: Context) -> Answer:
+    c = ctx.commitment
+    query = f"""SELECT ?doc ?b ?e WHERE {{ <{c.iri}> ogp:completionStatus ogp:Complete .
+        OPTIONAL {{ ?s itsrdf:taIdentRef ogp:Complete ; ogp:mentionedIn <{c.iri}> ; nif:referenceContext ?doc ;
+                   nif:beginIndex ?b ; nif:endIndex ?e }} }}"""
+    rows = ctx.select(query)
+    if rows:
+        r = rows[0]
+        ev = [ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]), commitment=ctx.c_dict(c))] if r["doc"] else []
+        return ctx.answer("status", ctx.say("status_yes", commitment=ctx.cref(c), text=ev[0]["text"] if ev else c.title),
+                          items=[{**ctx.c_dict(c), "complete": True}], sparql=query, evidence=ev, confidence=0.9)
+    body = ctx.body_sentences(c)[:1]
+    return ctx.answer("status", ctx.say("status_no", commitment=ctx.cref(c), text=body[0]["text"] if body else c.title),
+                      items=[{**ctx.c_dict(c), "complete": False}], sparql=query, evidence=body, confidence=0.75)
+
+
+def _months(lang: str) -> set[str]:
+    loc = Locale.parse(lang)
+    return {match_form(m) for width in ("wide", "abbreviated") for m in loc.months["format"][width].values()}
+
+
+def dates(ctx: Context) -> Answer:
+    """The sentence of the commitment that dates it (a month or year, sharing most words with the question)."""
+    c = ctx.commitment
+    months = _months(c.plan.language) | _months(ctx.lang)
+    wanted = stems(ctx.question)
+    best, best_score = None, 0
+    for s in ctx.body_sentences(c, "ogp:sourceSpan"):
+        words = set(_WORD.findall(match_form(s["text"])))
+        if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])):
+            continue
+        score = len(wanted & stems(s["text"])) + (1 if words & months else 0)
+        if score > best_score:
+            best, best_score = s, score
+    if best is None:
+        return ctx.no_fact("dates", ctx.what("dates"))
+    return ctx.answer("dates", ctx.say("dates", commitment=ctx.cref(c), text=best["text"]), items=[ctx.c_dict(c)],
+                      evidence=[best], confidence=min(0.9, 0.5 + 0.1 * best_score))
+
+
+def laws_of(ctx: Context) -> Answer:
+    c = ctx.commitment
+    query = f"""SELECT ?law ?label (SAMPLE(?n) AS ?name) (SAMPLE(?a) AS ?acr) WHERE {{ <{c.iri}> ogp:citesLegislation ?law .
+        ?law rdfs:label ?label . OPTIONAL {{ ?law skos:prefLabel ?n }}
+        OPTIONAL {{ ?law skos:altLabel ?a FILTER(REGEX(?a, "^[A-Z]{{2,8}}$")) }} }} GROUP BY ?law ?label ORDER BY ?label"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.no_fact("laws_of_commitment", ctx.what("laws"), sparql=query)
+    labels = "; ".join(r["label"] + "".join(f" ({x})" for x in (r["name"], r["acr"]) if x and x != r["label"]) for r in rows)
+    evidence = [ev for r in rows[:4] for ev in ctx.mention_evidence(r["law"], commitment=c, limit=1)]
+    return ctx.answer("laws_of_commitment", ctx.say("laws_of", Commitment=ctx.cref(c, capital=True), laws=labels), items=rows,
+                      sparql=query, evidence=evidence, confidence=0.9)
+
+
+def places_of(ctx: Context) -> Answer:
+    c = ctx.commitment
+    query = f"""SELECT DISTINCT ?p ?name ?parent WHERE {{ <{c.iri}> dct:spatial ?p . ?p schema:name ?name .
+        OPTIONAL {{ ?p schema:containedInPlace/schema:name ?parent }} }} ORDER BY ?name"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.no_fact("places_of_commitment", ctx.what("places"), sparql=query)
+    names = ", ".join(r["name"] + (f" ({r['parent']})" if r["parent"] else "") for r in rows)
+    evidence = [ev for r in rows[:3] for ev in ctx.mention_evidence(r["p"], commitment=c, limit=1)]
+    return ctx.answer("places_of_commitment", ctx.say("places_of", Commitment=ctx.cref(c, capital=True), places=names), items=rows,
+                      sparql=query, evidence=evidence, confidence=0.9)
+
+
+# -- lists and aggregates ---------------------------------------------------------------------------
+def _commitments(ctx: Context, where: str, *, order: str = "?plan ?n") -> tuple[str, list[Commitment]]:
+    query = f"""SELECT DISTINCT ?c ?plan ?n WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:commitmentNumber ?n .
+        {where} }} ORDER BY {order}"""
+    return query, [ctx.commitment_by_iri(r["c"]) for r in ctx.select(query)]
+
+
+def _plans_of(commitments: list[Commitment], ctx: Context) -> list[Plan]:
+    seen = {c.plan.iri: c.plan for c in commitments}
+    return list(seen.values()) or ctx.links.plans
+
+
+def completed(ctx: Context) -> Answer:
+    query, found = _commitments(ctx, "?c ogp:completionStatus ogp:Complete .")
+    if not found:
+        return ctx.unknown("completed", ctx.say("none_completed") + ".", sparql=query, confidence=0.7)
+    evidence = [ev for c in found for ev in ctx.mention_evidence("https://w3id.org/ogp-kg/ontology#Complete", commitment=c, limit=1)]
+    return ctx.answer("completed", ctx.say("completed", count=len(found), list=ctx.listing(found)),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=evidence,
+                      plans=_plans_of(found, ctx), confidence=0.85)
+
+
+def _org(ctx: Context, k: int = 0) -> Entity:
+    return ctx.links.of("org")[k]
+
+
+def by_org(ctx: Context) -> Answer:
+    org = _org(ctx)
+    query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
+    if not found:
+        return ctx.unknown("commitments_by_org", ctx.say("no_fact", commitment=org.label, what=ctx.what("responsible")), sparql=query)
+    return ctx.answer("commitments_by_org", ctx.say("by_org", org=ctx.org_label(org.iri), count=len(found), list=ctx.listing(found)),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(org.iri),
+                      plans=_plans_of(found, ctx), confidence=0.9 * org.score)
+
+
+def count_by_org(ctx: Context) -> Answer:
+    org = _org(ctx)
+    query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
+    numbers = ", ".join(str(c.label or c.number) for c in found)
+    key = "count_by_org_one" if len(found) == 1 else "count_by_org"
+    return ctx.answer("count_by_org", ctx.say(key, org=ctx.org_label(org.iri), count=len(found), list=numbers or "-"),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(org.iri),
+                      plans=_plans_of(found, ctx), confidence=0.9 * org.score)
+
+
+def count_commitments(ctx: Context) -> Answer:
+    query = f"""SELECT ?plan (COUNT(?c) AS ?n) WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan }}
+        GROUP BY ?plan ORDER BY DESC(?n)"""
+    rows = ctx.select(query)
+    plans = {p.iri: p for p in ctx.links.plans}
+    parts = [ctx.say("count_part", plan=ctx.say("plan_label", period=plans[r["plan"]].period),
+                     country=plans[r["plan"]].country_name(ctx.lang), count=r["n"]) for r in rows]
+    if len(rows) > 1:
+        top = plans[rows[0]["plan"]]
+        parts += [ctx.say("count_total", count=sum(int(r["n"]) for r in rows)),
+                  ctx.say("count_max", plan=ctx.say("plan_label", period=top.period),
+                          country=top.country_name(ctx.lang), count=rows[0]["n"])]
+    text = "; ".join(parts)
+    return ctx.answer("count_commitments", ctx.say("count_commitments", parts=text[0].upper() + text[1:]), items=rows,
+                      sparql=query, confidence=0.9)
+
+
+def _org_counts(ctx: Context, extra: str = "") -> tuple[str, list[dict]]:
+    query = f"""SELECT ?org ?name (COUNT(DISTINCT ?c) AS ?n) (GROUP_CONCAT(DISTINCT STR(?num); separator=", ") AS ?nums)
+        WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:commitmentNumber ?num ; ogp:responsibleOrganization ?org .
+        ?org skos:prefLabel ?name . {extra} }} GROUP BY ?org ?name ORDER BY DESC(?n) ?name"""
+    return query, ctx.select(query)
+
+
+def most_commitments(ctx: Context) -> Answer:
+    query, rows = _org_counts(ctx)
+    if not rows:
+        return ctx.no_fact("most_commitments", ctx.what("responsible"), sparql=query)
+    top = [r for r in rows if r["n"] == rows[0]["n"]]
+    tie = ctx.say("tie", others=", ".join(ctx.org_label(r["org"]) for r in top[1:])) if len(top) > 1 else ""
+    text = ctx.say("most_commitments", scope=ctx.scope_text(), org=ctx.org_label(top[0]["org"]) + tie, count=top[0]["n"],
+                   list=top[0]["nums"])
+    return ctx.answer("most_commitments", text, items=rows[:5], sparql=query, evidence=ctx.mention_evidence(top[0]["org"]),
+                      confidence=0.85 if len(top) == 1 else 0.6)
+
+
+def shared(ctx: Context) -> Answer:
+    a, b = _org(ctx, 0), _org(ctx, 1)
+    query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{a.iri}>, <{b.iri}> .")
+    if not found:
+        return ctx.unknown("shared", ctx.say("none_shared", a=ctx.org_label(a.iri), b=ctx.org_label(b.iri)) + ".",
+                           sparql=query, confidence=0.8)
+    return ctx.answer("shared", ctx.say("shared", a=ctx.org_label(a.iri), b=ctx.org_label(b.iri), list=ctx.listing(found)),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, plans=_plans_of(found, ctx),
+                      evidence=ctx.mention_evidence(a.iri, commitment=found[0], limit=1)
+                      + ctx.mention_evidence(b.iri, commitment=found[0], limit=1), confidence=0.9 * min(a.score, b.score))
+
+
+def compare_orgs(ctx: Context) -> Answer:
+    a, b = _org(ctx, 0), _org(ctx, 1)
+    query, rows = _org_counts(ctx, f"FILTER(?org IN (<{a.iri}>, <{b.iri}>))")
+    counts = {r["org"]: int(r["n"]) for r in rows}
+    ca, cb = counts.get(a.iri, 0), counts.get(b.iri, 0)
+    if ca == cb:
+        text = ctx.say("compare_tie", a=ctx.org_label(a.iri), b=ctx.org_label(b.iri), count=ca)
+    else:
+        (w, wc), (l, lc) = sorted([(ctx.org_label(a.iri), ca), (ctx.org_label(b.iri), cb)], key=lambda x: -x[1])
+        text = ctx.say("compare_orgs", winner=w, wc=wc, loser=l, lc=lc)
+    return ctx.answer("compare_orgs", text, items=rows, sparql=query, confidence=0.85)
+
+
+def most_responsibles(ctx: Context) -> Answer:
+    query = f"""SELECT ?c (COUNT(DISTINCT ?org) AS ?n) (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?names) WHERE {{
+        {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:responsibleOrganization ?org . ?org skos:prefLabel ?name }}
+        GROUP BY ?c ORDER BY DESC(?n) LIMIT 3"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.no_fact("most_responsibles", ctx.what("responsible"), sparql=query)
+    c = ctx.commitment_by_iri(rows[0]["c"])
+    return ctx.answer("most_responsibles", ctx.say("most_responsibles", scope=ctx.scope_text(), commitment=ctx.cref(c),
+                                                   title=c.title, count=rows[0]["n"], names=rows[0]["names"]),
+                      items=rows, sparql=query, plans=[c.plan], confidence=0.85 if len(rows) < 2 or rows[1]["n"] != rows[0]["n"] else 0.6)
+
+
+def _metrics(ctx: Context, kind: str, scope: str) -> tuple[str, list[dict]]:
+    query = f"""SELECT ?c ?v ?unit ?what ?doc ?b ?e WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:metric ?m . {scope}
+        ?m ogp:metricKind "{kind}" ; schema:value ?v ; schema:unitText ?unit ; schema:description ?what ;
+           prov:wasDerivedFrom ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?c ?b"""
+    return query, ctx.select(query)
+
+
+def max_amount(ctx: Context) -> Answer:
+    query, rows = _metrics(ctx, "money", "")
+    if not rows:
+        return ctx.no_fact("max_amount", ctx.what("money"), sparql=query)
+    best = max(rows, key=lambda r: Decimal(r["v"]))
+    c = ctx.commitment_by_iri(best["c"])
+    ev = ctx.evidence.sentence(best["doc"], int(best["b"]), int(best["e"]), commitment=ctx.c_dict(c))
+    value = format_value(best["v"], kind="money", unit=best["unit"], country=c.plan.country, language=c.plan.language)
+    return ctx.answer("max_amount", ctx.say("max_amount", scope=ctx.scope_text(), value=value, commitment=ctx.cref(c),
+                                            text=ev["text"]), items=[best], sparql=query, evidence=[ev], plans=[c.plan],
+                      confidence=0.8)
+
+
+# -- about an institution, a law, a place -------------------------------------------------------------
+def acronym(ctx: Context) -> Answer:
+    e = next(x for x in ctx.links.entities if x.kind in ("org", "law"))
+    if e.kind == "org":
+        query = f"SELECT ?name (SAMPLE(?a) AS ?acr) WHERE {{ <{e.iri}> skos:prefLabel ?name . OPTIONAL {{ <{e.iri}> ogp:acronym ?a }} }} GROUP BY ?name"
+    else:
+        query = f"SELECT ?name (SAMPLE(?a) AS ?acr) WHERE {{ <{e.iri}> rdfs:label ?name . OPTIONAL {{ <{e.iri}> skos:prefLabel ?a }} }} GROUP BY ?name"
+    rows = ctx.select(query)
+    name, other = rows[0]["name"], rows[0]["acr"]
+    asked = ctx.folded[e.start : e.end]
+    asked = asked.upper() if len(asked) <= 10 and " " not in asked else e.label
+    text = (ctx.say("acronym_org", asked=asked, name=name) if e.kind == "org"
+            else ctx.say("acronym_law", asked=asked, name=name, other=f" ({other})" if other and other != name else ""))
+    return ctx.answer("acronym", text, items=[{"entity": e.iri, "name": name, "label": other}], sparql=query,
+                      evidence=ctx.mention_evidence(e.iri, limit=1), confidence=0.9 * e.score)
+
+
+def law_number(ctx: Context) -> Answer:
+    e = ctx.links.of("law")[0]
+    query = f"SELECT ?label (SAMPLE(?n) AS ?name) WHERE {{ <{e.iri}> rdfs:label ?label . OPTIONAL {{ <{e.iri}> skos:prefLabel ?n }} }} GROUP BY ?label"
+    row = ctx.select(query)[0]
+    if not re.search(r"\d", row["label"]):  # the graph knows the law by name only: look for its number in the text
+        return citing_law(ctx)
+    return ctx.answer("law_number", ctx.say("law_number", name=row["name"] or e.label, label=row["label"]), items=[row],
+                      sparql=query, evidence=ctx.mention_evidence(e.iri, limit=1), confidence=0.9)
+
+
+def citing_law(ctx: Context) -> Answer:
+    law = ctx.links.of("law")[0]
+    query, found = _commitments(ctx, f"?c ogp:citesLegislation <{law.iri}> .")
+    if not found:
+        return ctx.unknown("commitments_citing_law", ctx.say("none_citing", law=law.label) + ".", sparql=query, confidence=0.7)
+    return ctx.answer("commitments_citing_law", ctx.say("citing_law", law=law.label, count=len(found), list=ctx.listing(found)),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(law.iri),
+                      plans=_plans_of(found, ctx), confidence=0.9)
+
+
+def in_place(ctx: Context) -> Answer:
+    place = ctx.links.of("place")[0]
+    homonyms = " ".join(f"<{e.iri}>" for e in ctx.links.of("place") if (e.start, e.end) == (place.start, place.end))
+    query, found = _commitments(ctx, f"VALUES ?where {{ {homonyms} }} ?c dct:spatial ?where .")
+    if not found:
+        return ctx.unknown("commitments_in_place", ctx.say("none_in_place", place=place.label) + ".", sparql=query, confidence=0.7)
+    return ctx.answer("commitments_in_place", ctx.say("in_place", place=place.label, count=len(found), list=ctx.listing(found)),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(place.iri),
+                      plans=_plans_of(found, ctx), confidence=0.9)
+
+
+def place_parent(ctx: Context) -> Answer:
+    place = ctx.links.of("place")[0]
+    query = f"""SELECT ?parent WHERE {{ <{place.iri}> schema:containedInPlace ?up . ?up schema:name ?parent }}"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.no_fact("place_parent", ctx.what("places"), sparql=query)
+    return ctx.answer("place_parent", ctx.say("place_parent", place=place.label, parent=", ".join(r["parent"] for r in rows)),
+                      items=rows, sparql=query, evidence=ctx.mention_evidence(place.iri, limit=1), confidence=0.9)
+
+
+# -- quantities ------------------------------------------------------------------------------------------
+def _noun_matches(asked: Asked, row: dict, text: str) -> bool:
+    """The metric counts what was asked: its unit or description, or the four words right after
+    the number in the text, share a stem with the asked noun or one of its synonyms."""
+    if not asked.nouns or asked.kind != "count":
+        return True
+    line = text[int(row["e"]) : int(row["e"]) + 60].split("\n")[0]
+    after = " ".join(_WORD.findall(match_form(line))[:4])
+    around = {w[:5] for w in _WORD.findall(f"{match_form(row['unit'])} {match_form(row['what'])} {after}")}
+    return any(n[:5] in around for n in asked.matches if n not in _STOP)
+
+
+def quantity(ctx: Context) -> Answer:
+    """A number of the asked kind from a metric of the linked commitment (or, when none is linked,
+    of the commitments the question's other entities or words point to); never from elsewhere."""
+    asked = asked_quantity(ctx.folded, ctx.lang)
+    if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and ctx.commitment:
+        return _milestones(ctx)
+    c = ctx.commitment
+    scope = ""
+    if c is not None:
+        scope = f"FILTER(?c = <{c.iri}>)"
+    elif ctx.candidates:
+        scope = "VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }"
+    elif named := [e for e in ctx.links.entities if e.kind in ("org", "place")]:
+        scope = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
+    elif asked.kind == "count" and not asked.nouns:
+        return ctx.unknown("quantity", ctx.say("no_match"))
+    query, rows = _metrics(ctx, asked.kind, scope)
+    texts = ctx.evidence.texts
+    rows = [r for r in rows if _noun_matches(asked, r, texts[r["doc"]])]
+    what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
+    if not rows:
+        return ctx.no_fact("quantity", what, sparql=query)
+    wanted = stems(ctx.question) - {n[:5] for n in asked.nouns}
+    ranked = {h.commitment: 0.5 / (1 + i) for i, h in enumerate(ctx.hits[:5])}  # a tie-breaker, never enough alone
+
+    def score(r: dict) -> tuple[float, int]:
+        sentence = ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))["text"]
+        return len(wanted & stems(sentence)) + ranked.get(r["c"], 0.0), -int(r["b"])
+
+    best = max(rows, key=score)
+    overlap = score(best)[0]
+    if not scope and overlap < 1:  # nothing but the words of the question point to this commitment
+        return ctx.no_fact("quantity", what, sparql=query)
+    found = ctx.commitment_by_iri(best["c"])
+    ev = ctx.evidence.sentence(best["doc"], int(best["b"]), int(best["e"]), commitment=ctx.c_dict(found))
+    value = format_value(best["v"], kind=asked.kind, unit=best["unit"], country=found.plan.country,
+                         language=found.plan.language)
+    label = ""
+    if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
+        unit_stems = {w[:5] for w in _WORD.findall(match_form(best["what"]))}
+        label = best["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
+    confidence = (0.9 if c is not None else min(0.85, (0.6 if scope else 0.45) + 0.12 * overlap)) * ctx.link_score
+    return ctx.answer("money" if asked.kind == "money" else "quantity", ctx.say("quantity", value=value, what=f" {label}" if label else "", commitment=ctx.cref(found), text=ev["text"]),
+                      items=[{**best, **ctx.c_dict(found)}], sparql=query, evidence=[ev], plans=[found.plan],
+                      confidence=confidence)
+
+
+def _milestones(ctx: Context) -> Answer:
+    c = ctx.commitment
+    query = f"SELECT (COUNT(?m) AS ?n) WHERE {{ <{c.iri}> ogp:milestone ?m }}"
+    n = int(ctx.select(query)[0]["n"])
+    if not n:
+        return ctx.no_fact("quantity", ctx.what("count").format(noun="hitos"), sparql=query)
+    return ctx.answer("quantity", ctx.say("milestones", Commitment=ctx.cref(c, capital=True), count=n),
+                      items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9)
+
+
+BUILDERS = {f.__name__: f for f in (responsible, progress, status, dates, completed, count_by_org, count_commitments,
+                                    most_commitments, shared, compare_orgs, most_responsibles, max_amount, acronym,
+                                    law_number, place_parent, quantity)} | {
+    "commitment": describe, "laws_of_commitment": laws_of, "places_of_commitment": places_of,
+    "commitments_by_org": by_org, "commitments_citing_law": citing_law, "commitments_in_place": in_place, "money": quantity}

@@ -1,0 +1,37 @@
+"""Evidence: whole sentences of the source documents, found from the provenance the graph stores
+(NIF spans of mentions, commitment title/body spans)."""
+from __future__ import annotations
+
+from functools import cached_property
+
+from ogp_graph.text import sentence_at, sentences
+
+
+class Evidence:
+    """Sentences of the documents of one ``Service``, by character span."""
+
+    def __init__(self, service):
+        self.service = service
+
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        return {r["d"].value: r["t"].value for r in self.service.query("SELECT ?d ?t WHERE { ?d nif:isString ?t }")}
+
+    def sentence(self, doc: str, start: int, end: int, *, commitment: dict | None = None) -> dict:
+        """The whole sentence around ``start``–``end`` of document ``doc``."""
+        text = self.texts[doc]
+        b, e = sentence_at(text, start, end)
+        return {"text": " ".join(text[b:e].split()), "source": doc, "span": [b, e], "mention_span": [start, end],
+                **({"commitment": commitment["number"], "plan": commitment["plan"]} if commitment else {})}
+
+    def sentences_of(self, doc: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        text = self.texts[doc]
+        return [s for b, e in spans for s in sentences(text, b, e)]
+
+    def mentions(self, entity: str, *, commitment: str | None = None, limit: int = 3) -> list[tuple[str, int, int, str]]:
+        """(doc, begin, end, commitment IRI) of the first mentions of ``entity`` (in ``commitment``)."""
+        scope = f"FILTER(?c = <{commitment}>)" if commitment else ""
+        rows = self.service.query(f"""SELECT ?doc ?b ?e ?c WHERE {{ ?m itsrdf:taIdentRef <{entity}> ;
+            nif:referenceContext ?doc ; nif:beginIndex ?b ; nif:endIndex ?e ; ogp:mentionedIn ?c . {scope} }}
+            ORDER BY ?c ?b LIMIT {limit}""")
+        return [(r["doc"].value, int(r["b"].value), int(r["e"].value), r["c"].value) for r in rows]

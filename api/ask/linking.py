@@ -1,0 +1,203 @@
+"""Entity linking: what a question is about — plans and countries, commitments (by plan and
+number, or by description through the search index), institutions (name, acronym, misspelling),
+laws, places — read from the graph once."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from babel import Locale
+from rapidfuzz import fuzz
+
+from ogp_graph.text import match_form
+
+CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    ("uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete "
+     "dieciocho diecinueve veinte").split(), start=1)} | {w: i for i, w in enumerate(
+    "one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
+_COMMITMENT_NO = re.compile(r"\b(?:compromisos?|commitments?|compromissos?)\s+(?:numero\s+|number\s+|no\.?\s*|n\.?\s*|#\s*)?"
+                            r"(\d{1,3}|[a-z]+)\b")
+_PERIOD = re.compile(r"\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
+_FUZZY_MIN = 84
+
+
+@dataclass(frozen=True)
+class Plan:
+    iri: str
+    country: str  # ISO 3166-1 alpha-2
+    title: str
+    language: str
+    start: int
+    end: int | None
+
+    @property
+    def period(self) -> str:
+        return f"{self.start}-{self.end}" if self.end else str(self.start)
+
+    def country_name(self, language: str) -> str:
+        return Locale.parse(language).territories.get(self.country, self.country)
+
+    def ref(self, language: str) -> dict:
+        return {"plan": self.iri, "country": self.country, "country_name": self.country_name(language),
+                "period": self.period, "title": self.title, "language": self.language}
+
+
+@dataclass(frozen=True)
+class Commitment:
+    iri: str
+    plan: Plan
+    number: int
+    title: str
+    label: str | None  # the document's own identifier (ogp:commitmentId), when the graph has it
+
+
+@dataclass(frozen=True)
+class Entity:
+    kind: str  # "org" | "law" | "place" | "commitment"
+    iri: str
+    label: str
+    start: int
+    end: int
+    score: float = 1.0  # 1 exact; fuzzy ratio / 100; description-search confidence
+
+
+@dataclass
+class Links:
+    """What the question names."""
+
+    entities: list[Entity] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)  # plans the question restricts to (all when none named)
+    restricted: bool = False
+    number: int | None = None  # a commitment number named without saying which plan
+    number_span: tuple[int, int] | None = None
+
+    def of(self, kind: str) -> list[Entity]:
+        return [e for e in self.entities if e.kind == kind]
+
+
+class Linker:
+    """Links the entities of folded questions to the graph of one ``Service``."""
+
+    def __init__(self, service):
+        self.service = service
+
+    @cached_property
+    def plans(self) -> list[Plan]:
+        rows = self.service.query("""SELECT ?p ?code ?t ?l ?s ?e WHERE { ?p a ogp:ActionPlan ; dct:title ?t ;
+            dct:language ?l ; ogp:periodStart ?s ; ogp:country ?c . OPTIONAL { ?p ogp:periodEnd ?e }
+            BIND(REPLACE(STR(?c), "^.*/", "") AS ?code) } ORDER BY ?p""")
+        return [Plan(r["p"].value, r["code"].value, r["t"].value, r["l"].value, int(r["s"].value),
+                     int(r["e"].value) if r["e"] else None) for r in rows]
+
+    @cached_property
+    def commitments(self) -> dict[str, Commitment]:
+        plans = {p.iri: p for p in self.plans}
+        rows = self.service.query("""SELECT ?c ?p ?n ?t ?id WHERE { ?c ogp:commitmentNumber ?n ; dct:title ?t ;
+            ogp:actionPlan ?p . OPTIONAL { ?c ogp:commitmentId ?id } }""")
+        return {r["c"].value: Commitment(r["c"].value, plans[r["p"].value], int(r["n"].value), r["t"].value,
+                                         r["id"].value if r["id"] else None) for r in rows}
+
+    @cached_property
+    def labels(self) -> list[tuple[str, Entity]]:
+        """(folded label, entity) for every institution, law and place; longest labels first."""
+        queries = {
+            "org": "SELECT ?x ?l ?main WHERE { ?x a org:Organization ; skos:prefLabel ?main . "
+                   "{ ?x skos:prefLabel ?l } UNION { ?x skos:altLabel ?l } UNION { ?x ogp:acronym ?l } }",
+            "law": "SELECT ?x ?l ?main WHERE { ?x a eli:LegalResource ; rdfs:label ?main . "
+                   "{ ?x rdfs:label ?l } UNION { ?x skos:prefLabel ?l } UNION { ?x skos:altLabel ?l } }",
+            "place": "SELECT ?x ?l ?main WHERE { ?c dct:spatial ?x . ?x schema:name ?l . BIND(?l AS ?main) }",
+        }
+        table = {}
+        for kind, query in queries.items():
+            for row in self.service.query(query):
+                label = match_form(row["l"].value).strip(" .,;:")
+                if len(label) >= 3:
+                    table.setdefault((label, row["x"].value), Entity(kind, row["x"].value, row["main"].value, 0, 0))
+        return sorted(((label, e) for (label, _), e in table.items()), key=lambda item: -len(item[0]))
+
+    @cached_property
+    def org_names(self) -> dict[str, str]:
+        """Institution IRI → "name (ACRONYM)"."""
+        rows = self.service.query("""SELECT ?x ?name (SAMPLE(?a) AS ?acr) WHERE { ?x a org:Organization ; skos:prefLabel ?name .
+            OPTIONAL { ?x ogp:acronym ?a } } GROUP BY ?x ?name""")
+        return {r["x"].value: r["name"].value + (f" ({r['acr'].value})" if r["acr"] and r["acr"].value not in r["name"].value
+                                                 else "") for r in rows}
+
+    @cached_property
+    def _fuzzy_labels(self) -> list[tuple[str, int, Entity]]:
+        return [(label, label.count(" ") + 1, e) for label, e in self.labels if e.kind == "org" and len(label) >= 5]
+
+    def link(self, folded: str, language: str) -> Links:
+        """Entities, plan restriction and commitment number named in the folded question."""
+        links = Links()
+        taken: list[tuple[int, int]] = []
+        plans = self._plans_named(folded, taken)
+        links.restricted = bool(plans)
+        links.plans = self._one_per_translation(plans or self.plans, language)
+        for label, e in self.labels:
+            for m in re.finditer(rf"(?<!\w){re.escape(label)}(?!\w)", folded):
+                same = any((x.start, x.end, x.kind) == (m.start(), m.end(), e.kind) for x in links.entities)
+                if same or not any(s < m.end() and m.start() < t for s, t in taken):  # homonyms: all places named so
+                    if not (same and e.kind != "place") and all(x.iri != e.iri for x in links.entities):
+                        links.entities.append(Entity(e.kind, e.iri, e.label, m.start(), m.end()))
+                    taken.append((m.start(), m.end()))
+        links.entities += self._fuzzy(folded, taken)
+        if m := _COMMITMENT_NO.search(folded):
+            token = m.group(1)
+            number = int(token) if token.isdigit() else _NUMBER_WORDS.get(token)
+            if number is not None:
+                links.number, links.number_span = number, m.span()
+                found = [c for c in self.commitments.values() if c.number == number and c.plan in links.plans]
+                if len(found) == 1:
+                    links.entities.append(Entity("commitment", found[0].iri, found[0].title, *m.span()))
+        links.entities.sort(key=lambda e: e.start)
+        return links
+
+    def candidates(self, links: Links) -> list[Commitment]:
+        """Commitments with the number the question names, one per plan in scope."""
+        return sorted((c for c in self.commitments.values() if c.number == links.number and c.plan in links.plans),
+                      key=lambda c: c.plan.iri)
+
+    def _plans_named(self, folded: str, taken: list) -> list[Plan]:
+        codes = set()
+        for code, names in CUES["countries"].items():
+            for name in names:
+                for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+                    codes.add(code)
+                    taken.append(m.span())
+        years = [(int(a), int(b) if b else None) for a, b in _PERIOD.findall(folded)]
+        plans = [p for p in self.plans if not codes or p.country in codes]
+        if years and not codes:
+            dated = [p for p in plans if any(p.start <= a <= (p.end or p.start) for a, _ in years)]
+            plans = dated if dated else []
+        return plans if codes or years else []
+
+    @staticmethod
+    def _one_per_translation(plans: list[Plan], language: str) -> list[Plan]:
+        """One plan per (country, period): the one in the question's language, else the first."""
+        groups: dict[tuple, list[Plan]] = {}
+        for p in plans:
+            groups.setdefault((p.country, p.start, p.end), []).append(p)
+        return [next((p for p in group if p.language == language), group[0]) for group in groups.values()]
+
+    def _fuzzy(self, folded: str, taken: list) -> list[Entity]:
+        """Institutions named with a misspelling: word n-grams close to a label of as many words."""
+        words = [(m.start(), m.end()) for m in re.finditer(r"[a-z0-9/]+", folded)]
+        found = []
+        for label, size, e in self._fuzzy_labels:
+            for i in range(len(words) - size + 1):
+                s, t = words[i][0], words[i + size - 1][1]
+                if any(a < t and s < b for a, b in taken):
+                    continue
+                gram = folded[s:t]
+                if abs(len(gram) - len(label)) > 3 or gram[0] != label[0]:
+                    continue
+                score = fuzz.ratio(gram, label)
+                if score >= _FUZZY_MIN:
+                    found.append(Entity(e.kind, e.iri, e.label, s, t, score / 100))
+                    taken.append((s, t))
+        return found
