@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from urllib.parse import parse_qs
 
 import anyio
@@ -19,9 +17,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Res
 from pydantic import BaseModel, Field
 
 from api.conneg import negotiate, parse_accept
+from api.explorer import router as explorer_router
 from api.core import Forbidden, QueryTimeout, RequestError, Service
 from ogp_graph.errors import OgpKgError
-from ogp_graph.vocab import ID_NS, OGP_NS
+from ogp_graph.vocab import ID_NS
 
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -94,6 +93,8 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
     )
 
     app.add_middleware(_LimitRequestSize, limit=settings.max_request_bytes)
+    app.state.service = service
+    app.include_router(explorer_router)  # HTML pages first: they match only requests that want HTML
 
     @app.exception_handler(RequestError)
     async def request_error(request: Request, exc: RequestError):
@@ -192,12 +193,8 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
         return await _offload(settings, service.commitments)
 
     @app.get("/commitments/{number}", summary="Un compromiso: instituciones, leyes, lugares, métricas")
-    async def commitment(request: Request, number: int, plan: str | None = None):
-        details = await _offload(settings, service.commitment, number, plan=plan)
-        if "text/html" in (request.headers.get("accept") or "") and "json" not in request.query_params.get("format", ""):
-            return HTMLResponse(_page("commitment.html").replace("__DATA__", _json_for_html(details))
-                                .replace("__SCHEMA_ORG__", _json_for_html(_schema_org(details))))
-        return details
+    async def commitment(number: int, plan: str | None = None):
+        return await _offload(settings, service.commitment, number, plan=plan)
 
     # -- linked data -----------------------------------------------------------------------------------
     @app.get("/id/{path:path}", summary="Entity IRIs dereference as linked data (HTML, Turtle, JSON-LD)")
@@ -205,12 +202,7 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
         if not _SAFE_PATH.match(path) or ".." in path.split("/"):
             raise RequestError("not an entity path")
         iri = ID_NS + path
-        accept = request.headers.get("accept") or "text/html"
-        if "text/html" in parse_accept(accept)[:1]:
-            data = await _offload(settings, service.describe_json, iri)
-            if not data["triples"]:
-                return _error(404, f"no entity {iri}", request)
-            return HTMLResponse(_entity_html(data, settings.base_url))
+        accept = request.headers.get("accept")
         chosen = negotiate(accept, "graph")
         if chosen is None:
             raise RequestError(f"cannot describe an entity as {accept!r}")
@@ -246,55 +238,7 @@ def create_app(service: Service, settings: Settings | None = None) -> FastAPI:
     async def health():
         return {"status": "ok", **service.status()}
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home():
-        return HTMLResponse(_page("index.html"))
-
     return app
-
-
-def _page(name: str) -> str:
-    return (resources.files("api") / "static" / name).read_text(encoding="utf-8")
-
-
-def _json_for_html(data) -> str:
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-
-
-def _schema_org(c: dict) -> dict:
-    """schema.org JSON-LD of a commitment page, for search engines."""
-    return {
-        "@context": "https://schema.org",
-        "@type": "CreativeWork",
-        "@id": c["commitment"],
-        "name": c["title"],
-        "position": c["number"],
-        "isPartOf": {"@id": c["plan"], "@type": "CreativeWork"},
-        "inLanguage": "es",
-        "text": c["progress"],
-        "accountablePerson": [{"@type": "GovernmentOrganization", "@id": i["iri"], "name": i["name"]}
-                              for i in c["institutions"] if i["role"] == "responsable"],
-        "mentions": [{"@type": "Organization", "@id": i["iri"], "name": i["name"]}
-                     for i in c["institutions"] if i["role"] != "responsable"],
-        "citation": [{"@type": "Legislation", "@id": law["iri"], "name": law["name"] or law["label"],
-                      "legislationIdentifier": law["label"]} for law in c["laws"]],
-        "spatialCoverage": [{"@type": "AdministrativeArea", "@id": p["iri"], "name": p["name"]} for p in c["places"]],
-    }
-
-
-def _entity_html(data: dict, base_url: str) -> str:
-    def show(term: dict) -> str:
-        value = term["value"]
-        if term["type"] == "uri":
-            href = value.replace(ID_NS, f"{base_url}/id/") if value.startswith(ID_NS) else value
-            label = value.replace(ID_NS, "ogpid:").replace(OGP_NS, "ogp:")
-            return f'<a href="{html.escape(href)}">{html.escape(label)}</a>'
-        return html.escape(value)
-
-    rows = "".join(f"<tr><td>{show(p)}</td><td>{show(o)}</td></tr>" for p, o in data["triples"])
-    title = html.escape(data.get("label") or data["iri"])
-    return (_page("entity.html").replace("__TITLE__", title).replace("__IRI__", html.escape(data["iri"]))
-            .replace("__ROWS__", rows))
 
 
 def app_from_env() -> FastAPI:
