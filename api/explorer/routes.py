@@ -250,7 +250,7 @@ def _entity(request: Request, iri: str) -> HTMLResponse:
         t = strings(lang)
         context["source"] = highlight.render(
             ex.text(iri) or "", ex.marks(iri, lang), anchors=ex.commitment_anchors(iri), focus=focus,
-            mark_label={k: t[f"mark_{k}"] for k in ("org", "law", "place", "metric", "other")},
+            mark_label={k: t[f"mark_{k}"] for k in ("org", "law", "place", "metric", "value", "other")},
             anchor_label=t["commitment"])
     return render(request, "entity.html", **context)
 

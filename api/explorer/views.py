@@ -393,12 +393,13 @@ class Explorer:
 
     def marks(self, doc: str, lang: str) -> list[dict]:
         """Every mention in ``doc`` that points at an entity: span, kind of mark, link, label."""
-        rows = self.rows(f"""SELECT ?b ?e ?ent (GROUP_CONCAT(?t; separator=" ") AS ?types) WHERE {{
+        rows = self.rows(f"""SELECT ?b ?e ?ent (GROUP_CONCAT(STR(?t); separator=" ") AS ?types) WHERE {{
             ?m nif:referenceContext <{doc}> ; nif:beginIndex ?b ; nif:endIndex ?e ; itsrdf:taIdentRef ?ent .
             OPTIONAL {{ ?ent a ?t }} }} GROUP BY ?b ?e ?ent""")
         labels = self.labels({r["ent"] for r in rows}, lang)
-        return [{"begin": int(r["b"]), "end": int(r["e"]), "href": local_path(r["ent"]), "title": labels[r["ent"]],
-                 "kind": MARKS.get(self.kind(set((r["types"] or "").split())), "other")} for r in rows]
+        return [{"begin": int(r["b"]), "end": int(r["e"]), "href": mark_href(r["ent"]), "title": labels[r["ent"]],
+                 "kind": "value" if r["ent"].startswith(OGP_NS) else MARKS.get(self.kind(set((r["types"] or "").split())), "other")}
+                for r in rows]
 
     def commitment_anchors(self, doc: str) -> list[dict]:
         rows = self.rows(f"""SELECT ?c ?n ?b WHERE {{ ?c prov:wasDerivedFrom <{doc}> ; ogp:sourceSpan ?s .
@@ -495,6 +496,12 @@ class Explorer:
 def _rows(results) -> list[dict]:
     names = [v.value for v in results.variables]
     return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in results]
+
+
+def mark_href(iri: str) -> str | None:
+    """Where a mark in the source view leads: the entity's page, or for an ontology term (an
+    OGP value) the commitment list filtered by it."""
+    return local_path(iri) or (f"/commitments?value={filter_param(iri)}" if iri.startswith(OGP_NS) else None)
 
 
 def source_href(doc: str, begin: int, end: int) -> str | None:

@@ -10,7 +10,11 @@ document.querySelectorAll("table[data-chart]").forEach((table) => {
   canvas.className = "chart";
   canvas.setAttribute("role", "img");
   canvas.setAttribute("aria-label", table.closest("section").querySelector("h2").textContent);
-  table.before(canvas);
+  const box = document.createElement("div");
+  box.className = "chart-box";
+  box.style.height = `${Math.min(40 * rows.length + 60, 900)}px`;
+  box.append(canvas);
+  table.before(box);
   new Chart(canvas, {
     type: "bar",
     data: { labels, datasets: [{ label: table.dataset.measure, data: values, backgroundColor: "#1f5fa8" }] },
@@ -23,5 +27,5 @@ document.querySelectorAll("table[data-chart]").forEach((table) => {
       },
     },
   });
-  canvas.parentElement.dataset.rendered = String(values.length);
+  box.dataset.rendered = String(values.length);
 });
