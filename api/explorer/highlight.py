@@ -3,16 +3,22 @@ entity view does), each mark a link to its entity, plus anchors where commitment
 optional focused span (a sentence an answer or a search hit points to)."""
 from __future__ import annotations
 
+import bisect
+
 from markupsafe import Markup, escape
 
 
 def _non_overlapping(marks: list[dict]) -> list[dict]:
     """Marks sorted by start; of overlapping marks the longer (then the earlier) one stays."""
+    starts: list[int] = []
     kept: list[dict] = []
     for m in sorted(marks, key=lambda m: (-(m["end"] - m["begin"]), m["begin"])):
-        if m["end"] > m["begin"] and all(m["end"] <= k["begin"] or m["begin"] >= k["end"] for k in kept):
-            kept.append(m)
-    return sorted(kept, key=lambda m: m["begin"])
+        i = bisect.bisect_right(starts, m["begin"])
+        if m["end"] > m["begin"] and (i == 0 or kept[i - 1]["end"] <= m["begin"]) \
+                and (i == len(kept) or kept[i]["begin"] >= m["end"]):
+            starts.insert(i, m["begin"])
+            kept.insert(i, m)
+    return kept
 
 
 def render(text: str, marks: list[dict], *, anchors: list[dict] = (), focus: tuple[int, int] | None = None,
@@ -29,22 +35,22 @@ def render(text: str, marks: list[dict], *, anchors: list[dict] = (), focus: tup
             if m["begin"] < e < m["end"]:
                 e = m["end"]
         focus = (b, e) if e > b else None
-    events: list[tuple[int, int, Markup]] = []  # (position, order at that position, html)
+    events: list[tuple[int, int, str]] = []  # (position, order at that position, html)
     for a in anchors:
-        events.append((a["begin"], 0, Markup('<a class="anchor" id="commitment-{n}" href="{h}">{label} {n}</a>')
-                       .format(n=a["number"] or "", h=a["href"] or "#", label=anchor_label)))
+        events.append((a["begin"], 0, f'<a class="anchor" id="commitment-{escape(a["number"] or "")}" '
+                                      f'href="{escape(a["href"] or "#")}">{escape(anchor_label)} {escape(a["number"] or "")}</a>'))
     if focus:
-        events.append((focus[0], 1, Markup('<mark class="focus" id="char={},{}">').format(*focus)))
-        events.append((focus[1], -1, Markup("</mark>")))
+        events.append((focus[0], 1, f'<mark class="focus" id="char={focus[0]},{focus[1]}">'))
+        events.append((focus[1], -1, "</mark>"))
     for m in marks:
-        events.append((m["begin"], 2, Markup('<a class="ent ent-{k}" id="char={b},{e}" href="{h}" title="{t}">')
-                       .format(k=m["kind"], b=m["begin"], e=m["end"], h=m["href"] or "#", t=m["title"])))
-        events.append((m["end"], -2, Markup('<span class="ent-label">{}</span></a>').format(mark_label[m["kind"]])))
+        events.append((m["begin"], 2, f'<a class="ent ent-{escape(m["kind"])}" id="char={m["begin"]},{m["end"]}" '
+                                      f'href="{escape(m["href"] or "#")}" title="{escape(m["title"])}">'))
+        events.append((m["end"], -2, f'<span class="ent-label">{escape(mark_label[m["kind"]])}</span></a>'))
     events.sort(key=lambda ev: (ev[0], ev[1]))
     out, position = [], 0
-    for at, _, html in events:
+    for at, _, tag in events:
         out.append(escape(text[position:at]))
-        out.append(html)
+        out.append(tag)
         position = at
     out.append(escape(text[position:]))
-    return Markup("").join(out)
+    return Markup("".join(out))

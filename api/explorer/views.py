@@ -16,6 +16,7 @@ from api.explorer import figures
 from ogp_graph.vocab import ID_NS, OGP_NS, PREFIXES
 
 LANGS = ("es", "en")
+_IRI = re.compile(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|^`\\]+")
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~:/@!$&'()*+,;=%-]{1,300}$")
 _LABEL_PROPERTIES = ("skos:prefLabel", "schema:name", "dct:title", "rdfs:label")
 
@@ -125,10 +126,13 @@ class Section:
 
 
 class Explorer:
-    """Read-only views over one ``Service`` (labels are cached per request-independent IRI set)."""
+    """Read-only views over one ``Service``. Labels, facet memberships and document texts are
+    cached: a published build does not change (an operator's SPARQL Update shows after a restart)."""
 
     def __init__(self, service):
         self.service = service
+        self._labels: dict[tuple[str, str], str] = {}
+        self._marks: dict[tuple[str, str], list[dict]] = {}
 
     # -- plumbing -----------------------------------------------------------------------------------
     def rows(self, query: str) -> list[dict[str, str | None]]:
@@ -138,7 +142,12 @@ class Explorer:
 
     def labels(self, iris, lang: str) -> dict[str, str]:
         """Human labels of ``iris`` (graph labels, then the ontology's, then the last segment)."""
-        iris = sorted({i for i in iris if i})
+        wanted = {i for i in iris if i}
+        missing = sorted(i for i in wanted if (i, lang) not in self._labels and _IRI.fullmatch(i))
+        self._labels |= {(i, lang): label for i, label in self._fetch_labels(missing, lang).items()}
+        return {i: self._labels.get((i, lang)) or fallback_label(i) for i in wanted}
+
+    def _fetch_labels(self, iris: list[str], lang: str) -> dict[str, str]:
         found: dict[str, list[tuple[int, Literal]]] = defaultdict(list)
         order = {expand(p): i for i, p in enumerate(_LABEL_PROPERTIES)}
         props = " ".join(_LABEL_PROPERTIES)
@@ -176,6 +185,7 @@ class Explorer:
         return Item(labels.get(iri) or fallback_label(iri), local_path(iri), note)
 
     # -- the commitment list ------------------------------------------------------------------------
+    @cached_property
     def memberships(self) -> dict[str, dict[str, set[str]]]:
         """facet → commitment IRI → its values."""
         out: dict[str, dict[str, set[str]]] = {}
@@ -186,6 +196,11 @@ class Explorer:
             out[facet] = table
         return out
 
+    @cached_property
+    def _all_commitments(self) -> list[dict]:
+        return self.rows("""SELECT ?c ?n ?title ?plan WHERE { ?c a ogp:Commitment ; ogp:actionPlan ?plan
+            OPTIONAL { ?c ogp:commitmentNumber ?n } OPTIONAL { ?c dct:title ?title } }""")
+
     def commitment_list(self, filters: dict[str, list[str]], lang: str) -> dict:
         """Commitments matching every filter value (facet → IRIs), with facet counts over the
         matching set; values with no matching commitment are left out.
@@ -195,9 +210,8 @@ class Explorer:
         unknown = set(filters) - set(FACETS)
         if unknown:
             raise ValueError(f"unknown filter {sorted(unknown)[0]!r}; filters: {', '.join(FACETS)}")
-        base = self.rows("""SELECT ?c ?n ?title ?plan WHERE { ?c a ogp:Commitment ; ogp:actionPlan ?plan
-            OPTIONAL { ?c ogp:commitmentNumber ?n } OPTIONAL { ?c dct:title ?title } }""")
-        member = self.memberships()
+        base = self._all_commitments
+        member = self.memberships
         chosen = [r for r in base if all(v in member[f].get(r["c"], set()) for f, vs in filters.items() for v in vs)]
         chosen.sort(key=lambda r: (r["plan"], int(r["n"] or 0)))
         counts = {f: Counter(v for r in chosen for v in member[f].get(r["c"], ())) for f in FACETS}
@@ -250,7 +264,7 @@ class Explorer:
             if text is None:
                 continue
             b, e = int(r["b"]), int(r["e"])
-            out.append(Item(figures.phrase(text, b, e), source_href(r["doc"], b, e),
+            out.append(Item(figures.phrase(text, b, e), source_href(r["doc"], b, e, mark=True),
                             extra={"number": r["n"], "commitment": local_path(r["c"]) if r["c"] else None}))
         return out
 
@@ -325,7 +339,7 @@ class Explorer:
                         "value": r["value"], "unit": unit, "kind": kind,
                         "figure": figures.metric_value(r["value"], unit, kind, country=country),
                         "phrase": figures.phrase(text, b, e) if text else "",
-                        "source": source_href(r["doc"], b, e) if text else None})
+                        "source": source_href(r["doc"], b, e, mark=True) if text else None})
         out.sort(key=lambda m: (int(m["number"] or 0), m["kind"] != "money", -Decimal(m["value"])))
         return out
 
@@ -393,6 +407,11 @@ class Explorer:
 
     def marks(self, doc: str, lang: str) -> list[dict]:
         """Every mention in ``doc`` that points at an entity: span, kind of mark, link, label."""
+        if (doc, lang) not in self._marks:
+            self._marks[(doc, lang)] = self._find_marks(doc, lang)
+        return self._marks[(doc, lang)]
+
+    def _find_marks(self, doc: str, lang: str) -> list[dict]:
         rows = self.rows(f"""SELECT ?b ?e ?ent (GROUP_CONCAT(STR(?t); separator=" ") AS ?types) WHERE {{
             ?m nif:referenceContext <{doc}> ; nif:beginIndex ?b ; nif:endIndex ?e ; itsrdf:taIdentRef ?ent .
             OPTIONAL {{ ?ent a ?t }} }} GROUP BY ?b ?e ?ent""")
@@ -408,19 +427,19 @@ class Explorer:
 
     def triples(self, iri: str, lang: str) -> dict:
         """The raw triples of an entity, both ways, with labels (the "datos" tab)."""
-        out = self.rows(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o FILTER(?p != nif:isString) }} ORDER BY ?p ?o LIMIT 500")
-        inbound = self.rows(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s LIMIT 200")
-        iris = {r["p"] for r in out + inbound} | {r["o"] for r in out} | {r["s"] for r in inbound}
-        labels = self.labels({i for i in iris if i and "://" in i}, lang)
+        out = list(self.service.query(
+            f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o FILTER(?p != nif:isString) }} ORDER BY ?p ?o LIMIT 500"))
+        inbound = list(self.service.query(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s LIMIT 200"))
+        nodes = {r[v].value for r in out + inbound for v in ("s", "o") if v in r and isinstance(r[v], NamedNode)}
+        labels = self.labels({n for n in nodes if n.startswith(ID_NS)}, lang)
 
-        def term(value: str) -> Item:
-            if value in labels:
-                shown = labels[value] if value.startswith(ID_NS) else compact(value)
-                return Item(shown, local_path(value), value if value.startswith(ID_NS) else None)
-            return Item(value)
+        def term(t) -> Item:
+            if not isinstance(t, NamedNode):
+                return Item(t.value)
+            return Item(labels[t.value], local_path(t.value)) if t.value in labels else Item(compact(t.value))
 
-        return {"out": [(Item(compact(r["p"])), term(r["o"])) for r in out],
-                "in": [(term(r["s"]), Item(compact(r["p"]))) for r in inbound]}
+        return {"out": [(Item(compact(r["p"].value)), term(r["o"])) for r in out],
+                "in": [(term(r["s"]), Item(compact(r["p"].value))) for r in inbound]}
 
     # -- overview, charts, network -------------------------------------------------------------------
     def totals(self) -> dict[str, int]:
@@ -504,7 +523,10 @@ def mark_href(iri: str) -> str | None:
     return local_path(iri) or (f"/commitments?value={filter_param(iri)}" if iri.startswith(OGP_NS) else None)
 
 
-def source_href(doc: str, begin: int, end: int) -> str | None:
-    """Link to a span of a document in the source view: ``/id/document/…?span=b,e#char=b,e``."""
+def source_href(doc: str, begin: int, end: int, *, mark: bool = False) -> str | None:
+    """Link to a span of a document in the source view: ``/id/document/…?span=b,e#char=b,e``
+    highlights any span; a mention's own mark needs only its anchor (``mark=True``)."""
     path = local_path(doc)
-    return f"{path}?span={begin},{end}#char={begin},{end}" if path else None
+    if path is None:
+        return None
+    return f"{path}#char={begin},{end}" if mark else f"{path}?span={begin},{end}#char={begin},{end}"
