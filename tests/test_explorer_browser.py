@@ -15,6 +15,7 @@ from tests.conftest import REPO, LiveServer
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VENDOR = REPO / "api" / "explorer" / "static" / "vendor"
 ARTIFACTS = REPO / "artifacts"
+CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'"
 pytestmark = [
     pytest.mark.skipif(EXECUTABLE is None, reason="chromium not installed (apt-get install chromium)"),
     pytest.mark.skipif(not AXE.exists() or not (VENDOR / "cytoscape.min.js").exists(),
@@ -29,7 +30,15 @@ def server(built):
     from api.core import Service
     from api.http import create_app
 
-    with LiveServer(create_app(Service(built[0]))) as live:
+    app = create_app(Service(built[0]))
+
+    @app.middleware("http")
+    async def strict_csp(request, call_next):  # what the served pages must live with: nothing inline
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
+
+    with LiveServer(app) as live:
         yield live
 
 
@@ -41,7 +50,8 @@ def browser(tmp_path_factory):
 
 
 def visit(browser: Chromium, server, path: str, shot: str | None = None) -> None:
-    """Open ``path``; no console error and every request to the app itself."""
+    """Open ``path``; no console error (a Content-Security-Policy violation is one) and every
+    request to the app itself."""
     browser.errors.clear()
     browser.requests.clear()
     browser.open(server.url + path)
