@@ -251,6 +251,8 @@ class Explorer:
             OPTIONAL {{ ?c ogp:commitmentNumber ?n }} OPTIONAL {{ ?c dct:title ?title }} OPTIONAL {{ ?c ogp:actionPlan ?plan }} }}""")
         rows.sort(key=lambda r: (r["plan"] or "", int(r["n"] or 0)))
         plans = self.labels({r["plan"] for r in rows}, lang)
+        if len(plans) < 2:  # the plan is worth a note only where commitments of several plans mix
+            plans = {}
         return [Item(f"{r['n']}. {r['title']}" if r["n"] and r["title"] else r["title"] or fallback_label(r["c"]),
                      local_path(r["c"]), plans.get(r["plan"])) for r in rows]
 
