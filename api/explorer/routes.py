@@ -106,9 +106,9 @@ def home(request: Request):
     ex = explorer(request)
     lang = language(request)
     listing = ex.commitment_list({}, lang)
-    metrics = ex.metrics("?c a ogp:Commitment .", None)
-    return render(request, "home.html", totals=ex.totals(), money=ex.money_by('BIND("" AS ?g)', lang),
-                  headline=figures.headline(metrics, limit=6), commitments=listing["items"])
+    metrics = ex.metrics("?c a ogp:Commitment .")
+    return render(request, "home.html", totals=ex.totals(), headline=figures.headline(metrics, limit=6),
+                  commitments=listing["items"])
 
 
 @pages.get("/buscar")

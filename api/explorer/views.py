@@ -306,7 +306,7 @@ class Explorer:
                                for p in sorted(places, key=lambda p: labels[p["p"]])]),
             Section("similar", [self.link(s["t"], labels, f"{float(s['score']):.2f}") for s in similar]),
         ]
-        metrics = self.metrics(f"BIND(<{iri}> AS ?c)", page["country"])
+        metrics = self.metrics(f"BIND(<{iri}> AS ?c)")
         page["metrics"] = metrics
         page["headline"] = figures.headline(metrics, limit=6)
         page["progress"] = next(iter(v("ogp:progressText")), None)
@@ -325,10 +325,12 @@ class Explorer:
             "spatialCoverage": [{"@type": "AdministrativeArea", "@id": p["p"], "name": labels[p["p"]]} for p in places],
         }
 
-    def metrics(self, pattern: str, country: str | None) -> list[dict]:
+    def metrics(self, pattern: str) -> list[dict]:
         """Metrics of the commitments ``pattern`` binds as ?c: value, unit, kind, the reader's
-        figure and the whole phrase it comes from, with links to the commitment and the source."""
-        rows = self.rows(f"""SELECT ?c ?n ?m ?value ?unit ?kind ?doc ?b ?e WHERE {{ {pattern} ?c ogp:metric ?m .
+        figure (in its country's format) and the whole phrase it comes from, with links to the
+        commitment and the source."""
+        rows = self.rows(f"""SELECT ?c ?n ?m ?value ?unit ?kind ?doc ?b ?e ?code WHERE {{ {pattern} ?c ogp:metric ?m .
+            OPTIONAL {{ ?c ogp:actionPlan/ogp:country/ogp:iso3166_1 ?code }}
             ?m schema:value ?value OPTIONAL {{ ?m schema:unitText ?unit }} OPTIONAL {{ ?m ogp:metricKind ?kind }}
             OPTIONAL {{ ?c ogp:commitmentNumber ?n }}
             OPTIONAL {{ ?m prov:wasDerivedFrom ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b ; nif:endIndex ?e }} }}""")
@@ -339,7 +341,7 @@ class Explorer:
             b, e = (int(r["b"]), int(r["e"])) if r["b"] else (0, 0)
             out.append({"iri": r["m"], "href": local_path(r["m"]), "commitment": local_path(r["c"]), "number": r["n"],
                         "value": r["value"], "unit": unit, "kind": kind,
-                        "figure": figures.metric_value(r["value"], unit, kind, country=country),
+                        "figure": figures.metric_value(r["value"], unit, kind, country=r["code"]),
                         "phrase": figures.phrase(text, b, e) if text else "",
                         "source": source_href(r["doc"], b, e, mark=True) if text else None})
         out.sort(key=lambda m: (int(m["number"] or 0), m["kind"] != "money", -Decimal(m["value"])))
@@ -402,7 +404,7 @@ class Explorer:
         page["sections"].append(Section("commitments", self._commitments_where(f"?c prov:wasDerivedFrom <{iri}> .", lang)))
 
     def _metric(self, iri: str, lang: str, page: dict) -> None:
-        metrics = self.metrics(f"?c ogp:metric <{iri}> . FILTER(?m = <{iri}>)", page["country"])
+        metrics = self.metrics(f"?c ogp:metric <{iri}> . FILTER(?m = <{iri}>)")
         page["metrics"] = metrics
         if metrics:
             page["label"] = metrics[0]["figure"]
@@ -453,19 +455,17 @@ class Explorer:
 
     def money_by(self, group: str, lang: str) -> list[dict]:
         """Money (distinct amounts of a commitment, per currency) summed by ``group``: a SPARQL
-        pattern binding ?g for commitment ?c (an IRI, or a literal for one overall total). Biggest first."""
+        pattern binding ?g for commitment ?c. Biggest first."""
         rows = self.rows(f"""SELECT ?g ?unit ?code (SUM(?v) AS ?total) WHERE {{
             {{ SELECT DISTINCT ?c ?unit ?v ?code WHERE {{ ?c ogp:metric ?m . ?m ogp:metricKind "money" ;
                schema:unitText ?unit ; schema:value ?v OPTIONAL {{ ?c ogp:actionPlan/ogp:country/ogp:iso3166_1 ?code }} }} }}
             {group} }} GROUP BY ?g ?unit ?code""")
-        labels = self.labels({r["g"] for r in rows if "://" in r["g"]}, lang)
+        labels = self.labels({r["g"] for r in rows}, lang)
         rows.sort(key=lambda r: -Decimal(r["total"]))
         return [{"label": self._group_label(r["g"], labels), "href": local_path(r["g"]), "value": r["total"],
                  "shown": figures.money(r["total"], r["unit"], country=r["code"]), "unit": r["unit"]} for r in rows]
 
     def _group_label(self, iri: str, labels: dict[str, str]) -> str:
-        if iri not in labels:
-            return iri
         number = self.rows(f"SELECT ?n WHERE {{ <{iri}> ogp:commitmentNumber ?n }}")
         return f"{number[0]['n']}. {labels[iri]}" if number else labels[iri]
 
