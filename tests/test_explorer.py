@@ -85,6 +85,20 @@ def test_figures_for_the_reader():
     assert [m["value"] for m in ranked] == ["139988000", "95613729", "45", "2337365"]  # "3 niveles" left out
 
 
+def test_source_marks_nest_and_escape():
+    from api.explorer.highlight import render
+
+    text = "El <b>MINFIN</b> y Zacapa & Petén."
+    marks = [{"begin": 6, "end": 12, "href": "/id/org/GT/minfin", "kind": "org", "title": 'Min "F"'},
+             {"begin": 7, "end": 9, "href": "/id/x", "kind": "org", "title": "x"},  # inside a longer mark: dropped
+             {"begin": 19, "end": 25, "href": "/id/place/GT-19", "kind": "place", "title": "Zacapa"}]
+    shown = str(render(text, marks, focus=(8, 22), mark_label={"org": "INST", "place": "LUGAR"}, anchor_label="C"))
+    assert "<b>" not in shown and "&lt;b&gt;" in shown and "&amp; Petén" in shown and 'title="Min &#34;F&#34;"' in shown
+    assert shown.count('class="ent ') == 2
+    assert '<mark class="focus" id="char=6,25">' in shown  # widened so that no mark is cut
+    assert shown.index("<mark") < shown.index('id="char=6,12"') and shown.index("</mark>") > shown.index('id="char=19,25"')
+
+
 def test_metric_phrases_are_whole_sentences(site):
     _, service = site
     rows = select(service, """SELECT ?text ?b ?e WHERE { ?m ogp:metricKind "money" ; prov:wasDerivedFrom ?s .
