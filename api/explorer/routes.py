@@ -10,7 +10,7 @@ import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -37,8 +37,8 @@ class HtmlRoute(APIRoute):
     def matches(self, scope):
         match, child = super().matches(scope)
         if match is not Match.NONE and scope["type"] == "http":
-            query = dict(p.split("=", 1) for p in scope.get("query_string", b"").decode("latin-1").split("&") if "=" in p)
-            if not wants_html(Headers(scope=scope).get("accept"), query.get("format")):
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            if not wants_html(Headers(scope=scope).get("accept"), (query.get("format") or [None])[0]):
                 return Match.NONE, {}
         return match, child
 

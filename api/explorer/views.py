@@ -7,7 +7,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode
@@ -136,9 +136,8 @@ class Explorer:
 
     # -- plumbing -----------------------------------------------------------------------------------
     def rows(self, query: str) -> list[dict[str, str | None]]:
-        results = self.service.query(query)
-        names = [v.value for v in results.variables]
-        return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in results]
+        """A SELECT query's solutions as plain values (None where unbound)."""
+        return _plain(self.service.query(query))
 
     def labels(self, iris, lang: str) -> dict[str, str]:
         """Human labels of ``iris`` (graph labels, then the ontology's, then the last segment)."""
@@ -172,14 +171,6 @@ class Explorer:
     def text(self, doc: str) -> str | None:
         """The cleaned text (``nif:isString``) of a source document."""
         return self._texts.get(doc)
-
-    def country_code(self, iri: str) -> str | None:
-        """ISO code of the country an entity belongs to (commitment, plan, org, place…)."""
-        rows = self.rows(f"""SELECT ?code WHERE {{
-            {{ <{iri}> ogp:iso3166_1 ?code }} UNION {{ <{iri}> (ogp:actionPlan|prov:wasDerivedFrom)?/ogp:country/ogp:iso3166_1 ?code }}
-            UNION {{ <{iri}> schema:containedInPlace+/ogp:iso3166_1 ?code }}
-            UNION {{ ?c ogp:metric <{iri}> ; ogp:actionPlan/ogp:country/ogp:iso3166_1 ?code }} }} LIMIT 1""")
-        return rows[0]["code"] if rows else None
 
     def link(self, iri: str, labels: dict[str, str], note: str | None = None) -> Item:
         return Item(labels.get(iri) or fallback_label(iri), local_path(iri), note)
@@ -234,7 +225,7 @@ class Explorer:
         if not types and not self.rows(f"SELECT ?p WHERE {{ <{iri}> ?p ?o }} LIMIT 1"):
             return None
         kind = self.kind(types)
-        page = {"iri": iri, "kind": kind, "facts": [], "sections": [], "country": self.country_code(iri)}
+        page = {"iri": iri, "kind": kind, "facts": [], "sections": []}
         labels = self.labels({iri, *types}, lang)
         page["label"] = labels[iri]
         page["types"] = sorted(labels[t] for t in types if not t.startswith((PREFIXES["prov"], PREFIXES["nif"])))
@@ -282,7 +273,7 @@ class Explorer:
                 page["facts"].append((key, labels.get(v, v), local_path(v) if v in iris else None))
 
     def _commitment(self, iri: str, lang: str, page: dict) -> None:
-        v = lambda curie: self._values(iri, curie)  # noqa: E731
+        v = partial(self._values, iri)
         self._facts(page, lang, [("commitment", v("ogp:commitmentNumber")), ("plan", v("ogp:actionPlan")),
                                  ("country", v("ogp:actionPlan/ogp:country")), ("status", v("ogp:completionStatus")),
                                  ("values", v("ogp:ogpValue"))])
@@ -348,7 +339,7 @@ class Explorer:
         return out
 
     def _org(self, iri: str, lang: str, page: dict) -> None:
-        v = lambda curie: self._values(iri, curie)  # noqa: E731
+        v = partial(self._values, iri)
         acronyms = v("ogp:acronym")
         self._facts(page, lang, [("acronym", acronyms), ("also_known_as", [a for a in v("skos:altLabel") if a not in acronyms]),
                                  ("country", v("ogp:country"))])
@@ -359,7 +350,7 @@ class Explorer:
         ]
 
     def _law(self, iri: str, lang: str, page: dict) -> None:
-        v = lambda curie: self._values(iri, curie)  # noqa: E731
+        v = partial(self._values, iri)
         self._facts(page, lang, [("name", [n for n in v("skos:prefLabel") if n != page["label"]]),
                                  ("identifier", v("eli:id_local")), ("document_type", v("eli:type_document")),
                                  ("amends", v("eli:amends")), ("part_of", v("eli:is_part_of"))])
@@ -368,7 +359,7 @@ class Explorer:
             f"{{ ?c ogp:citesProvision/eli:is_part_of <{iri}> }}", lang)))
 
     def _place(self, iri: str, lang: str, page: dict) -> None:
-        v = lambda curie: self._values(iri, curie)  # noqa: E731
+        v = partial(self._values, iri)
         self._facts(page, lang, [("contained_in", v("schema:containedInPlace")),
                                  ("identifier", v("ogp:iso3166_2") + v("ogp:ineCode"))])
         children = [r["p"] for r in self.rows(f"SELECT ?p WHERE {{ ?p schema:containedInPlace <{iri}> }}")]
@@ -390,7 +381,7 @@ class Explorer:
                              Section("institutions", [self.link(o, labels) for o in sorted(orgs, key=labels.get)])]
 
     def _plan(self, iri: str, lang: str, page: dict) -> None:
-        v = lambda curie: self._values(iri, curie)  # noqa: E731
+        v = partial(self._values, iri)
         start, end = v("ogp:periodStart"), v("ogp:periodEnd")
         self._facts(page, lang, [("country", v("ogp:country")), ("period", ["–".join(start + end)] if start else [])])
         docs = [r["d"] for r in self.rows(f"SELECT DISTINCT ?d WHERE {{ ?c ogp:actionPlan <{iri}> ; prov:wasDerivedFrom ?d }}")]
@@ -399,7 +390,7 @@ class Explorer:
                              Section("documents", [self.link(d, labels) for d in docs])]
 
     def _document(self, iri: str, lang: str, page: dict) -> None:
-        v = lambda curie: self._values(iri, curie)  # noqa: E731
+        v = partial(self._values, iri)
         self._facts(page, lang, [("source", v("dct:source")), ("country", v("ogp:country"))])
         page["sections"].append(Section("commitments", self._commitments_where(f"?c prov:wasDerivedFrom <{iri}> .", lang)))
 
@@ -481,7 +472,7 @@ class Explorer:
     def completion(self, lang: str) -> list[dict]:
         """Commitments per completion level of the ontology's scale (in its order), plus those
         whose status the text does not state."""
-        levels = [r["l"] for r in _rows(_ontology().query(
+        levels = [r["l"] for r in _plain(_ontology().query(
             "SELECT ?l WHERE { ?l skos:inScheme ogp:CompletionLevels }", prefixes=PREFIXES))]
         counts = {r["param"]: r for r in self.count_by("status", lang)}
         total = int(self.totals()["commitments"])
@@ -514,7 +505,7 @@ class Explorer:
         }
 
 
-def _rows(results) -> list[dict]:
+def _plain(results) -> list[dict[str, str | None]]:
     names = [v.value for v in results.variables]
     return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in results]
 
