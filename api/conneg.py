@@ -80,3 +80,17 @@ def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> 
             if first is not None:
                 return first, table[first]
     return None
+
+
+#: media types a browser asks for first when it wants a page
+HTML_MEDIA = ("text/html", "application/xhtml+xml")
+
+
+def wants_html(accept: str | None, format_name: str | None = None) -> bool:
+    """Whether a request wants a web page: ``?format=html``, or an Accept header whose best
+    range is HTML (browsers). API clients (``*/*``, JSON, RDF, no header) and any other explicit
+    ``format`` get data."""
+    if format_name:
+        return format_name.lower() == "html"
+    ranges = parse_accept(accept)
+    return bool(ranges) and ranges[0] in HTML_MEDIA

@@ -220,18 +220,6 @@ class Service:
         prefixes = {"prefixes": PREFIXES} if fmt == RdfFormat.TURTLE else {}
         return pyoxigraph.serialize(triples, format=fmt, **prefixes)
 
-    def describe_json(self, iri: str) -> dict:
-        """The entity's outgoing triples (and incoming commitment links) as plain JSON terms."""
-        def term(t) -> dict:
-            return {"type": "uri" if isinstance(t, NamedNode) else "literal", "value": t.value}
-
-        out = [(term(r["p"]), term(r["o"])) for r in self.query(
-            f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o FILTER(?p != nif:isString) }} ORDER BY ?p ?o")]
-        inbound = [({"type": "uri", "value": "is " + r["p"].value.rsplit("#", 1)[-1] + " of"}, term(r["s"]))
-                   for r in self.query(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> ; a ogp:Commitment }} ORDER BY ?s")]
-        labels = [t[1]["value"] for t in out if t[0]["value"].endswith(("prefLabel", "#label", "name", "title"))]
-        return {"iri": iri, "label": labels[0] if labels else None, "triples": out + inbound}
-
     def commitments(self) -> list[dict]:
         """Every commitment: plan, number, title, responsible organisations."""
         rows = self.query("""SELECT ?c ?plan ?n ?title (GROUP_CONCAT(DISTINCT ?org; separator="|") AS ?orgs) WHERE {

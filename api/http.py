@@ -2,7 +2,7 @@
 
 ``create_app(service_or_live, settings)`` mounts ``routes.sparql`` (SPARQL 1.1 Protocol),
 ``routes.api`` (search, ask, commitments, health), ``routes.data`` (dumps, ontology, entity IRIs)
-and ``routes.pages`` (HTML). ``_Guard`` answers what must not reach a route: an oversized URL (414)
+and ``api.explorer`` (the HTML pages). ``_Guard`` answers what must not reach a route: an oversized URL (414)
 or header block (431), a body past the limit counted on the bytes actually received, chunked
 included (413), OPTIONS (204 with CORS); and adds the security headers to every answer.
 """
@@ -144,8 +144,9 @@ async def _empty():
 # -- the app -----------------------------------------------------------------------------------------------
 def create_app(service: Service | Live, settings: Settings | None = None) -> FastAPI:
     """The ASGI app over ``service`` (a ``Live`` follows new builds; a ``Service`` is wrapped in one)."""
+    from api import explorer
     from api.routes import api as api_routes
-    from api.routes import data, pages, sparql
+    from api.routes import data, sparql
 
     settings = settings or Settings()
     live = service if isinstance(service, Live) else Live(writable=service.writable, service=service)
@@ -167,7 +168,7 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
     app.state.live, app.state.settings, app.state.pool = live, settings, pool
     app.state.runner = Runner(pool, timeout=settings.timeout, max_bytes=settings.max_query_bytes,
                               max_depth=settings.max_depth)
-    app.add_middleware(_Guard, settings=settings, html_csp=pages.content_security_policy(),
+    app.add_middleware(_Guard, settings=settings, html_csp=explorer.CONTENT_SECURITY_POLICY,
                        lean=functools.partial(sparql.lean, app.state))
 
     @app.exception_handler(OgpKgError)
@@ -186,7 +187,8 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
     async def unexpected(request: Request, exc: Exception):  # a bug, reported without a traceback
         return error_response(OgpKgError(f"internal error ({type(exc).__name__})"), request)
 
-    for router in (sparql.router, api_routes.router, data.router, pages.router):
+    # the explorer first: its pages on shared paths match only requests that want HTML
+    for router in (explorer.router, sparql.router, api_routes.router, data.router):
         app.include_router(router)
     return app
 

@@ -18,4 +18,13 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk) >/dev/null 2>&1 \
     || echo "note: chromium not installed; the browser test will be skipped" >&2
 fi
+# The explorer's browser libraries (chart.js, cytoscape) and axe-core for the accessibility tests, from
+# npm (versions pinned by package-lock.json); the app serves its copies, so pages work offline.
+if command -v npm >/dev/null 2>&1; then
+  npm ci --no-audit --no-fund --silent
+  mkdir -p api/explorer/static/vendor
+  cp node_modules/chart.js/dist/chart.umd.min.js node_modules/cytoscape/dist/cytoscape.min.js api/explorer/static/vendor/
+else
+  echo "note: npm not found; the explorer's charts and network need chart.js and cytoscape (npm ci)" >&2
+fi
 "$PYTHON" -m api.cli build

@@ -49,13 +49,8 @@ async def commitments(request: Request):
 
 @router.get("/commitments/{number}", summary="Un compromiso: instituciones, leyes, lugares, métricas")
 async def commitment(request: Request, number: int, plan: str | None = None):
-    from api.routes.pages import commitment_page, wants_html
-
     with request.app.state.live.use() as service:
-        details = await offload(request, service.commitment, number, plan=plan)
-    if wants_html(request) and "json" not in request.query_params.get("format", ""):
-        return commitment_page(details)
-    return details
+        return await offload(request, service.commitment, number, plan=plan)
 
 
 @router.get("/health", summary="Liveness and what is loaded (the build id, never a path)")

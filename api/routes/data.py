@@ -19,21 +19,14 @@ _DUMP_MEDIA = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "a
 
 @router.get("/id/{path:path}", summary="Entity IRIs dereference as linked data (HTML, Turtle, JSON-LD)")
 async def entity(request: Request, path: str):
-    from api.routes.pages import entity_page, wants_html
-
     if not _SAFE_PATH.match(path) or ".." in path.split("/"):
         raise RequestError("not an entity path")
     iri = ID_NS + path
-    accept = request.headers.get("accept") or "text/html"
+    accept = request.headers.get("accept")
     with request.app.state.live.use() as service:
-        if wants_html(request, default=True):
-            data = await offload(request, service.describe_json, iri)
-            if not data["triples"]:
-                raise NotFound(f"no entity {iri}")
-            return entity_page(data, request.app.state.settings.base)
         chosen = negotiate(accept, "graph")
         if chosen is None:
-            raise NotAcceptable(f"cannot describe an entity as {accept[:100]!r}")
+            raise NotAcceptable(f"cannot describe an entity as {(accept or '')[:100]!r}")
         body = await offload(request, service.describe, iri, chosen[1])
     if not body.strip():
         raise NotFound(f"no entity {iri}")
