@@ -30,7 +30,7 @@ from indexes.search_index import SearchIndex
 from indexes.similarity import Similar, similar_across_groups
 from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, write_graph
 from ogp_graph.build import extract as extract_mentions
-from ogp_graph.documents import Document, load_document
+from ogp_graph.readers import Document, load_document
 from ogp_graph.errors import DocumentError, StoreError
 from ogp_graph.layout import BuildLayout
 from ogp_graph.library import CachedDocument, Entry, Library, entries_json, file_sha256, find_entries, genre, now, \

@@ -20,7 +20,7 @@ from pathlib import Path
 
 warnings.filterwarnings("ignore", message=r"\[W095\]")
 
-from ogp_graph.documents import load_document  # noqa: E402
+from ogp_graph.readers import load_document  # noqa: E402
 from ogp_graph.errors import OgpKgError  # noqa: E402
 from ogp_graph.institutions import find_acronyms  # noqa: E402
 from ogp_graph.laws import find_citations  # noqa: E402

@@ -43,7 +43,7 @@ from api.core import Service  # noqa: E402
 from api.pipeline import add_documents, build_all  # noqa: E402
 from indexes.embedders import EMBEDDERS  # noqa: E402
 from ogp_graph.build import bundled_report  # noqa: E402
-from ogp_graph.documents import load_document  # noqa: E402
+from ogp_graph.readers import load_document  # noqa: E402
 from ogp_graph.layout import BuildLayout  # noqa: E402
 from ogp_graph.library import Library  # noqa: E402
 from ogp_graph.segment import segment  # noqa: E402

@@ -201,7 +201,7 @@ def test_subdivisions_of_other_countries():
 # --- whole documents -------------------------------------------------------------------------
 
 def test_colombia_plan_abbreviations_and_responsible_bodies():
-    from ogp_graph.documents import load_document
+    from ogp_graph.readers import load_document
 
     text = load_document(shared_file("corpus", "real", "co-2015-2017-plan-accion.pdf")).text
     resolver = InstitutionResolver.for_text(text, "CO")
