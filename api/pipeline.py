@@ -28,18 +28,18 @@ from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
 from indexes.passages import Passage, passages_from_store
 from indexes.search_index import SearchIndex
 from indexes.similarity import Similar, similar_across_groups
-from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, write_graph
+from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, document_report, \
+    write_graph
 from ogp_graph.build import extract as extract_mentions
 from ogp_graph.readers import Document, load_document
 from ogp_graph.errors import DocumentError, StoreError
 from ogp_graph.layout import BuildLayout
-from ogp_graph.library import CachedDocument, Entry, Library, entries_json, file_sha256, find_entries, genre, now, \
-    read_entries
+from ogp_graph.library import CachedDocument, Entry, Library, entries_json, file_sha256, find_entries, now, read_entries
 from ogp_graph.metadata import DocumentInfo, describe
-from ogp_graph.rdf import LINKS_GRAPH, document_iri, plan_iri, similarity_quads
+from ogp_graph.rdf import LINKS_GRAPH, commitment_iri, document_iri, plan_iri, progress_quads, similarity_quads
 from ogp_graph.remote import RemoteStore
-from ogp_graph.segment import CommitmentText
-from ogp_graph.segment import segment as segment_document
+from ogp_graph.progress import ProgressDocument, progress_links, report_scopes
+from ogp_graph.segment import Segmentation, find
 from ogp_graph.store import current_build, default_data_dir, new_build, read_manifest
 from ogp_graph.validate import ValidationReport, to_rdflib
 from ogp_graph.vocab import PREFIXES
@@ -67,11 +67,12 @@ class StageClock:
 # -- per-document stages ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Segmented:
-    """Output of ``segment``: the document's commitments (at least one) and what it is about."""
+    """Output of ``segment``: the document's commitments (maybe none, with the reasons) and what
+    it is about."""
 
     document: Document
     info: DocumentInfo
-    commitments: list[CommitmentText]
+    segmentation: Segmentation
 
 
 @dataclass(frozen=True)
@@ -93,19 +94,20 @@ def load(path: Path) -> Document:
     return load_document(path)
 
 
-def segment(document: Document, *, country: str | None = None) -> Segmented:
+def segment(document: Document, *, country: str | None = None, scope: str = "") -> Segmented:
     """Find the commitments of a loaded document, then its language, country (``country``
-    overrides detection) and plan.
+    overrides detection), plan and genre; ``scope`` gives a report's commitments IRIs of their own
+    (see ``ogp_graph.progress.report_scopes``).
 
-    :raises DocumentError: no commitment found; unknown country or period.
+    :raises DocumentError: ``country`` is not a known ISO code.
     """
-    commitments = segment_document(document)
-    return Segmented(document, describe(document, country=country), commitments)
+    info = replace(describe(document, country=country), report=scope)
+    return Segmented(document, info, find(document))
 
 
 def extract(segmented: Segmented, *, nlp) -> ExtractedDocument:
-    """Run the NLP pipeline over every commitment: institutions, laws, places, metrics."""
-    return extract_mentions([(segmented.document, segmented.info, segmented.commitments)], nlp=nlp)[0]
+    """Run the NLP pipeline over every commitment (or, without any, every section)."""
+    return extract_mentions([(segmented.document, segmented.info, segmented.segmentation)], nlp=nlp)[0]
 
 
 def write(extracted: ExtractedDocument, directory: Path) -> DocumentGraph:
@@ -134,19 +136,19 @@ def validate(graph: DocumentGraph) -> ValidationReport:
 
 
 def read_document(path: Path, *, library: Library, country: str | None, nlp: Callable[[], object],
-                  clock: StageClock) -> CachedDocument:
+                  clock: StageClock, scope: str = "") -> CachedDocument:
     """``path`` through load → segment → extract → write → validate, or its cached result.
 
     :raises DocumentError: the document cannot be used (nothing is cached then).
     """
     sha256 = file_sha256(path)
-    if cached := library.cached(sha256, country):
+    if cached := library.cached(sha256, country, scope):
         return cached
     t = time.perf_counter()
     document = load(path)
     clock("load", t)
     t = time.perf_counter()
-    segmented = segment(document, country=country)
+    segmented = segment(document, country=country, scope=scope)
     clock("segment", t)
     t = time.perf_counter()
     extracted = extract(segmented, nlp=nlp())
@@ -160,23 +162,37 @@ def read_document(path: Path, *, library: Library, country: str | None, nlp: Cal
         report = validate(graph)
         clock("validate", t)
         doc, info, commitments = extracted.document, extracted.info, extracted.commitments
+        found = document_report(extracted)
         record = {
             "source": doc.name or doc.source, "sha256": sha256, "document": document_iri(doc).value,
             "country": info.country, "language": info.language, "period": info.period_key,
-            "plan": plan_iri(info).value, "genre": genre(info.title, doc.text), "layout": commitments[0].text.layout,
+            "first_year": info.period[0], "plan": plan_iri(info).value, "genre": info.genre,
+            "layout": found.layout, "scope": scope, "report": found.as_dict(),
             "counts": {**{what: count(graph.store, what) for what in COUNTED},
                        "triples": len(graph.store),
-                       "without_title": sum(not ec.text.title for ec in commitments),
-                       "without_responsible": sum(not ec.responsible for ec in commitments)},
+                       "without_title": found.without_title, "without_responsible": found.without_responsible},
+            "commitments": [[commitment_iri(info, ec.text.label).value, ec.text.label, ec.text.title]
+                            for ec in commitments],
             "conforms": report.conforms, "violations": report.violations, "warnings": report.warnings,
         }
-        return library.commit(staging, sha256, country, record)
+        return library.commit(staging, sha256, country, scope, record)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
 # -- library stages ---------------------------------------------------------------------------------
+def _progress_record(record: dict) -> ProgressDocument:
+    return ProgressDocument(record["sha256"], record["country"], record["language"], record["first_year"],
+                            record["genre"], tuple(tuple(c) for c in record["commitments"]))
+
+
+def _progress_entry(entry: Entry) -> ProgressDocument:
+    year = entry.period.split("-")[0]
+    return ProgressDocument(entry.sha256, entry.country, entry.language, int(year) if year.isdigit() else None,
+                            entry.genre)
+
+
 def _entry(cached: CachedDocument, stored: str, read_as: str | None) -> Entry:
     r = cached.record
     return Entry(sha256=r["sha256"], source=r["source"], country=r["country"], language=r["language"],
@@ -238,16 +254,17 @@ def _read_links(layout: BuildLayout) -> list[Similar] | None:
         return [Similar(**json.loads(line)) for line in fh]
 
 
-def publish(layout: BuildLayout, store: pyoxigraph.Store, links: list[Similar], *, docs: Sequence[CachedDocument],
-            entries: list[Entry], method: str, remote: RemoteStore | None,
+def publish(layout: BuildLayout, store: pyoxigraph.Store, links: list[Similar], progress_of: list[tuple[str, str]],
+            *, docs: Sequence[CachedDocument], entries: list[Entry], method: str, remote: RemoteStore | None,
             added: Sequence[CachedDocument] | None) -> None:
-    """Write the links (named graph and ``links.jsonl``), the dumps and the library of the build;
+    """Write the links — similar commitments (named graph and ``links.jsonl``) and reports'
+    ``ogp:progressOf`` their plan's commitments (named graph) —, the dumps and the library of the build;
     with ``remote``, send the graph there (only the ``added`` documents' graphs when given). The
     manifest, written last, makes the directory a complete build."""
     with open(layout.links, "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(asdict(s)) + "\n" for s in links)
-    store.bulk_extend([Quad(q.subject, q.predicate, q.object, LINKS_GRAPH)
-                       for s in links for q in similarity_quads(s.source, s.target, s.score, method)])
+    quads = [q for s in links for q in similarity_quads(s.source, s.target, s.score, method)] + progress_quads(progress_of)
+    store.bulk_extend([Quad(q.subject, q.predicate, q.object, LINKS_GRAPH) for q in quads])
     store.flush()
     write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs))
     if remote is not None:  # scale-out: queries go to the SPARQL server; the local copy feeds later changes
@@ -297,23 +314,34 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
 
     with new_build(data_dir) as root:
         layout = BuildLayout(root)
-        kept, keep = [], list(keep)
-        for k, entry in enumerate(keep):
-            cached = library.cached(entry.sha256, entry.read_as)
-            if cached is None:  # a new pipeline version: read the kept copy again, once
-                cached = read_document(library.source_path(entry), library=library, country=entry.read_as, nlp=nlp,
-                                       clock=clock)
-                keep[k] = replace(_entry(cached, entry.stored, entry.read_as), added=entry.added)
-            kept.append(cached)
         known = {e.sha256 for e in keep}
-        added, new_entries = [], []
+        added, added_paths = [], []
         for path in progress(list(add), len(add), "extract"):
             cached = read_document(Path(path), library=library, country=country, nlp=nlp, clock=clock)
             if cached.record["sha256"] in known:
                 continue
             known.add(cached.record["sha256"])
             added.append(cached)
-            new_entries.append(_entry(cached, library.keep_source(Path(path), cached.record["sha256"]), country))
+            added_paths.append(Path(path))
+        # a report whose plan is in the library gets commitment IRIs of its own (read again if that changed)
+        before = report_scopes([_progress_entry(e) for e in keep])
+        scopes = report_scopes([*(_progress_entry(e) for e in keep), *(_progress_record(d.record) for d in added)])
+        if base is not None and any(scopes[e.sha256] != before[e.sha256] for e in keep):
+            base = None  # a kept report changes its IRIs: write the whole store afresh
+        kept, keep = [], list(keep)
+        for k, entry in enumerate(keep):
+            cached = library.cached(entry.sha256, entry.read_as, scopes[entry.sha256])
+            if cached is None:  # a new pipeline version or scope: read the kept copy again, once
+                cached = read_document(library.source_path(entry), library=library, country=entry.read_as, nlp=nlp,
+                                       clock=clock, scope=scopes[entry.sha256])
+                keep[k] = replace(_entry(cached, entry.stored, entry.read_as), added=entry.added)
+            kept.append(cached)
+        new_entries = []
+        for k, (cached, path) in enumerate(zip(added, added_paths)):
+            if scope := scopes[cached.record["sha256"]]:
+                added[k] = cached = read_document(path, library=library, country=country, nlp=nlp, clock=clock,
+                                                  scope=scope)
+            new_entries.append(_entry(cached, library.keep_source(path, cached.record["sha256"]), country))
         docs, entries = kept + added, keep + new_entries
         if not docs:
             raise DocumentError("library", "no documents left; a library needs at least one")
@@ -324,10 +352,7 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
         summary = BuildSummary(triples=int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value))
         for what in COUNTED:
             setattr(summary, what, count(store, what))
-        summary.documents = [{**{k: d.record[k] for k in ("source", "sha256", "country", "language", "period",
-                                                           "layout")},
-                              **{k: d.record["counts"][k] for k in ("commitments", "mentions", "without_title",
-                                                                    "without_responsible")}} for d in added]
+        summary.documents = [d.record["report"] for d in added]
         failing = [d for d in docs if not d.record["conforms"]]
         summary.conforms = not failing
         summary.violations = sum(d.record["violations"] for d in docs)
@@ -345,11 +370,12 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
         plan_of = {p.commitment: plan_by_doc[p.doc] for p in search_index.passages}
         changed = {d.record["plan"] for d in added} | removed_plans
         links = link(search_index, plan_of, previous=previous_links, changed=changed)
-        summary.similar = len(links)
+        progress_of = progress_links([_progress_record(d.record) for d in docs])
+        summary.similar, summary.progress_links = len(links), len(progress_of)
         clock("link", t)
         t = time.perf_counter()
         remote = RemoteStore(store_url) if store_url else None
-        publish(layout, store, links, docs=docs, entries=entries, method=search_index.embedder.name, remote=remote,
+        publish(layout, store, links, progress_of, docs=docs, entries=entries, method=search_index.embedder.name, remote=remote,
                 added=added if base else None)
         del store
         clock("publish", t)

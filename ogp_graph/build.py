@@ -1,7 +1,6 @@
 """Documents → commitments → mentions → RDF store: the graph stage of a build."""
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,11 +16,9 @@ from ogp_graph.mentions import Mention, mentions
 from ogp_graph.metadata import UNKNOWN_COUNTRY, DocumentInfo, describe
 from ogp_graph.nlp.pipeline import build_nlp, make_doc
 from ogp_graph.places import PlaceGazetteer
-from ogp_graph.progress import link_progress, scope_reports
+from ogp_graph.org_resolver import InstitutionResolver
 from ogp_graph.rdf import GraphWriter, dedupe
 from ogp_graph.segment import CommitmentText, Section, Segmentation, find, sections
-from ogp_graph.store import STORE_DIR
-from ogp_graph.validate import to_rdflib, validate
 from ogp_graph.vocab import sparql_prefixes
 
 BUNDLED_REPORT = "gt-2016-2018-autoevaluacion-medio-termino.txt"
@@ -145,10 +142,11 @@ def load_documents(paths: Sequence[str | Path], *, country: str | None = None) -
     for path in paths:
         doc = load_document(path)
         loaded.append((doc, describe(doc, country=country), find(doc)))
-    return scope_reports(loaded)
+    return loaded
 
 
-def _responsible(ct: CommitmentText, info: DocumentInfo, found: list[Mention], doc: Document):
+def _responsible(ct: CommitmentText, info: DocumentInfo, found: list[Mention], doc: Document,
+                 resolver: InstitutionResolver):
     """The institutions of the responsible field, each with the span that names it; for layouts
     without that field, the government bodies the commitment's text names (first mention each)."""
     if ct.responsible_span is None:
@@ -161,7 +159,7 @@ def _responsible(ct: CommitmentText, info: DocumentInfo, found: list[Mention], d
     in_field = [m for m in found if m.kind == "institution" and start <= m.start and m.end <= end]
     result = []
     for raw in ct.responsible:
-        for inst in InstitutionGazetteer.default().split_responsible(raw, info.country):
+        for inst in InstitutionGazetteer.default().split_responsible(raw, info.country, definitions=resolver):
             named = next((m for m in in_field if m.key == inst.key), None)
             span = (named.start, named.end) if named else _find_label(doc.text, (inst.name, *inst.acronyms), start, end)
             result.append((inst, span))
@@ -181,16 +179,20 @@ def extract(loaded: Sequence[Loaded], *, progress: Progress = _no_progress, nlp=
     of the documents that have none."""
     nlp = nlp or build_nlp()
     jobs: list[tuple[Document, DocumentInfo, CommitmentText | Section]] = []
+    resolvers: dict[str, InstitutionResolver] = {}  # one per document: its acronyms, one key per organisation
     for doc, info, seg in loaded:
         jobs += [(doc, info, part) for part in (seg.commitments or sections(doc))]
-    docs = (make_doc(nlp, doc.text[part.start : part.end], info.country) for doc, info, part in jobs)
+        resolvers[doc.sha256] = InstitutionResolver.for_text(doc.text, info.country)
+    docs = (make_doc(nlp, doc.text[part.start : part.end], info.country, institutions=resolvers[doc.sha256])
+            for doc, info, part in jobs)
     per_doc: dict[str, list] = {doc.sha256: [] for doc, _, _ in loaded}
     for (doc, info, part), processed in progress(zip(jobs, nlp.pipe(docs, batch_size=8)), len(jobs), "extracting"):
         found = tuple(mentions(processed, offset=part.start))
         if isinstance(part, Section):
             per_doc[doc.sha256].append((part, found))
         else:
-            per_doc[doc.sha256].append(ExtractedCommitment(part, _responsible(part, info, list(found), doc), found))
+            responsible = _responsible(part, info, list(found), doc, resolvers[doc.sha256])
+            per_doc[doc.sha256].append(ExtractedCommitment(part, responsible, found))
     result = []
     for doc, info, seg in loaded:
         parts = per_doc[doc.sha256]
@@ -208,7 +210,6 @@ def write_graph(extracted: Sequence[ExtractedDocument], store: pyoxigraph.Store)
             writer.commitment(ed.document, ed.info, ec.text, ec.responsible, ec.mentions)
         for index, (sec, found) in enumerate(ed.sections, start=1):
             writer.section(ed.document, ed.info, index, sec, found)
-    writer.quads += link_progress(extracted)
     quads = list(dedupe(writer.quads))
     store.bulk_extend(quads)
     store.flush()
@@ -222,7 +223,6 @@ _COUNTS = {
     "places": "?c dct:spatial ?x",
     "metrics": "?x a schema:QuantitativeValue",
     "mentions": "?x itsrdf:taIdentRef ?e",
-    "progress_links": "?x ogp:progressOf ?p",
 }
 
 
@@ -230,36 +230,4 @@ def count(store: pyoxigraph.Store, what: str) -> int:
     """Distinct ``what`` (a key of the summary: commitments, institutions, laws, places, …)."""
     query = f"{sparql_prefixes()}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_COUNTS[what]} }}"
     return int(next(iter(store.query(query)))["n"].value)
-
-
-def build_graph(
-    build_dir: Path,
-    paths: Sequence[str | Path] | None = None,
-    *,
-    country: str | None = None,
-    check: bool = True,
-    progress: Progress = _no_progress,
-) -> BuildSummary:
-    """Build the graph of ``paths`` (default: the bundled report) into ``build_dir/store``.
-
-    :raises DocumentError: a document is missing or cannot be read.
-    """
-    started = time.perf_counter()
-    loaded = load_documents(paths or [bundled_report()], country=country)
-    extracted = extract(loaded, progress=progress)
-    store = pyoxigraph.Store(str(build_dir / STORE_DIR))
-    summary = BuildSummary(triples=write_graph(extracted, store))
-    for what in _COUNTS:
-        setattr(summary, what, count(store, what))
-    summary.documents = [document_report(ed).as_dict() for ed in extracted]
-    if check:
-        report = validate(to_rdflib(store))
-        summary.conforms, summary.violations, summary.warnings = report.conforms, report.violations, report.warnings
-        if not report.conforms:
-            (build_dir / "shacl-report.txt").write_text(report.text, encoding="utf-8")
-    del store
-    summary.seconds = round(time.perf_counter() - started, 2)
-    return summary
-
-
-__all__ = ["build_graph", "extract", "load_documents", "bundled_report", "BuildSummary", "DocumentError"]
+__all__ = ["extract", "load_documents", "bundled_report", "BuildSummary", "DocumentError"]

@@ -32,7 +32,6 @@ from ogp_graph.layout import BuildLayout
 
 #: Bump when the graph a document yields changes in a way the code hash does not show.
 PIPELINE_SCHEMA = "1"
-_GENRES = "genres.json"
 
 
 @lru_cache(maxsize=1)
@@ -58,23 +57,6 @@ def file_sha256(path: Path) -> str:
         raise DocumentError(path, "no such file") from None
     except OSError as exc:
         raise DocumentError(path, f"cannot read ({exc.strerror})") from exc
-
-
-@lru_cache(maxsize=1)
-def _genre_cues() -> dict[str, list[str]]:
-    text = (resources.files("ogp_graph") / "data" / _GENRES).read_text(encoding="utf-8")
-    return {genre: [c.lower() for c in cues] for genre, cues in json.loads(text).items()}
-
-
-def genre(title: str, text: str) -> str:
-    """"progress-report", "action-plan" (cue phrases in ``data/genres.json``, the title first, then
-    the opening text), else "document"."""
-    for where in (title, text[:3000]):
-        lowered = re.sub(r"\s+", " ", where.lower())
-        for name, cues in _genre_cues().items():
-            if any(cue in lowered for cue in cues):
-                return name
-    return "document"
 
 
 @dataclass(frozen=True)
@@ -176,12 +158,13 @@ class Library:
         self.sources_dir = self.data_dir / "library" / "sources"
 
     @staticmethod
-    def key(sha256: str, country: str | None) -> str:
-        return f"{sha256}-{(country or 'auto').upper()}"
+    def key(sha256: str, country: str | None, scope: str = "") -> str:
+        """The cache entry of a document read with ``country`` (None: detected) and IRI ``scope``."""
+        return f"{sha256}-{(country or 'auto').upper()}" + (f"-{scope}" if scope else "")
 
-    def cached(self, sha256: str, country: str | None) -> CachedDocument | None:
+    def cached(self, sha256: str, country: str | None, scope: str = "") -> CachedDocument | None:
         """The cached extraction of the document, if this pipeline version made one."""
-        directory = self.cache_dir / self.key(sha256, country)
+        directory = self.cache_dir / self.key(sha256, country, scope)
         record = directory / "record.json"
         if not record.exists():
             return None
@@ -193,10 +176,10 @@ class Library:
         path.mkdir(parents=True)
         return path
 
-    def commit(self, staging: Path, sha256: str, country: str | None, record: dict) -> CachedDocument:
+    def commit(self, staging: Path, sha256: str, country: str | None, scope: str, record: dict) -> CachedDocument:
         """Move a complete extraction from ``staging`` into the cache (all or nothing)."""
         (staging / "record.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
-        target = self.cache_dir / self.key(sha256, country)
+        target = self.cache_dir / self.key(sha256, country, scope)
         if target.exists():
             shutil.rmtree(staging)
         else:

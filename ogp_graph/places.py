@@ -165,6 +165,11 @@ class PlaceGazetteer:
                     seen.setdefault(variant.lower(), {"label": LABEL, "pattern": variant, "id": fold(name)})
         return list(seen.values())
 
+    def knows(self, country: str) -> bool:
+        """Whether ``country`` is a country of the gazetteer."""
+        place = self._by_key.get(country)
+        return place is not None and place.kind == "country"
+
     def _check_country(self, country: str) -> None:
         place = self._by_key.get(country)
         if place is None or place.kind != "country":

@@ -399,6 +399,11 @@ def dedupe(quads: Iterable[Quad]) -> Iterator[Quad]:
             yield q
 
 
+def progress_quads(links: Iterable[tuple[str, str]]) -> list[Quad]:
+    """``report-commitment ogp:progressOf plan-commitment`` for each pair of ``links``."""
+    return [Quad(NamedNode(report), OGP.progressOf, NamedNode(plan)) for report, plan in links]
+
+
 def similarity_quads(source: str, target: str, score: float, method: str) -> list[Quad]:
     """``source ogp:similarCommitment target`` and its qualified form with the score."""
     s, t = NamedNode(source), NamedNode(target)

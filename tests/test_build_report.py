@@ -5,9 +5,10 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 
+from api.pipeline import build_all
 from indexes.passages import passages_from_store
-from ogp_graph.build import build_graph
-from ogp_graph.store import STORE_DIR
+from ogp_graph.layout import BuildLayout
+from ogp_graph.store import current_build
 from ogp_graph.vocab import sparql_prefixes
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -15,11 +16,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    build_dir = tmp_path_factory.mktemp("build")
+    data_dir = tmp_path_factory.mktemp("build")
     paths = [FIXTURES / n for n in ("page-without-commitments.html", "plan-theme-restart.txt",
                                     "report-theme-restart-toc.txt", "plan-compromiso-nro.txt")]
-    summary = build_graph(build_dir, paths)
-    return summary, pyoxigraph.Store.read_only(str(build_dir / STORE_DIR))
+    summary = build_all(paths, data_dir=data_dir)
+    return summary, pyoxigraph.Store.read_only(str(BuildLayout(current_build(data_dir)).store))
 
 
 def _select(store, query: str, *names: str) -> list[tuple]:
@@ -49,7 +50,7 @@ def test_sections_of_a_document_without_commitments_are_searchable(built):
 def test_report_commitments_are_linked_to_the_plan(built):
     summary, store = built
     assert summary.progress_links == 4
-    pairs = _select(store, """SELECT ?rt ?pt WHERE { ?r ogp:progressOf ?p . ?r dct:title ?rt . ?p dct:title ?pt }""",
+    pairs = _select(store, """SELECT ?rt ?pt WHERE { GRAPH ?links { ?r ogp:progressOf ?p } ?r dct:title ?rt . ?p dct:title ?pt }""",
                     "rt", "pt")
     assert len(pairs) == 4 and all(a == b for a, b in pairs)
     distinct = _select(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ogp:Commitment }", "n")
@@ -58,8 +59,8 @@ def test_report_commitments_are_linked_to_the_plan(built):
 
 def test_completion_levels_on_the_irm_scale_with_their_words(built):
     _, store = built
-    found = dict(_select(store, """SELECT ?t ?level WHERE { ?c ogp:completionStatus ?level ; dct:title ?t ;
-        ogp:progressOf ?p }""", "t", "level"))
+    found = dict(_select(store, """SELECT ?t ?level WHERE { ?c ogp:completionStatus ?level ; dct:title ?t .
+        GRAPH ?links { ?c ogp:progressOf ?p } }""", "t", "level"))
     short = {t: level.rsplit("#", 1)[1] for t, level in found.items()}
     assert short == {"Open Data for Safer Roads and Transport Networks in Rural Counties": "Substantial",
                      "Modernize the Public Records Portal": "Complete",
@@ -72,5 +73,5 @@ def test_completion_levels_on_the_irm_scale_with_their_words(built):
 def test_ids_and_titles(built):
     _, store = built
     rows = _select(store, """SELECT ?id ?t WHERE { ?c ogp:commitmentId ?id ; dct:title ?t ; ogp:commitmentNumber 3 ;
-        ogp:actionPlan ?p . FILTER NOT EXISTS { ?c ogp:progressOf ?x } FILTER(CONTAINS(STR(?p), "2016")) }""", "id", "t")
+        ogp:actionPlan ?p . FILTER NOT EXISTS { GRAPH ?links { ?c ogp:progressOf ?x } } FILTER(CONTAINS(STR(?p), "2016")) }""", "id", "t")
     assert rows == [("IPI-1", "Publish Lobbying Registers")]

@@ -74,6 +74,9 @@ class PlaceTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         country = doc_country(doc)
+        if not self.gazetteer.knows(country):  # a document whose country was not recognised names no place
+            doc.spans[PLACES] = SpanGroup(doc, name=PLACES, spans=[])
+            return doc
         cue_re, cue_kinds = _cues().get(country, (None, {}))
         text = doc.text
         names = self._names(doc, country, cue_kinds)
