@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad
 
+from ogp_graph.rdf import dataset_iri
 from ogp_graph.store import open_store
 from ogp_graph.validate import to_rdflib
 from ogp_graph.vocab import ID_NS, OGP_NS, PREFIXES, Namespace
@@ -22,7 +23,7 @@ DUMP_FORMATS = {
     "nt": ("nt", "application/n-triples", pyoxigraph.RdfFormat.N_TRIPLES),
     "jsonld": ("jsonld", "application/ld+json", None),
 }
-DATASET = NamedNode(ID_NS + "dataset")
+DATASET = dataset_iri()
 LICENSE = NamedNode("https://creativecommons.org/licenses/by/4.0/")
 VOID, DCAT = Namespace("http://rdfs.org/ns/void#"), Namespace("http://www.w3.org/ns/dcat#")
 DCT, RDF, XSD = Namespace("http://purl.org/dc/terms/"), Namespace(PREFIXES["rdf"]), Namespace(PREFIXES["xsd"])

@@ -43,6 +43,21 @@ def _id(*parts: str) -> NamedNode:
     return NamedNode(ID_NS + "/".join(parts))
 
 
+def entity_iri(path: str) -> NamedNode:
+    """The entity IRI whose path below the entity namespace is ``path`` (``org/GT/minfin``)."""
+    return NamedNode(ID_NS + path)
+
+
+def entity_path(iri: str) -> str | None:
+    """The path of an entity IRI below the entity namespace, or None for any other IRI."""
+    return iri[len(ID_NS):] if iri.startswith(ID_NS) else None
+
+
+def dataset_iri() -> NamedNode:
+    """The IRI of the whole published dataset (VoID/DCAT)."""
+    return _id("dataset")
+
+
 def document_iri(doc: Document) -> NamedNode:
     return _id("document", doc.sha256[:16])
 

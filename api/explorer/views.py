@@ -13,6 +13,8 @@ import pyoxigraph
 from pyoxigraph import Literal, NamedNode
 
 from api.explorer import figures
+from ogp_graph.rdf import entity_iri as entity_iri_of
+from ogp_graph.rdf import entity_path
 from ogp_graph.vocab import ID_NS, OGP_NS, PREFIXES
 
 LANGS = ("es", "en")
@@ -56,7 +58,8 @@ def compact(iri: str) -> str:
 
 def local_path(iri: str) -> str | None:
     """The explorer path of an entity IRI (``/id/…``, fragment kept), or None for outside IRIs."""
-    return "/id/" + iri[len(ID_NS):] if iri.startswith(ID_NS) else None
+    path = entity_path(iri)
+    return None if path is None else "/id/" + path
 
 
 def entity_iri(path: str) -> str:
@@ -66,12 +69,13 @@ def entity_iri(path: str) -> str:
     """
     if not _SAFE_PATH.match(path) or ".." in path.split("/"):
         raise ValueError("not an entity path")
-    return ID_NS + path
+    return entity_iri_of(path).value
 
 
 def filter_param(iri: str) -> str:
     """The query-parameter form of a facet value: ``org/GT/minfin``, ``Complete``."""
-    return iri[len(ID_NS):] if iri.startswith(ID_NS) else iri[len(OGP_NS):] if iri.startswith(OGP_NS) else iri
+    path = entity_path(iri)
+    return path if path is not None else iri[len(OGP_NS):] if iri.startswith(OGP_NS) else iri
 
 
 def filter_iri(param: str) -> str:

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.conneg import negotiate
 from api.errors import NotAcceptable, NotFound, RequestError
 from api.http import offload
-from ogp_graph.vocab import ID_NS
+from ogp_graph.rdf import entity_iri
 
 router = APIRouter(tags=["data"])
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9._~:/@!$&'()*+,;=%-]{1,300}$")
@@ -21,7 +21,7 @@ _DUMP_MEDIA = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "a
 async def entity(request: Request, path: str):
     if not _SAFE_PATH.match(path) or ".." in path.split("/"):
         raise RequestError("not an entity path")
-    iri = ID_NS + path
+    iri = entity_iri(path).value
     accept = request.headers.get("accept")
     with request.app.state.live.use() as service:
         chosen = negotiate(accept, "graph")
