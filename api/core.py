@@ -128,6 +128,11 @@ class Service:
     def asker(self) -> Asker:
         return Asker(self)
 
+    def warm(self) -> None:
+        """Load the search index and the question models now (one question asked), so that the
+        first request does not wait for them."""
+        self.ask("compromisos")
+
     def ask(self, question: str) -> Answer:
         """Answer a question (Spanish, English, Portuguese) from the graph (see ``api.ask``).
 

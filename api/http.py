@@ -21,7 +21,7 @@ from api.core import Live, Service
 from api.errors import HeadersTooLarge, QueryTimeout, RequestError, TooLarge, UriTooLong, code_of, status_of
 from api.executor import PoolSettings, QueryPool, Runner
 from api.settings import Settings
-from ogp_graph.errors import OgpKgError
+from ogp_graph.errors import OgpKgError, StoreError
 
 __all__ = ["Settings", "create_app", "app_from_env"]
 
@@ -156,6 +156,8 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        with contextlib.suppress(StoreError):  # nothing built yet: the first request says so
+            await anyio.to_thread.run_sync(lambda: live.current().warm())
         yield
         pool.close()  # workers are daemonic too: they also end with the process
 
