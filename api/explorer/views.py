@@ -311,12 +311,15 @@ class Explorer:
         number = next(iter(v("ogp:commitmentNumber")), None)
         page["number"] = number
         page["title"] = next(iter(v("dct:title")), page["label"])
+        ids = {r["l"]: r["id"] for r in self.rows(f"""SELECT ?l ?id WHERE {{ {{ <{iri}> ogp:citesLegislation ?l }}
+            UNION {{ <{iri}> ogp:citesProvision ?l }} ?l rdfs:label ?id }}""")}
         page["schema_org"] = {
             "@context": "https://schema.org", "@type": "CreativeWork", "@id": iri, "name": page["title"],
             "position": int(number) if number else None, "inLanguage": "es", "text": page["progress"],
             "accountablePerson": [{"@type": "GovernmentOrganization", "@id": o, "name": labels[o]} for o in orgs],
             "mentions": [{"@type": "Organization", "@id": o, "name": labels[o]} for o in mentioned],
-            "citation": [{"@type": "Legislation", "@id": x, "name": labels[x]} for x in laws],
+            "citation": [{"@type": "Legislation", "@id": x, "name": labels[x], "legislationIdentifier": ids.get(x, labels[x])}
+                         for x in laws],
             "spatialCoverage": [{"@type": "AdministrativeArea", "@id": p["p"], "name": labels[p["p"]]} for p in places],
         }
 
@@ -429,7 +432,7 @@ class Explorer:
         out = list(self.service.query(
             f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o FILTER(?p != nif:isString) }} ORDER BY ?p ?o LIMIT 500"))
         inbound = list(self.service.query(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} ORDER BY ?p ?s LIMIT 200"))
-        nodes = {r[v].value for r in out + inbound for v in ("s", "o") if v in r and isinstance(r[v], NamedNode)}
+        nodes = {t.value for t in [r["o"] for r in out] + [r["s"] for r in inbound] if isinstance(t, NamedNode)}
         labels = self.labels({n for n in nodes if n.startswith(ID_NS)}, lang)
 
         def term(t) -> Item:
