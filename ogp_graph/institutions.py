@@ -35,6 +35,8 @@ _LINE_DEFINITION = re.compile(
     r"^[^\S\n]*(?:[-•*·▪][^\S\n]*)?(?P<acronym>[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñ&.-]{0,14}(?:[^\S\n][A-ZÁÉÍÓÚÑ]{1,4})?)"
     r"[^\S\n]*(?::|[^\S\n][-–—][^\S\n]|\t)[^\S\n]*(?P<name>[^\n]{3,200}?)[^\S\n]*$", re.MULTILINE)
 _LONE_ACRONYM = re.compile(rf"(?:{_ACRONYM}|{_MIXED})")
+#: "ACR:" (or a short term such as "Portal SÍ:") on a line of its own, its name on the next line
+_ACRONYM_THEN = re.compile(r"(?P<acronym>[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñ&.-]{0,14}(?: [\wÁÉÍÓÚÑ]{1,6})?)\s*[:–—]")
 _WINDOW = 160  # characters before an acronym where its full name is looked for
 
 
@@ -185,7 +187,8 @@ def _listed_definitions(text: str) -> Iterator[Acronym]:
 
 def _abbreviation_lists(text: str) -> Iterator[Acronym]:
     """The acronym list under a heading such as "Siglas", "Listado de abreviaturas", "Acronyms":
-    "ACR: Name" lines, or a column of acronyms followed by the column of their names."""
+    "ACR: Name" lines, "ACR:" lines each followed by its name, or a column of acronyms followed by
+    the column of their names."""
     headings = lexicon()["abbreviation_headings"]
     lines = list(re.finditer(r"[^\n]*", text))
     for n, line in enumerate(lines):
@@ -193,12 +196,18 @@ def _abbreviation_lists(text: str) -> Iterator[Acronym]:
             continue
         lone: list[re.Match] = []
         names: list[re.Match] = []
+        pending: tuple[str, int] | None = None  # an "ACR:" line waiting for its name
         for body in lines[n + 1 : n + 600]:
             content = body.group(0).strip()
             if not content:
                 continue
-            if d := _LINE_DEFINITION.fullmatch(text, body.start(), body.end()):
+            if pending is not None:
+                yield Acronym(pending[0], _list_name(content), pending[1], body.end())
+                pending = None
+            elif d := _LINE_DEFINITION.fullmatch(text, body.start(), body.end()):
                 yield Acronym(d["acronym"], _list_name(d["name"]), body.start(), body.end())
+            elif (then := _ACRONYM_THEN.fullmatch(content)) and not lone:
+                pending = (then["acronym"], body.start())
             elif _LONE_ACRONYM.fullmatch(content) and not names:
                 lone.append(body)
             elif lone and len(names) < len(lone):

@@ -84,7 +84,7 @@ def test_add_then_remove_restores_the_graph(library, tmp_path, extractions):
     new_doc = later_plan(tmp_path)
     summary = add_documents([new_doc], data_dir=library, country="GT")
     assert extractions == [new_doc.name]  # only the new report was read
-    assert [d["source"] for d in summary.documents] == [new_doc.name]
+    assert [Path(d["source"]).name for d in summary.documents] == [new_doc.name]
     store = open_store(library)
     assert sorted(commitment_triples(store, NEW_PLAN)) == [f"{NEW_PLAN}/commitment/{n}" for n in (1, 2, 3)]
     assert commitment_triples(store, OLD_PLAN) == old  # the others: same IRIs, same triples
@@ -128,7 +128,7 @@ def test_cli_list_add_remove(library, tmp_path):
     assert added.exit_code == 0, added.output
     listed = json.loads(runner.invoke(app, ["list", "--json", "--data-dir", str(library)]).output)
     assert [(d["source"], d["genre"], d["counts"]["commitments"]) for d in listed] == [
-        (REPORT.name, "progress-report", 22), (new_doc.name, "progress-report", 3)]
+        (REPORT.name, "self_assessment", 22), (new_doc.name, "self_assessment", 3)]
     assert all(re.fullmatch(r"[0-9a-f]{12}", d["id"]) and d["added"] for d in listed)
     gone = runner.invoke(app, ["remove", new_doc.name, "--data-dir", str(library)])
     assert gone.exit_code == 0 and listed[1]["id"] in gone.output
