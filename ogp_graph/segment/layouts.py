@@ -34,7 +34,7 @@ class NumberedBlocks:
     name = "numbered-blocks"
 
     def segment(self, doc: Document) -> list[CommitmentText]:
-        """The commitments of ``doc``, one per numbered bold block; none unless the numbers run 1, 2, 3 …"""
+        """The commitments of ``doc``, one per bold block holding the next number (1, 2, 3 … in order)."""
         starts: list[tuple[int, int]] = []  # (block index, number)
         for i, block in enumerate(doc.blocks):
             m = _NUMBER.match(doc.block_text(block))
