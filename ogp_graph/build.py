@@ -76,6 +76,7 @@ class DocumentReport:
     reasons: tuple[str, ...]
 
     def as_dict(self) -> dict:
+        """The report as plain JSON-ready data (tuples as lists)."""
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
     def describe(self) -> str:
