@@ -78,7 +78,8 @@ class Service:
 
     def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
               base_iri: str | None = None, scores: dict | None = None
-              ) -> pyoxigraph.QuerySolutions | QueryBoolean | pyoxigraph.QueryTriples | Solutions | list[pyoxigraph.Triple]:
+              ) -> (pyoxigraph.QuerySolutions | QueryBoolean | pyoxigraph.QueryTriples | Solutions
+                    | list[pyoxigraph.Triple]):
         """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
         dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
         ``scores`` are precomputed ``ogp:search`` answers (see ``search_scores``) for a process

@@ -69,7 +69,8 @@ class _Bounded:
         """Nothing buffered."""
 
 
-def solutions(results: pyoxigraph.QuerySolutions | Solutions, fmt: QueryResultsFormat, *, max_rows: int, fits: int | None = None) -> tuple[bytes, bool] | None:
+def solutions(results: pyoxigraph.QuerySolutions | Solutions, fmt: QueryResultsFormat, *, max_rows: int,
+              fits: int | None = None) -> tuple[bytes, bool] | None:
     """(serialised solutions, whether more than ``max_rows`` existed).
 
     ``fits``: this very query was answered uncut in at most ``fits`` bytes before (same text, same
@@ -93,7 +94,8 @@ def solutions(results: pyoxigraph.QuerySolutions | Solutions, fmt: QueryResultsF
     return body, cut
 
 
-def triples(results: Iterable[Triple], fmt: pyoxigraph.RdfFormat, *, max_triples: int, prefixes: dict[str, str] | None = None) -> tuple[bytes, bool]:
+def triples(results: Iterable[Triple], fmt: pyoxigraph.RdfFormat, *, max_triples: int,
+            prefixes: dict[str, str] | None = None) -> tuple[bytes, bool]:
     """(serialised triples, whether more than ``max_triples`` existed)."""
     items = list(islice(results, max_triples + 1))
     cut = len(items) > max_triples

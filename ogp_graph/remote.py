@@ -96,7 +96,8 @@ class RemoteStore:
         return f"{self.store_url}?graph={quote(graph, safe='')}" if graph else f"{self.store_url}?default"
 
     def dump(self, output: None = None, format: RdfFormat = RdfFormat.N_TRIPLES, *,
-             from_graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None, prefixes: dict[str, str] | None = None) -> bytes:
+             from_graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None,
+             prefixes: dict[str, str] | None = None) -> bytes:
         """The default graph, serialised as ``format`` (``output`` and ``from_graph`` are ignored)."""
         data = self._send("GET", f"{self.store_url}?default", headers={"Accept": "application/n-triples"}).content
         if format != RdfFormat.N_TRIPLES:

@@ -136,7 +136,8 @@ def search_page(request: Request, q: str = "", k: int = 10, mode: str = "hybrid"
 
 @pages.get("/preguntar")
 def ask_page(request: Request, q: str = "") -> Response:
-    """The question page: the answer to ``q`` with its evidence (422 on a bad question); non-HTML clients go to ``/ask``."""
+    """The question page: the answer to ``q`` with its evidence (422 on a bad question); non-HTML
+    clients go to ``/ask``."""
     if not wants_html(request.headers.get("accept"), request.query_params.get("format")):
         return RedirectResponse(f"/ask?{request.url.query}", status_code=307)
     answer, error = None, None

@@ -52,7 +52,8 @@ async def commitments(request: Request) -> list[dict]:
         return await offload(request, service.commitments)
 
 
-@router.get("/commitments/{number}", summary="Un compromiso: instituciones, leyes, lugares, métricas", response_model=None)
+@router.get("/commitments/{number}", summary="Un compromiso: instituciones, leyes, lugares, métricas",
+            response_model=None)
 async def commitment(request: Request, number: int, plan: str | None = None) -> dict:
     """Commitment ``number`` (of ``plan`` when given) with its institutions, laws, places and metrics."""
     with request.app.state.live.use() as service:

@@ -111,7 +111,8 @@ async def sparql_get(request: Request) -> Response:
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or update (form-encoded or direct POST)")
-async def sparql_post(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Response:
+async def sparql_post(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+                      ) -> Response:
     """A SPARQL query or update by POST (form-encoded, ``application/sparql-query`` or ``application/sparql-update``).
 
     :raises UnsupportedMedia: any other content type.

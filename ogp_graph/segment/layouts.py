@@ -139,7 +139,8 @@ class HeadingSections:
     min_commitments = 3
 
     def segment(self, doc: Document) -> list[CommitmentText]:
-        """The commitments of ``doc``, one per heading of the commitment level; none with fewer than ``min_commitments``."""
+        """The commitments of ``doc``, one per heading of the commitment level; none with fewer than
+        ``min_commitments``."""
         levels = [b.heading for b in doc.blocks if b.heading]
         level = max((lv for lv in set(levels) if lv > 1 and levels.count(lv) >= self.min_commitments
                      and (lv - 1) in levels), default=None)
