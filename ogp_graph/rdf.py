@@ -152,7 +152,8 @@ class GraphWriter:
     def place(self, key: str) -> NamedNode:
         """The node of the place ``key`` (and of the places containing it), described the first time.
 
-        :raises KeyError: the gazetteer has no place ``key``."""
+        :raises KeyError: the gazetteer has no place ``key``.
+        """
         place = self.places.get(key)
         if place.kind == "country":
             return self.country(place.key)

@@ -111,7 +111,8 @@ class Context:
     def commitment_by_iri(self, iri: str) -> Commitment:
         """The linked commitment of ``iri``.
 
-        :raises KeyError: no commitment has that IRI."""
+        :raises KeyError: no commitment has that IRI.
+        """
         return self.linker.commitments[iri]
 
     def c_dict(self, c: Commitment) -> dict:

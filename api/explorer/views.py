@@ -47,7 +47,8 @@ FACETS = {
 def expand(curie: str) -> str:
     """The full IRI of ``curie`` (a prefix of ``PREFIXES``).
 
-    :raises KeyError: unknown prefix."""
+    :raises KeyError: unknown prefix.
+    """
     prefix, _, name = curie.partition(":")
     return PREFIXES[prefix] + name
 

@@ -23,7 +23,8 @@ async def entity(request: Request, path: str) -> Response:
 
     :raises RequestError: not an entity path.
     :raises NotAcceptable: no RDF format the client accepts.
-    :raises NotFound: the graph says nothing about it."""
+    :raises NotFound: the graph says nothing about it.
+    """
     if not _SAFE_PATH.match(path) or ".." in path.split("/"):
         raise RequestError("not an entity path")
     iri = entity_iri(path).value

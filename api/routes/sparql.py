@@ -116,7 +116,8 @@ async def sparql_post(request: Request, credentials: HTTPAuthorizationCredential
     """A SPARQL query or update by POST (form-encoded, ``application/sparql-query`` or ``application/sparql-update``).
 
     :raises UnsupportedMedia: any other content type.
-    :raises RequestError: a body that is not UTF-8."""
+    :raises RequestError: a body that is not UTF-8.
+    """
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
     try:
