@@ -16,7 +16,7 @@ class GuardedHttpTools(HttpToolsProtocol):
     limits = Settings()
 
     def on_message_begin(self) -> None:
-        """A new request: its header count starts again."""
+        """A new request: no header bytes counted, no refusal yet."""
         super().on_message_begin()
         self._header_bytes, self._refusal = 0, None
 
