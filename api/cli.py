@@ -299,6 +299,7 @@ def export(
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    """The ``ogp-kg`` console entry point (spaCy's W095 model-version warning silenced)."""
     warnings.filterwarnings("ignore", message=r"\[W095\]")
     app()
 

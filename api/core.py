@@ -4,9 +4,11 @@ from __future__ import annotations
 import datetime
 import os
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 from pyoxigraph import NamedNode, QueryBoolean, RdfFormat
@@ -15,7 +17,7 @@ from api.ask import Answer, Asker
 from api.conneg import negotiate
 from api.errors import Forbidden, NotAcceptable, NotFound, QueryTimeout, RequestError  # noqa: F401 (re-exported)
 from api.functions import inline_search, scored_functions, search_functions
-from api.policy import Analysis, analyse, check
+from api.policy import Analysis, SearchCall, analyse, check
 from api.results import SparqlResult, solutions, triples
 from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import StoreError
@@ -23,6 +25,9 @@ from ogp_graph.layout import DUMPS_DIR, INDEX_DIR
 from ogp_graph.rdf import LINKS_GRAPH
 from ogp_graph.store import STORE_DIR, UPDATES_LOG, current_build, default_data_dir, hold_build, open_build_store
 from ogp_graph.vocab import PREFIXES
+
+if TYPE_CHECKING:
+    from ogp_graph.remote import Solutions
 
 MAX_ROWS = 10_000
 MAX_TRIPLES = 50_000
@@ -72,7 +77,9 @@ class Service:
             raise StoreError(str(exc)) from exc
 
     def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None, scores: dict | None = None):
+              base_iri: str | None = None, scores: dict | None = None
+              ) -> (pyoxigraph.QuerySolutions | QueryBoolean | pyoxigraph.QueryTriples | Solutions
+                    | list[pyoxigraph.Triple]):
         """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
         dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
         ``scores`` are precomputed ``ogp:search`` answers (see ``search_scores``) for a process
@@ -99,7 +106,7 @@ class Service:
             dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
         return self.store.query(query, prefixes=PREFIXES, custom_functions=functions, base_iri=base_iri, **dataset)
 
-    def search_scores(self, calls) -> dict:
+    def search_scores(self, calls: Iterable[SearchCall]) -> dict:
         """The answers of ``ogp:search`` calls (``policy.SearchCall``): (text, k, mode) → ranked hits."""
         return {(c.text, c.k, c.mode): [(h.commitment, h.score) for h in self.search_hits(c.text, k=c.k, mode=c.mode)]
                 for c in dict.fromkeys(calls)}
@@ -390,7 +397,7 @@ class Live:
             return self._service
 
     @contextmanager
-    def use(self):
+    def use(self) -> Iterator[Service]:
         """One consistent service for the duration of a request."""
         service = self.current()
         with self._lock:

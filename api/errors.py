@@ -82,4 +82,6 @@ def status_of(exc: BaseException) -> int:
 
 
 def code_of(exc: BaseException) -> str:
+    """The error code of an error: its ``code`` attribute, else "unavailable" for other ogp-kg errors,
+    else "invalid"."""
     return getattr(exc, "code", "unavailable" if isinstance(exc, OgpKgError) else "invalid")

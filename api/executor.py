@@ -27,11 +27,15 @@ import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import api.errors as errors
 from api.errors import Busy, MalformedQuery, QueryTimeout, RequestError
 from api.results import SparqlResult
 from ogp_graph.errors import OgpKgError, StoreError
+
+if TYPE_CHECKING:
+    from api.core import Service
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,7 @@ class QueryPool:
         self._spawn()
 
     def start(self) -> None:
+        """Start the worker processes and wait until each is ready (once; later calls do nothing)."""
         with self._lock:
             if self._started:
                 return
@@ -209,12 +214,14 @@ class QueryPool:
             self._slots.release()
 
     def close(self) -> None:
+        """Kill every worker process."""
         with self._lock:
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.kill()
 
     def pids(self) -> list[int]:
+        """The process ids of the live workers."""
         with self._lock:
             return [w.process.pid for w in self._all]
 
@@ -247,7 +254,7 @@ class Runner:
         self._running: dict = {}
         self._lock = threading.Lock()
 
-    def fast(self, service, query: str, options: dict, generation: int = 0) -> SparqlResult | None:
+    def fast(self, service: Service, query: str, options: dict, generation: int = 0) -> SparqlResult | None:
         """The answer computed in this process when this query is known to be cheap here, else None."""
         key = self._key(service, query, options, generation)
         known = self._costs.get(key)
@@ -264,7 +271,7 @@ class Runner:
         """The size of an uncut SELECT answer (what ``fits`` is measured against next time)."""
         return len(result.body) if result.kind == "solutions" and result.truncated is None else None
 
-    def pooled(self, service, query: str, options: dict, generation: int = 0) -> SparqlResult:
+    def pooled(self, service: Service, query: str, options: dict, generation: int = 0) -> SparqlResult:
         """The answer from a worker process, within the deadline (blocking: call from a thread).
 
         Identical queries arriving together wait for the first one's run instead of filling the

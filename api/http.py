@@ -11,10 +11,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+from collections.abc import Callable
+from typing import TypeVar
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.types import Scope
 
 from api.conneg import parse_accept
 from api.core import Live, Service
@@ -24,9 +27,10 @@ from api.settings import Settings
 from ogp_graph.errors import OgpKgError, StoreError
 
 __all__ = ["Settings", "create_app", "app_from_env"]
+_T = TypeVar("_T")
 
 
-def error_response(exc: BaseException, request_or_scope) -> Response:
+def error_response(exc: BaseException, request_or_scope: Request | Scope) -> Response:
     """An error in the negotiated format: JSON for the JSON API and JSON clients, a text line for
     other SPARQL clients; ``Retry-After`` on 503s."""
     scope = request_or_scope.scope if isinstance(request_or_scope, Request) else request_or_scope
@@ -39,7 +43,7 @@ def error_response(exc: BaseException, request_or_scope) -> Response:
     return PlainTextResponse(f"{message}\n", status_code=status, headers=headers)
 
 
-async def offload(request: Request, func, *args, **kwargs):
+async def offload(request: Request, func: Callable[..., _T], *args, **kwargs) -> _T:
     """Blocking in-process work (search, ask, our own template queries) in a thread, with the deadline."""
     timeout = request.app.state.settings.timeout
     try:

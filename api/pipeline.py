@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 from pyoxigraph import DefaultGraph, Quad, RdfFormat
@@ -44,6 +45,9 @@ from ogp_graph.store import current_build, default_data_dir, new_build, read_man
 from ogp_graph.validate import ValidationReport, to_rdflib
 from ogp_graph.vocab import PREFIXES
 from ogp_graph.validate import validate as shacl
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 BASE_URL = "https://w3id.org/ogp-kg"
 STAGES = ("load", "segment", "extract", "write", "validate", "index", "link", "publish")
@@ -105,7 +109,7 @@ def segment(document: Document, *, country: str | None = None, scope: str = "") 
     return Segmented(document, info, find(document))
 
 
-def extract(segmented: Segmented, *, nlp) -> ExtractedDocument:
+def extract(segmented: Segmented, *, nlp: Language) -> ExtractedDocument:
     """Run the NLP pipeline over every commitment (or, without any, every section)."""
     return extract_mentions([(segmented.document, segmented.info, segmented.segmentation)], nlp=nlp)[0]
 

@@ -8,11 +8,16 @@ must be consumed on the thread that made them (pyoxigraph's rule); these functio
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, Triple
+
+if TYPE_CHECKING:
+    from ogp_graph.remote import Solutions
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -64,7 +69,8 @@ class _Bounded:
         """Nothing buffered."""
 
 
-def solutions(results, fmt: QueryResultsFormat, *, max_rows: int, fits: int | None = None) -> tuple[bytes, bool] | None:
+def solutions(results: pyoxigraph.QuerySolutions | Solutions, fmt: QueryResultsFormat, *, max_rows: int,
+              fits: int | None = None) -> tuple[bytes, bool] | None:
     """(serialised solutions, whether more than ``max_rows`` existed).
 
     ``fits``: this very query was answered uncut in at most ``fits`` bytes before (same text, same
@@ -88,7 +94,8 @@ def solutions(results, fmt: QueryResultsFormat, *, max_rows: int, fits: int | No
     return body, cut
 
 
-def triples(results, fmt, *, max_triples: int, prefixes: dict[str, str] | None = None) -> tuple[bytes, bool]:
+def triples(results: Iterable[Triple], fmt: pyoxigraph.RdfFormat, *, max_triples: int,
+            prefixes: dict[str, str] | None = None) -> tuple[bytes, bool]:
     """(serialised triples, whether more than ``max_triples`` existed)."""
     items = list(islice(results, max_triples + 1))
     cut = len(items) > max_triples

@@ -16,15 +16,18 @@ class GuardedHttpTools(HttpToolsProtocol):
     limits = Settings()
 
     def on_message_begin(self) -> None:
+        """A new request: no header bytes counted, no refusal yet."""
         super().on_message_begin()
         self._header_bytes, self._refusal = 0, None
 
     def on_url(self, url: bytes) -> None:
+        """Refuse (414) a URL past ``max_url_bytes``, counted as it arrives."""
         if len(self.url) + len(url) > self.limits.max_url_bytes:
             self._refuse(414, f"the URL is longer than {self.limits.max_url_bytes} bytes: send the query by POST")
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        """Refuse (431) headers past ``max_headers`` fields or ``max_header_bytes``, counted as they arrive."""
         self._header_bytes += len(name) + len(value)
         if self._header_bytes > self.limits.max_header_bytes or len(self.headers) >= self.limits.max_headers:
             self._refuse(431, f"the request headers exceed {self.limits.max_headers} fields or "
@@ -36,6 +39,7 @@ class GuardedHttpTools(HttpToolsProtocol):
         raise ValueError(message)  # httptools stops parsing; uvicorn then calls send_400_response
 
     def send_400_response(self, msg: str) -> None:
+        """Answer a refusal with its status and one line; any other parse error as uvicorn does."""
         refusal = getattr(self, "_refusal", None)
         if refusal is None:
             return super().send_400_response(msg)

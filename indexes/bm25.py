@@ -52,6 +52,7 @@ class BM25Index:
         return self.model.get_scores(terms).astype(np.float32)
 
     def save(self, directory: Path) -> None:
+        """Write the index into ``directory``."""
         self.model.save(str(Path(directory) / BM25_DIR))
 
     @classmethod

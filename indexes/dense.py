@@ -37,10 +37,12 @@ class DenseIndex:
         return isinstance(self.index, faiss.IndexFlat)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, row indexes) of the ``k`` nearest vectors to each query row (``k`` clamped to 1..size)."""
         k = max(1, min(k, len(self)))
         return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
 
     def save(self, directory: Path) -> None:
+        """Write the index into ``directory``."""
         faiss.write_index(self.index, str(Path(directory) / INDEX_FILE))
 
     @classmethod

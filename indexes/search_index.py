@@ -107,6 +107,8 @@ class SearchIndex:
                    model, fusion=fusion)
 
     def config(self) -> dict:
+        """How the index was built, as saved in ``config.json``: embedder, dimension, passage count and
+        SHA-256, fusion, exactness."""
         digest = hashlib.sha256("\n".join(f"{p.id}\t{p.text}" for p in self.passages).encode()).hexdigest()
         return {"embedder": self.embedder.name, "dim": int(self.vectors.shape[1]), "passages": len(self.passages),
                 "passages_sha256": digest, "fusion": self.fusion, "exact": self.dense.exact}

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 
@@ -20,6 +21,9 @@ from ogp_graph.org_resolver import InstitutionResolver
 from ogp_graph.rdf import GraphWriter, dedupe
 from ogp_graph.segment import CommitmentText, Section, Segmentation, find, sections
 from ogp_graph.vocab import sparql_prefixes
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 BUNDLED_REPORT = "gt-2016-2018-autoevaluacion-medio-termino.txt"
 
@@ -72,6 +76,7 @@ class DocumentReport:
     reasons: tuple[str, ...]
 
     def as_dict(self) -> dict:
+        """The report as plain JSON-ready data (tuples as lists)."""
         return {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.__dict__.items()}
 
     def describe(self) -> str:
@@ -174,7 +179,8 @@ def _find_label(text: str, labels: Sequence[str], start: int, end: int) -> tuple
     return start, end
 
 
-def extract(loaded: Sequence[Loaded], *, progress: Progress = _no_progress, nlp=None) -> list[ExtractedDocument]:
+def extract(loaded: Sequence[Loaded], *, progress: Progress = _no_progress, nlp: Language | None = None
+            ) -> list[ExtractedDocument]:
     """Run the pipeline over every commitment of the loaded documents, and over the sections
     of the documents that have none."""
     nlp = nlp or build_nlp()

@@ -15,6 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ogp_graph.org_resolver import InstitutionResolver
 
 INTERNATIONAL = "INT"
 KINDS = ("government", "civil_society", "international", "academic", "private")
@@ -323,7 +327,8 @@ class InstitutionGazetteer:
                 return close.pop()
         return None
 
-    def split_responsible(self, text: str, country: str = "GT", *, definitions=None) -> list[Institution]:
+    def split_responsible(self, text: str, country: str = "GT", *, definitions: InstitutionResolver | None = None
+                          ) -> list[Institution]:
         """The institutions of a responsible field, in order, each once (see
         :meth:`ogp_graph.org_resolver.InstitutionResolver.split`). ``definitions`` is the
         ``InstitutionResolver`` of the document (it knows the acronyms the document defines and the

@@ -82,6 +82,7 @@ class Entry:
         return self.sha256[:12]
 
     def to_dict(self) -> dict:
+        """The entry as plain JSON-ready data, with its ``id``."""
         return {"id": self.id, **asdict(self)}
 
     @classmethod

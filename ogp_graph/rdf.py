@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pycountry
 from pyoxigraph import Literal, NamedNode, Quad
@@ -22,6 +23,10 @@ from ogp_graph.segment import CommitmentText, Section
 from ogp_graph.segment.cues import cues
 from ogp_graph.values import ogp_values
 from ogp_graph.vocab import DCT, ELI, ID_NS, ITSRDF, NIF, OGP, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+
+if TYPE_CHECKING:
+    from ogp_graph.institutions import Institution
+    from ogp_graph.laws import LawCitation
 
 ORG_KINDS = {
     "government": OGP.GovernmentBody,
@@ -59,10 +64,12 @@ def dataset_iri() -> NamedNode:
 
 
 def document_iri(doc: Document) -> NamedNode:
+    """The IRI of a source document (by the first 16 hex digits of its SHA-256)."""
     return _id("document", doc.sha256[:16])
 
 
 def plan_iri(info: DocumentInfo) -> NamedNode:
+    """The IRI of an action plan: country and period (and the language of a translation)."""
     suffix = (info.language,) if info.is_translation else ()
     return _id("plan", info.country, info.period_key, *suffix)
 
@@ -75,26 +82,32 @@ def commitment_iri(info: DocumentInfo, label: str | int) -> NamedNode:
 
 
 def section_iri(doc: Document, index: int) -> NamedNode:
+    """The IRI of section ``index`` of ``doc``."""
     return NamedNode(f"{document_iri(doc).value}/section/{index}")
 
 
 def org_iri(country: str, key: str) -> NamedNode:
+    """The IRI of an institution of ``country`` by its gazetteer key."""
     return _id("org", country, slug(key))
 
 
 def law_iri(key: str) -> NamedNode:
+    """The IRI of a law by its key (``<country>/<type>/<number>``)."""
     return _id("law", *(slug(p) if i else p for i, p in enumerate(key.split("/"))))
 
 
 def place_iri(key: str) -> NamedNode:
+    """The IRI of a place by its key (an ISO code or a gazetteer key)."""
     return _id("place", key)
 
 
 def span_iri(doc_iri: NamedNode, start: int, end: int) -> NamedNode:
+    """The IRI of characters ``start``–``end`` of a document (RFC 5147 fragment)."""
     return NamedNode(f"{doc_iri.value}#char={start},{end}")
 
 
 def extractor_iri(name: str) -> NamedNode:
+    """The IRI of the extractor (software agent) ``name``."""
     return _id("extractor", name)
 
 
@@ -126,6 +139,7 @@ class GraphWriter:
 
     # -- entities -------------------------------------------------------------------------
     def country(self, code: str) -> NamedNode:
+        """The node of country ``code``, described the first time."""
         node = place_iri(code)
         if self._first_time(node):
             name = country_name(code)
@@ -136,6 +150,10 @@ class GraphWriter:
         return node
 
     def place(self, key: str) -> NamedNode:
+        """The node of the place ``key`` (and of the places containing it), described the first time.
+
+        :raises KeyError: the gazetteer has no place ``key``.
+        """
         place = self.places.get(key)
         if place.kind == "country":
             return self.country(place.key)
@@ -153,7 +171,8 @@ class GraphWriter:
                 self._add(node, OGP.ineCode, _str(place.ine_code))
         return node
 
-    def organization(self, inst) -> NamedNode:
+    def organization(self, inst: Institution) -> NamedNode:
+        """The node of institution ``inst``, described the first time."""
         node = org_iri(inst.country, inst.key)
         if self._first_time(node):
             self._add(node, RDF.type, ORG.Organization)
@@ -168,7 +187,8 @@ class GraphWriter:
                 self._add(node, OGP.country, self.country(inst.country))
         return node
 
-    def law(self, cite) -> NamedNode:
+    def law(self, cite: LawCitation) -> NamedNode:
+        """The node of the law ``cite`` cites (and of the laws it amends), described the first time."""
         node = law_iri(cite.key)
         if self._first_time(node):
             country = cite.key.split("/", 1)[0]
@@ -192,7 +212,8 @@ class GraphWriter:
                 self._add(node, ELI.amends, self.law(self.laws.citation(amended)))
         return node
 
-    def article(self, cite) -> NamedNode:
+    def article(self, cite: LawCitation) -> NamedNode:
+        """The node of the article ``cite`` cites, part of its law, described the first time."""
         law = self.law(cite)
         node = NamedNode(f"{law.value}/art/{slug(cite.article)}")
         if self._first_time(node):
@@ -203,6 +224,7 @@ class GraphWriter:
         return node
 
     def extractor(self, name: str) -> NamedNode:
+        """The node of the extractor ``name``, described the first time."""
         node = extractor_iri(name)
         if self._first_time(node):
             self._add(node, RDF.type, OGP.Extractor)
@@ -212,6 +234,7 @@ class GraphWriter:
 
     # -- documents, plans, commitments ------------------------------------------------------
     def span(self, doc: NamedNode, text: str, start: int, end: int, extractor: str) -> NamedNode:
+        """The NIF string of ``text[start:end]`` in document ``doc``, attributed to ``extractor``."""
         node = span_iri(doc, start, end)
         if self._first_time(node):
             self._add(node, RDF.type, NIF.OffsetBasedString)
@@ -224,6 +247,7 @@ class GraphWriter:
         return node
 
     def document(self, doc: Document, info: DocumentInfo) -> NamedNode:
+        """The node of source document ``doc`` with its metadata and full text, described the first time."""
         node = document_iri(doc)
         if self._first_time(node):
             for t in (OGP.SourceDocument, PROV.Entity, NIF.Context):
@@ -241,6 +265,7 @@ class GraphWriter:
         return node
 
     def plan(self, info: DocumentInfo) -> NamedNode:
+        """The node of the action plan ``info`` belongs to, described the first time."""
         node = plan_iri(info)
         if self._first_time(node):
             self._add(node, RDF.type, OGP.ActionPlan)

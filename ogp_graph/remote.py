@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import httpx
@@ -47,8 +48,10 @@ class RemoteStore:
             raise StoreError(f"the SPARQL store at {self.url} answered {response.status_code}: {response.text[:300]}")
         return response
 
-    def query(self, query: str, *, prefixes: dict[str, str] | None = None, custom_functions=None,
-              base_iri: str | None = None, default_graph=None, named_graphs=None):
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None, custom_functions: dict | None = None,
+              base_iri: str | None = None, default_graph: list[pyoxigraph.NamedNode] | None = None,
+              named_graphs: list[pyoxigraph.NamedNode] | None = None
+              ) -> Solutions | pyoxigraph.QueryBoolean | list[pyoxigraph.Triple]:
         """Run ``query`` remotely; SELECT/ASK come back as pyoxigraph ``QuerySolutions``/``QueryBoolean``,
         CONSTRUCT/DESCRIBE as a list of ``Triple``.
 
@@ -72,6 +75,11 @@ class RemoteStore:
         return list(pyoxigraph.parse(response.content, format=RdfFormat.N_TRIPLES))
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None:
+        """Run SPARQL ``update`` remotely.
+
+        :raises StoreError: the store fails.
+        :raises SyntaxError: the store rejects the update.
+        """
         text = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()) + update
         self._send("POST", self.update_url, content=text.encode(), headers={"Content-Type": "application/sparql-update"})
 
@@ -87,15 +95,21 @@ class RemoteStore:
     def _graph_url(self, graph: str | None) -> str:
         return f"{self.store_url}?graph={quote(graph, safe='')}" if graph else f"{self.store_url}?default"
 
-    def dump(self, output=None, format: RdfFormat = RdfFormat.N_TRIPLES, *, from_graph=None, prefixes=None) -> bytes:
-        """The default graph, serialised as ``format``."""
+    def dump(self, output: None = None, format: RdfFormat = RdfFormat.N_TRIPLES, *,
+             from_graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None,
+             prefixes: dict[str, str] | None = None) -> bytes:
+        """The default graph, serialised as ``format`` (``output`` and ``from_graph`` are ignored)."""
         data = self._send("GET", f"{self.store_url}?default", headers={"Accept": "application/n-triples"}).content
         if format != RdfFormat.N_TRIPLES:
             data = pyoxigraph.serialize(list(pyoxigraph.parse(data, format=RdfFormat.N_TRIPLES)), format=format,
                                         **({"prefixes": prefixes} if prefixes else {}))
         return data
 
-    def quads_for_pattern(self, subject, predicate, obj, graph_name=None):
+    def quads_for_pattern(self, subject: pyoxigraph.NamedNode | pyoxigraph.BlankNode | None,
+                          predicate: pyoxigraph.NamedNode | None,
+                          obj: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None,
+                          graph_name: pyoxigraph.DefaultGraph | None = None) -> Iterator[pyoxigraph.Quad]:
+        """The quads of the default graph matching the pattern (None matches anything); ``graph_name`` is ignored."""
         triples = pyoxigraph.parse(self.dump(), format=RdfFormat.N_TRIPLES)
         return (pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples
                 if (subject is None or t.subject == subject) and (predicate is None or t.predicate == predicate)

@@ -23,12 +23,16 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import platformdirs
 import pyoxigraph
 
 from ogp_graph.errors import StoreError
 from ogp_graph.layout import MANIFEST, STORE_DIR
+
+if TYPE_CHECKING:
+    import rdflib
 
 UPDATES_LOG = "updates.rq"  # SPARQL updates applied to a published build (write mode), in order
 READERS = ".readers"  # a reader holds a shared lock on it; a publish deletes only builds nobody holds
@@ -72,7 +76,7 @@ def open_build_store(build: Path) -> pyoxigraph.Store:
         raise StoreError(f"cannot open the store in {path}: {exc}") from exc
 
 
-def open_graph(data_dir: Path | str | None = None):
+def open_graph(data_dir: Path | str | None = None) -> rdflib.Graph:
     """The published graph as an ``rdflib.Graph`` backed by Oxigraph (read-only use)."""
     import rdflib
     from oxrdflib import OxigraphStore
@@ -85,7 +89,7 @@ def read_manifest(build_dir: Path) -> dict:
     return json.loads((build_dir / MANIFEST).read_text(encoding="utf-8"))
 
 
-def hold_build(build: Path):
+def hold_build(build: Path) -> TextIO:
     """Keep ``build`` from being deleted by a publish while the returned file stays open (close it to let go)."""
     handle = open(build / READERS, "a")
     fcntl.flock(handle, fcntl.LOCK_SH)

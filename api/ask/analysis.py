@@ -30,6 +30,7 @@ def language(folded: str) -> str:
 
 
 def cue_hits(intent: str, folded: str, lang: str) -> int:
+    """How many of ``intent``'s cue patterns in ``lang`` match the folded question."""
     return sum(bool(re.search(p, folded)) for p in CUES["intents"].get(intent, {}).get(lang, []))
 
 

@@ -32,4 +32,5 @@ class Answer:
     confidence: float = 0.0
 
     def to_dict(self) -> dict:
+        """The answer as plain JSON-ready data."""
         return asdict(self)

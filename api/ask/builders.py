@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -48,6 +49,7 @@ class Context:
     candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
 
     def say(self, key: str, **values) -> str:
+        """The message ``key`` in the question's language, filled with ``values``."""
         return MESSAGES[self.lang][key].format(**values)
 
     def what(self, kind: str, **values) -> str:
@@ -55,40 +57,49 @@ class Context:
         return MESSAGES[self.lang]["what"][kind].format(**values)
 
     def cref(self, c: Commitment, *, capital: bool = False) -> str:
+        """How the answer refers to commitment ``c`` (number, country, plan); ``capital`` capitalises it."""
         text = self.say("commitment_ref", number=c.label or c.number, country=c.plan.country_name(self.lang),
                         plan=self.say("plan_label", period=c.plan.period))
         return text[0].upper() + text[1:] if capital else text
 
     def plan_scope(self) -> str:
+        """A SPARQL ``VALUES ?plan`` clause over the plans in scope."""
         return "VALUES ?plan { " + " ".join(f"<{p.iri}>" for p in self.links.plans) + " }"
 
     def scope_text(self) -> str:
+        """The scope phrase of the one plan in scope ("" when several)."""
         plans = self.links.plans
         if len(plans) != 1:
             return ""
         return self.say("scope", plan=self.say("plan_label", period=plans[0].period), country=plans[0].country_name(self.lang))
 
     def select(self, query: str) -> list[dict]:
+        """The rows of a SELECT ``query``: variable name → value (None when unbound)."""
         results = self.service.query(query)
         names = [v.value for v in results.variables]
         return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in results]
 
     def listing(self, commitments: list[Commitment]) -> str:
+        """The "number. title" of each commitment, joined; with the country when they span plans."""
         several = len({c.plan.iri for c in commitments}) > 1
         return "; ".join(f"{c.label or c.number}. {c.title}" + (f" ({c.plan.country_name(self.lang)})" if several else "")
                          for c in commitments)
 
-    def answer(self, intent: str, text: str, *, items=(), sparql=None, evidence=(), confidence=0.9,
+    def answer(self, intent: str, text: str, *, items: Iterable[dict] = (), sparql: str | None = None,
+               evidence: Iterable[dict] = (), confidence: float = 0.9,
                plans: list[Plan] | None = None, known: bool = True) -> Answer:
+        """An ``Answer`` to the question; its plans are the commitment's, else those in scope."""
         plans = plans if plans is not None else ([self.commitment.plan] if self.commitment else self.links.plans)
         return Answer(question=self.question, language=self.lang, intent=intent, answer=text, known=known,
                       plans=[p.ref(self.lang) for p in plans], items=list(items), sparql=sparql,
                       evidence=list(evidence), confidence=round(confidence, 3))
 
-    def unknown(self, intent: str, reason: str, *, sparql=None, confidence=0.9) -> Answer:
+    def unknown(self, intent: str, reason: str, *, sparql: str | None = None, confidence: float = 0.9) -> Answer:
+        """An answer that does not know, saying ``reason``."""
         return self.answer(intent, self.say("unknown", reason=reason), sparql=sparql, confidence=confidence, known=False)
 
-    def no_fact(self, intent: str, what: str, *, sparql=None) -> Answer:
+    def no_fact(self, intent: str, what: str, *, sparql: str | None = None) -> Answer:
+        """An answer that does not know: the commitment (or the documents in scope) states no ``what``."""
         target = (self.cref(self.commitment, capital=True) if self.commitment
                   else self.say("documents", scope=self.scope_text()))
         return self.unknown(intent, self.say("no_fact", commitment=target, what=what), sparql=sparql)
@@ -98,17 +109,24 @@ class Context:
         return self.linker.org_names.get(iri, iri)
 
     def commitment_by_iri(self, iri: str) -> Commitment:
+        """The linked commitment of ``iri``.
+
+        :raises KeyError: no commitment has that IRI.
+        """
         return self.linker.commitments[iri]
 
     def c_dict(self, c: Commitment) -> dict:
+        """Commitment ``c`` as an answer item (number, plan, commitment IRI, title, id)."""
         return {"number": c.number, "plan": c.plan.iri, "commitment": c.iri, "title": c.title, "id": c.label}
 
     def spans(self, c: Commitment, prop: str) -> list[tuple[str, int, int]]:
+        """(document, begin, end) of each span ``c`` links by ``prop``, in text order."""
         rows = self.select(f"""SELECT ?doc ?b ?e WHERE {{ <{c.iri}> {prop} ?s . ?s nif:referenceContext ?doc ;
             nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?b""")
         return [(r["doc"], int(r["b"]), int(r["e"])) for r in rows]
 
     def body_sentences(self, c: Commitment, prop: str = "ogp:bodySpan") -> list[dict]:
+        """The evidence sentences of the spans ``c`` links by ``prop`` (its body by default)."""
         found = []
         for doc, b, e in self.spans(c, prop):
             for s, t in self.evidence.sentences_of(doc, [(b, e)]):
@@ -116,6 +134,7 @@ class Context:
         return found
 
     def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
+        """Up to ``limit`` evidence sentences mentioning ``entity`` (within ``commitment`` when given)."""
         return [self.evidence.sentence(doc, b, e, commitment=self.c_dict(self.commitment_by_iri(c)))
                 for doc, b, e, c in self.evidence.mentions(entity, commitment=commitment.iri if commitment else None,
                                                          limit=limit)]
@@ -127,6 +146,7 @@ def _names(rows: list[dict]) -> str:
 
 # -- about one commitment -------------------------------------------------------------------------
 def responsible(ctx: Context) -> Answer:
+    """Who is responsible for the linked commitment."""
     c = ctx.commitment
     query = f"""SELECT ?org ?name (SAMPLE(?a) AS ?acr) WHERE {{ <{c.iri}> ogp:responsibleOrganization ?org .
         ?org skos:prefLabel ?name . OPTIONAL {{ ?org ogp:acronym ?a }} }} GROUP BY ?org ?name ORDER BY ?name"""
@@ -141,6 +161,7 @@ def responsible(ctx: Context) -> Answer:
 
 
 def describe(ctx: Context) -> Answer:
+    """What the linked commitment is: its title and responsible institutions."""
     c = ctx.commitment
     query = f"""SELECT ?title ?name WHERE {{ <{c.iri}> dct:title ?title .
         OPTIONAL {{ <{c.iri}> ogp:responsibleOrganization/skos:prefLabel ?name }} }}"""
@@ -152,6 +173,7 @@ def describe(ctx: Context) -> Answer:
 
 
 def progress(ctx: Context) -> Answer:
+    """What the linked commitment does or did: the first sentences of its body."""
     c = ctx.commitment
     body = ctx.body_sentences(c)
     if not body:
@@ -163,6 +185,7 @@ def progress(ctx: Context) -> Answer:
 
 
 def status(ctx: Context) -> Answer:
+    """Whether the linked commitment is complete, quoting the sentence that says so."""
     c = ctx.commitment
     query = f"""SELECT ?doc ?b ?e WHERE {{ <{c.iri}> ogp:completionStatus ogp:Complete .
         OPTIONAL {{ ?s itsrdf:taIdentRef ogp:Complete ; ogp:mentionedIn <{c.iri}> ; nif:referenceContext ?doc ;
@@ -203,6 +226,7 @@ def dates(ctx: Context) -> Answer:
 
 
 def laws_of(ctx: Context) -> Answer:
+    """The laws the linked commitment cites."""
     c = ctx.commitment
     query = f"""SELECT ?law ?label (SAMPLE(?n) AS ?name) (SAMPLE(?a) AS ?acr) WHERE {{ <{c.iri}> ogp:citesLegislation ?law .
         ?law rdfs:label ?label . OPTIONAL {{ ?law skos:prefLabel ?n }}
@@ -217,6 +241,7 @@ def laws_of(ctx: Context) -> Answer:
 
 
 def places_of(ctx: Context) -> Answer:
+    """The places the linked commitment names."""
     c = ctx.commitment
     query = f"""SELECT DISTINCT ?p ?name ?parent WHERE {{ <{c.iri}> dct:spatial ?p . ?p schema:name ?name .
         OPTIONAL {{ ?p schema:containedInPlace/schema:name ?parent }} }} ORDER BY ?name"""
@@ -242,6 +267,7 @@ def _plans_of(commitments: list[Commitment], ctx: Context) -> list[Plan]:
 
 
 def completed(ctx: Context) -> Answer:
+    """The commitments in scope that are complete."""
     query, found = _commitments(ctx, "?c ogp:completionStatus ogp:Complete .")
     if not found:
         return ctx.unknown("completed", ctx.say("none_completed") + ".", sparql=query, confidence=0.7)
@@ -256,6 +282,7 @@ def _org(ctx: Context, k: int = 0) -> Entity:
 
 
 def by_org(ctx: Context) -> Answer:
+    """The commitments in scope the linked institution is responsible for."""
     org = _org(ctx)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
     if not found:
@@ -266,6 +293,7 @@ def by_org(ctx: Context) -> Answer:
 
 
 def count_by_org(ctx: Context) -> Answer:
+    """How many commitments in scope the linked institution is responsible for."""
     org = _org(ctx)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
     numbers = ", ".join(str(c.label or c.number) for c in found)
@@ -276,6 +304,7 @@ def count_by_org(ctx: Context) -> Answer:
 
 
 def count_commitments(ctx: Context) -> Answer:
+    """How many commitments each plan in scope has (with the total and the largest over several)."""
     query = f"""SELECT ?plan (COUNT(?c) AS ?n) WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan }}
         GROUP BY ?plan ORDER BY DESC(?n)"""
     rows = ctx.select(query)
@@ -300,6 +329,7 @@ def _org_counts(ctx: Context, extra: str = "") -> tuple[str, list[dict]]:
 
 
 def most_commitments(ctx: Context) -> Answer:
+    """The institution responsible for the most commitments in scope (ties named)."""
     query, rows = _org_counts(ctx)
     if not rows:
         return ctx.no_fact("most_commitments", ctx.what("responsible"), sparql=query)
@@ -312,6 +342,7 @@ def most_commitments(ctx: Context) -> Answer:
 
 
 def shared(ctx: Context) -> Answer:
+    """The commitments in scope both linked institutions are responsible for."""
     a, b = _org(ctx, 0), _org(ctx, 1)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{a.iri}>, <{b.iri}> .")
     if not found:
@@ -324,6 +355,7 @@ def shared(ctx: Context) -> Answer:
 
 
 def compare_orgs(ctx: Context) -> Answer:
+    """Which of the two linked institutions is responsible for more commitments in scope."""
     a, b = _org(ctx, 0), _org(ctx, 1)
     query, rows = _org_counts(ctx, f"FILTER(?org IN (<{a.iri}>, <{b.iri}>))")
     counts = {r["org"]: int(r["n"]) for r in rows}
@@ -337,6 +369,7 @@ def compare_orgs(ctx: Context) -> Answer:
 
 
 def most_responsibles(ctx: Context) -> Answer:
+    """The commitment in scope with the most responsible institutions."""
     query = f"""SELECT ?c (COUNT(DISTINCT ?org) AS ?n) (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?names) WHERE {{
         {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:responsibleOrganization ?org . ?org skos:prefLabel ?name }}
         GROUP BY ?c ORDER BY DESC(?n) LIMIT 3"""
@@ -357,6 +390,7 @@ def _metrics(ctx: Context, kind: str, scope: str) -> tuple[str, list[dict]]:
 
 
 def max_amount(ctx: Context) -> Answer:
+    """The largest amount of money in scope, with the sentence stating it."""
     query, rows = _metrics(ctx, "money", "")
     if not rows:
         return ctx.no_fact("max_amount", ctx.what("money"), sparql=query)
@@ -371,6 +405,7 @@ def max_amount(ctx: Context) -> Answer:
 
 # -- about an institution, a law, a place -------------------------------------------------------------
 def acronym(ctx: Context) -> Answer:
+    """What the linked institution's or law's acronym stands for."""
     e = next(x for x in ctx.links.entities if x.kind in ("org", "law"))
     if e.kind == "org":
         query = f"SELECT ?name (SAMPLE(?a) AS ?acr) WHERE {{ <{e.iri}> skos:prefLabel ?name . OPTIONAL {{ <{e.iri}> ogp:acronym ?a }} }} GROUP BY ?name"
@@ -387,6 +422,7 @@ def acronym(ctx: Context) -> Answer:
 
 
 def law_number(ctx: Context) -> Answer:
+    """The number of the linked law (its citations in the text when the graph knows only its name)."""
     e = ctx.links.of("law")[0]
     query = f"SELECT ?label (SAMPLE(?n) AS ?name) WHERE {{ <{e.iri}> rdfs:label ?label . OPTIONAL {{ <{e.iri}> skos:prefLabel ?n }} }} GROUP BY ?label"
     row = ctx.select(query)[0]
@@ -397,6 +433,7 @@ def law_number(ctx: Context) -> Answer:
 
 
 def citing_law(ctx: Context) -> Answer:
+    """The commitments in scope that cite the linked law."""
     law = ctx.links.of("law")[0]
     query, found = _commitments(ctx, f"?c ogp:citesLegislation <{law.iri}> .")
     if not found:
@@ -407,6 +444,7 @@ def citing_law(ctx: Context) -> Answer:
 
 
 def in_place(ctx: Context) -> Answer:
+    """The commitments in scope that name the linked place (or a homonym at the same words)."""
     place = ctx.links.of("place")[0]
     homonyms = " ".join(f"<{e.iri}>" for e in ctx.links.of("place") if (e.start, e.end) == (place.start, place.end))
     query, found = _commitments(ctx, f"VALUES ?where {{ {homonyms} }} ?c dct:spatial ?where .")
@@ -418,6 +456,7 @@ def in_place(ctx: Context) -> Answer:
 
 
 def place_parent(ctx: Context) -> Answer:
+    """The places that contain the linked place."""
     place = ctx.links.of("place")[0]
     query = f"""SELECT ?parent WHERE {{ <{place.iri}> schema:containedInPlace ?up . ?up schema:name ?parent }}"""
     rows = ctx.select(query)

@@ -25,6 +25,7 @@ class Evidence:
                 **({"commitment": commitment["number"], "plan": commitment["plan"]} if commitment else {})}
 
     def sentences_of(self, doc: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The (begin, end) of each sentence of document ``doc`` that the ``spans`` cover, in span order."""
         text = self.texts[doc]
         return [s for b, e in spans for s in sentences(text, b, e)]
 

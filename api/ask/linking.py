@@ -39,9 +39,11 @@ class Plan:
         return f"{self.start}-{self.end}" if self.end else str(self.start)
 
     def country_name(self, language: str) -> str:
+        """The plan's country named in ``language`` (its code when Babel has no name)."""
         return Locale.parse(language).territories.get(self.country, self.country)
 
     def ref(self, language: str) -> dict:
+        """The plan as an answer's reference: IRI, country and its name in ``language``, period, title, language."""
         return {"plan": self.iri, "country": self.country, "country_name": self.country_name(language),
                 "period": self.period, "title": self.title, "language": self.language}
 
@@ -76,6 +78,7 @@ class Links:
     number_span: tuple[int, int] | None = None
 
     def of(self, kind: str) -> list[Entity]:
+        """The linked entities of ``kind`` ("org", "law", "place"), in order."""
         return [e for e in self.entities if e.kind == kind]
 
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup
 from starlette.datastructures import Headers
 from starlette.routing import Match
+from starlette.types import Scope
 
 from api.conneg import wants_html
 from api.explorer import figures, highlight
@@ -34,7 +35,8 @@ templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(PACKAGE 
 class HtmlRoute(APIRoute):
     """A route that only matches requests wanting HTML (by Accept, or ``?format=html``)."""
 
-    def matches(self, scope):
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """The route's match of ``scope``; none for an HTTP request that does not want HTML."""
         match, child = super().matches(scope)
         if match is not Match.NONE and scope["type"] == "http":
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -63,6 +65,7 @@ def explorer(request: Request) -> Explorer:
 
 
 def language(request: Request) -> str:
+    """The page language: ``?lang=`` when it is one of ``LANGS``, else the first."""
     lang = request.query_params.get("lang", LANGS[0])
     return lang if lang in LANGS else LANGS[0]
 
@@ -101,7 +104,8 @@ def _filters(request: Request) -> dict[str, list[str]]:
 
 # -- pages for browsers only ------------------------------------------------------------------------
 @pages.get("/")
-def home(request: Request):
+def home(request: Request) -> Response:
+    """The home page: totals, headline figures and the commitments (an old ``/?q=`` link goes to the question page)."""
     question = request.query_params.get("q")
     if question:  # an old shared link: the question now has its own page
         return RedirectResponse(f"/preguntar?{request.url.query}", status_code=307)
@@ -114,7 +118,8 @@ def home(request: Request):
 
 
 @pages.get("/buscar")
-def search_page(request: Request, q: str = "", k: int = 10, mode: str = "hybrid"):
+def search_page(request: Request, q: str = "", k: int = 10, mode: str = "hybrid") -> Response:
+    """The search page: hits of ``q`` (400 with the error on a bad search); non-HTML clients go to ``/search``."""
     if not wants_html(request.headers.get("accept"), request.query_params.get("format")) and request.url.path == "/buscar":
         return RedirectResponse(f"/search?{request.url.query}", status_code=307)
     hits, error = [], None
@@ -130,7 +135,9 @@ def search_page(request: Request, q: str = "", k: int = 10, mode: str = "hybrid"
 
 
 @pages.get("/preguntar")
-def ask_page(request: Request, q: str = ""):
+def ask_page(request: Request, q: str = "") -> Response:
+    """The question page: the answer to ``q`` with its evidence (422 on a bad question); non-HTML
+    clients go to ``/ask``."""
     if not wants_html(request.headers.get("accept"), request.query_params.get("format")):
         return RedirectResponse(f"/ask?{request.url.query}", status_code=307)
     answer, error = None, None
@@ -151,7 +158,8 @@ def ask_page(request: Request, q: str = ""):
 
 @pages.get("/graficos")
 @pages.get("/charts")
-def charts(request: Request):
+def charts(request: Request) -> Response:
+    """The charts page: money and commitments by commitment, institution, department and completion."""
     ex, lang = explorer(request), language(request)
     return render(request, "charts.html", charts=[
         ("chart_money_commitment", "amount", ex.money_by("BIND(?c AS ?g)", lang), None),
@@ -164,14 +172,16 @@ def charts(request: Request):
 
 @pages.get("/red")
 @pages.get("/network")
-def network(request: Request):
+def network(request: Request) -> Response:
+    """The network page: institutions, commitments, laws and places as a graph."""
     data = explorer(request).network(language(request))
     return render(request, "network.html", network=data,
                   network_json=Markup(json.dumps(data, ensure_ascii=False).replace("</", "<\\/")))
 
 
 @pages.get("/consulta")
-def sparql_page(request: Request, query: str = ""):
+def sparql_page(request: Request, query: str = "") -> Response:
+    """The query page: a SELECT/ASK result as a table (400 with the error; CONSTRUCT/DESCRIBE point to /sparql)."""
     result, error = None, None
     if query.strip():
         try:
@@ -185,7 +195,8 @@ def sparql_page(request: Request, query: str = ""):
 
 
 @pages.get("/explorer/static/{name:path}")
-def static(name: str):
+def static(name: str) -> Response:
+    """A static file of the explorer (404 outside the static folder)."""
     path = (STATIC / name).resolve()
     if not path.is_relative_to(STATIC) or not path.is_file():
         return Response("not found\n", status_code=404, media_type="text/plain")
@@ -194,17 +205,20 @@ def static(name: str):
 
 # -- pages sharing a path with the JSON API ----------------------------------------------------------
 @negotiated.get("/search")
-def search_html(request: Request, q: str = "", k: int = 10, mode: str = "hybrid"):
+def search_html(request: Request, q: str = "", k: int = 10, mode: str = "hybrid") -> Response:
+    """``/search`` for browsers: the search page."""
     return search_page(request, q, k, mode)
 
 
 @negotiated.get("/ask")
-def ask_html(request: Request, q: str = ""):
+def ask_html(request: Request, q: str = "") -> Response:
+    """``/ask`` for browsers: the question page."""
     return ask_page(request, q)
 
 
 @negotiated.get("/commitments")
-def commitments_page(request: Request):
+def commitments_page(request: Request) -> Response:
+    """The commitments page, filtered by the facets in the query string (400 on a bad filter)."""
     lang = language(request)
     try:
         filters = _filters(request)
@@ -217,7 +231,8 @@ def commitments_page(request: Request):
 
 
 @negotiated.get("/commitments/{number}")
-def commitment_page(request: Request, number: str, plan: str | None = None):
+def commitment_page(request: Request, number: str, plan: str | None = None) -> Response:
+    """The page of commitment ``number`` (of ``plan`` when given; the first plan's otherwise; 404 when none)."""
     rows = explorer(request).rows(f"""SELECT ?c ?plan WHERE {{ ?c ogp:commitmentNumber ?n ; ogp:actionPlan ?plan
         FILTER(STR(?n) = {json.dumps(number)}) }} ORDER BY ?plan""")
     rows = [r for r in rows if plan is None or r["plan"] == plan]
@@ -227,7 +242,8 @@ def commitment_page(request: Request, number: str, plan: str | None = None):
 
 
 @negotiated.get("/id/{path:path}")
-def entity_page(request: Request, path: str):
+def entity_page(request: Request, path: str) -> Response:
+    """The page of the entity at ``/id/{path}`` (400 on a bad path)."""
     try:
         iri = entity_iri(path)
     except ValueError as exc:

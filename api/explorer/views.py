@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache, partial
@@ -44,6 +45,10 @@ FACETS = {
 
 
 def expand(curie: str) -> str:
+    """The full IRI of ``curie`` (a prefix of ``PREFIXES``).
+
+    :raises KeyError: unknown prefix.
+    """
     prefix, _, name = curie.partition(":")
     return PREFIXES[prefix] + name
 
@@ -110,6 +115,7 @@ def _pick(candidates: list[tuple[int, Literal]], lang: str) -> str:
 
 
 def fallback_label(iri: str) -> str:
+    """A label for an IRI without one: its last path or fragment segment."""
     return re.split(r"[/#]", iri.rstrip("/"))[-1] or iri
 
 
@@ -143,7 +149,7 @@ class Explorer:
         """A SELECT query's solutions as plain values (None where unbound)."""
         return _plain(self.service.query(query))
 
-    def labels(self, iris, lang: str) -> dict[str, str]:
+    def labels(self, iris: Iterable[str | None], lang: str) -> dict[str, str]:
         """Human labels of ``iris`` (graph labels, then the ontology's, then the last segment)."""
         wanted = {i for i in iris if i}
         missing = sorted(i for i in wanted if (i, lang) not in self._labels and _IRI.fullmatch(i))
@@ -163,9 +169,11 @@ class Explorer:
         return {i: _pick(found[i], lang) if found[i] else fallback_label(i) for i in iris}
 
     def types(self, iri: str) -> set[str]:
+        """The ``rdf:type`` IRIs of ``iri``."""
         return {r["t"] for r in self.rows(f"SELECT ?t WHERE {{ <{iri}> a ?t }}")}
 
     def kind(self, types: set[str]) -> str:
+        """The explorer's kind of an entity with these types ("other" when none matches)."""
         return next((kind for curie, kind in KINDS if expand(curie) in types), "other")
 
     @cached_property
@@ -177,6 +185,7 @@ class Explorer:
         return self._texts.get(doc)
 
     def link(self, iri: str, labels: dict[str, str], note: str | None = None) -> Item:
+        """A link ``Item`` to ``iri``'s page, labelled from ``labels``."""
         return Item(labels.get(iri) or fallback_label(iri), local_path(iri), note)
 
     # -- the commitment list ------------------------------------------------------------------------
@@ -423,6 +432,7 @@ class Explorer:
                 for r in rows]
 
     def commitment_anchors(self, doc: str) -> list[dict]:
+        """Where each commitment derived from document ``doc`` starts in it, with a link to its page."""
         rows = self.rows(f"""SELECT ?c ?n ?b WHERE {{ ?c prov:wasDerivedFrom <{doc}> ; ogp:sourceSpan ?s .
             ?s nif:beginIndex ?b OPTIONAL {{ ?c ogp:commitmentNumber ?n }} }}""")
         return [{"begin": int(r["b"]), "href": local_path(r["c"]), "number": r["n"]} for r in rows]
@@ -445,6 +455,7 @@ class Explorer:
 
     # -- overview, charts, network -------------------------------------------------------------------
     def totals(self) -> dict[str, int]:
+        """How many commitments, institutions, laws and places (countries aside) the graph holds."""
         row = self.rows("""SELECT (COUNT(DISTINCT ?c) AS ?commitments) (COUNT(DISTINCT ?o) AS ?institutions)
             (COUNT(DISTINCT ?l) AS ?laws) (COUNT(DISTINCT ?p) AS ?places) WHERE {
             { ?c a ogp:Commitment } UNION { ?o a org:Organization } UNION { ?l a eli:LegalResource }

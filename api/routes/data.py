@@ -18,7 +18,13 @@ _DUMP_MEDIA = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "a
 
 
 @router.get("/id/{path:path}", summary="Entity IRIs dereference as linked data (HTML, Turtle, JSON-LD)")
-async def entity(request: Request, path: str):
+async def entity(request: Request, path: str) -> Response:
+    """The description of the entity at ``/id/{path}`` in the negotiated RDF format.
+
+    :raises RequestError: not an entity path.
+    :raises NotAcceptable: no RDF format the client accepts.
+    :raises NotFound: the graph says nothing about it.
+    """
     if not _SAFE_PATH.match(path) or ".." in path.split("/"):
         raise RequestError("not an entity path")
     iri = entity_iri(path).value
@@ -33,8 +39,9 @@ async def entity(request: Request, path: str):
     return Response(body, media_type=chosen[0])
 
 
-@router.get("/data/", summary="Open-data dumps of the graph and their VoID + DCAT description")
-async def dumps(request: Request):
+@router.get("/data/", summary="Open-data dumps of the graph and their VoID + DCAT description", response_model=None)
+async def dumps(request: Request) -> HTMLResponse | dict:
+    """The dump URLs and the VoID description (a link list for browsers)."""
     base = request.app.state.settings.base
     with request.app.state.live.use() as service:
         names = service.dumps()
@@ -45,7 +52,8 @@ async def dumps(request: Request):
 
 
 @router.get("/data/{name}", summary="One dump, or void.ttl")
-async def dump(request: Request, name: str):
+async def dump(request: Request, name: str) -> Response:
+    """Dump ``name`` of the published build, or ``void.ttl``."""
     with request.app.state.live.use() as service:
         if name == "void.ttl":
             return Response(await offload(request, service.void, request.app.state.settings.base),
@@ -56,7 +64,8 @@ async def dump(request: Request, name: str):
 
 
 @router.get("/ontology", summary="The ogp-kg ontology (Turtle)")
-async def ontology():
+async def ontology() -> Response:
+    """The ontology as Turtle."""
     from ontology import ONTOLOGY_TTL
 
     return Response(ONTOLOGY_TTL.read_bytes(), media_type="text/turtle")

@@ -14,6 +14,8 @@ import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import State
+from starlette.types import Scope, Send
 
 from api.errors import Forbidden, RequestError, UnsupportedMedia
 
@@ -66,7 +68,7 @@ def _options(settings, params: dict[str, list[str]], accept: str | None) -> dict
             "named_graphs": params.get("named-graph-uri"), "base_iri": f"{settings.base}/sparql"}
 
 
-async def lean(state, scope, send) -> bool:
+async def lean(state: State, scope: Scope, send: Send) -> bool:
     """Answer ``GET /sparql?query=…`` without FastAPI when the query is known cheap on this build
     (``Runner.fast``); False when the full route must answer (anything else, errors included)."""
     try:
@@ -103,12 +105,19 @@ def _authorise(settings, credentials: HTTPAuthorizationCredentials | None) -> No
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=); service description without a query")
-async def sparql_get(request: Request):
+async def sparql_get(request: Request) -> Response:
+    """A SPARQL query by GET ``?query=``, or the service description without one."""
     return await _answer(request, _params(request.url.query), None, None)
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or update (form-encoded or direct POST)")
-async def sparql_post(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)):
+async def sparql_post(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+                      ) -> Response:
+    """A SPARQL query or update by POST (form-encoded, ``application/sparql-query`` or ``application/sparql-update``).
+
+    :raises UnsupportedMedia: any other content type.
+    :raises RequestError: a body that is not UTF-8.
+    """
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
     try:

@@ -121,6 +121,7 @@ class InstitutionTagger:
 
 @Language.factory("ogp_institutions", assigns=["doc.spans"], requires=["doc.ents"])
 def make_institution_tagger(nlp: Language, name: str) -> InstitutionTagger:
+    """The ``ogp_institutions`` component over the default institution gazetteer."""
     return InstitutionTagger(InstitutionGazetteer.default())
 
 

@@ -21,7 +21,7 @@ if not Span.has_extension("ogp"):
     Span.set_extension("ogp", default=None)
 
 
-def doc_country(doc, default: str = "GT") -> str:
+def doc_country(doc: Doc, default: str = "GT") -> str:
     """The country code the document was tagged with, ``default`` when none."""
     return doc.user_data.get(COUNTRY_KEY, default)
 

@@ -30,7 +30,8 @@ class HTMLBlocks(HTMLParser):
         self.skip = 0
         self.in_title = False
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Track titles, skipped elements, table rows and cells, bold and headings; break at block tags."""
         if tag == "title":
             self.in_title = True
         if tag in self._SKIP:
@@ -48,6 +49,7 @@ class HTMLBlocks(HTMLParser):
             self.heading = int(tag[1])
 
     def handle_endtag(self, tag: str) -> None:
+        """Close what ``handle_starttag`` opened; break at block tags."""
         if tag == "title":
             self.in_title = False
         if tag in self._SKIP:
@@ -60,12 +62,14 @@ class HTMLBlocks(HTMLParser):
             self.heading = 0
 
     def handle_data(self, data: str) -> None:
+        """Collect visible text (marking what is bold), and the page title."""
         if self.in_title and not self.builder.title:
             self.builder.title = " ".join(data.split())
         if not self.skip:
             self.chunks.append((data, self.bold > 0 or self.heading > 0))
 
     def flush(self) -> None:
+        """Add the text collected since the last break as one block (nothing when blank)."""
         text = "".join(c for c, _ in self.chunks)
         visible = [b for c, b in self.chunks if c.strip()]
         if text.strip():
@@ -74,6 +78,7 @@ class HTMLBlocks(HTMLParser):
         self.chunks = []
 
     def close(self) -> None:
+        """Parse what is left and add the last block."""
         super().close()
         self.flush()
 

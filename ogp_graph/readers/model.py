@@ -120,4 +120,5 @@ class Builder:
         self.length += len(s)
 
     def text(self) -> str:
+        """The text built so far."""
         return "".join(self.parts)

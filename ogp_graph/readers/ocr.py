@@ -4,11 +4,17 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ogp_graph.errors import DocumentError
 from ogp_graph.readers.model import Builder
 from ogp_graph.readers.pdf import Line, build
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
+    from PIL import Image
 
 LANGUAGES = ("spa", "eng", "por", "fra")
 DPI = 250
@@ -40,7 +46,7 @@ def _stroke(dark, box: tuple[int, int, int, int]) -> float:
     return float(np.median(runs)) if runs.size else 0.0
 
 
-def image_lines(image, number: int, *, languages: str, scale: float = 1.0) -> list[Line]:
+def image_lines(image: Image.Image, number: int, *, languages: str, scale: float = 1.0) -> list[Line]:
     """The lines tesseract reads on ``image`` (a grayscale PIL image) in its reading order,
     with positions and sizes in PDF points when ``scale`` is the rendering's pixels per
     point. A line is bold when its strokes are clearly thicker than the page's median."""
@@ -94,7 +100,7 @@ def read_image(path: Path, data: bytes, *, max_pages: int) -> Builder:
     return build(pages)
 
 
-def ocr_pages(path: Path):
+def ocr_pages(path: Path) -> Callable[[pdfium.PdfDocument, list[int]], dict[int, list[Line]]]:
     """A function ``(pdf, indexes) -> {index: lines}`` that OCRs those of the given pages of
     ``pdf`` that hold an image (a blank page is left blank).
 

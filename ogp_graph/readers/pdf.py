@@ -15,13 +15,18 @@ from __future__ import annotations
 import ctypes
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
+from typing import TYPE_CHECKING
 
 from ogp_graph.errors import DocumentError
 from ogp_graph.readers.model import Builder
 from ogp_graph.readers.text import furniture_key
+
+if TYPE_CHECKING:
+    import pypdfium2 as pdfium
 
 _BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demi|extrabold|ultrabold", re.IGNORECASE)
 _NO_LETTERS = re.compile(r"^[\W\d_]*$")
@@ -85,7 +90,7 @@ def _font_bold(textpage, index: int, buf, flags) -> bool:
     return bool(_BOLD_FONT.search(buf.value.decode("latin-1"))) or raw.FPDFText_GetFontWeight(textpage, index) >= 600
 
 
-def page_lines(page, number: int) -> list[Line]:
+def page_lines(page: pdfium.PdfPage, number: int) -> list[Line]:
     """The lines of one PDFium page in content order."""
     import pypdfium2.raw as raw
 
@@ -191,7 +196,8 @@ def build(pages: list[list[Line]]) -> Builder:
     return builder
 
 
-def read_pdf(path: Path, *, max_pages: int, ocr_pages) -> Builder:
+def read_pdf(path: Path, *, max_pages: int,
+             ocr_pages: Callable[[pdfium.PdfDocument, list[int]], dict[int, list[Line]]]) -> Builder:
     """The blocks of a PDF; ``ocr_pages(pdf, indexes)`` returns lines for pages without text.
 
     :raises DocumentError: unreadable, encrypted, too many pages, or no text at all.

@@ -28,6 +28,7 @@ def page_furniture(pages: list[list[str]]) -> set[str]:
 
 
 def is_page_number(line: str) -> bool:
+    """True for a line holding only a page number."""
     return bool(_DIGITS_ONLY.match(line))
 
 

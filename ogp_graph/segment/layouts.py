@@ -34,6 +34,7 @@ class NumberedBlocks:
     name = "numbered-blocks"
 
     def segment(self, doc: Document) -> list[CommitmentText]:
+        """The commitments of ``doc``, one per bold block holding the next number (1, 2, 3 … in order)."""
         starts: list[tuple[int, int]] = []  # (block index, number)
         for i, block in enumerate(doc.blocks):
             m = _NUMBER.match(doc.block_text(block))
@@ -78,6 +79,7 @@ class FormSheets:
     name = "form-sheets"
 
     def segment(self, doc: Document) -> list[CommitmentText]:
+        """The commitments of ``doc``, one per sheet anchored on its start/end date line."""
         anchors = [i for i, b in enumerate(doc.blocks) if _SHEET_ANCHOR.match(doc.block_text(b))]
         heads = [self._head(doc, i) for i in anchors]
         result = []
@@ -137,6 +139,8 @@ class HeadingSections:
     min_commitments = 3
 
     def segment(self, doc: Document) -> list[CommitmentText]:
+        """The commitments of ``doc``, one per heading of the commitment level; none with fewer than
+        ``min_commitments``."""
         levels = [b.heading for b in doc.blocks if b.heading]
         level = max((lv for lv in set(levels) if lv > 1 and levels.count(lv) >= self.min_commitments
                      and (lv - 1) in levels), default=None)
@@ -167,6 +171,7 @@ class QuotedStatements:
     min_commitments = 2
 
     def segment(self, doc: Document) -> list[CommitmentText]:
+        """The commitments of ``doc``, one per quoted statement; none with fewer than ``min_commitments``."""
         found = []
         for m in cues().quoted.finditer(doc.text):
             group = next(i for i, g in enumerate(m.groups(), start=1) if g)

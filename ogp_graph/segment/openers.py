@@ -143,6 +143,7 @@ class Openers:
     name = "numbered-openers"
 
     def segment(self, doc: Document) -> list[CommitmentText]:
+        """The commitments of ``doc``, one per opener line of the best numbered sequence (none below two)."""
         entries = toc_titles(doc)
         toc = [t for t, _ in entries]
         folded_toc = {fold(t) for t in toc}

@@ -14,6 +14,7 @@ class Records:
     name = "records"
 
     def segment(self, doc: Document) -> list[CommitmentText]:
+        """The commitments of ``doc``, one per distinct block ``ref``, in order of first appearance."""
         groups: dict[str, list] = {}
         for block in doc.blocks:
             if block.role and block.ref:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ogp_graph.readers import Block, Document
@@ -54,6 +55,7 @@ class CommitmentText:
 
 
 def upper_ratio(text: str) -> float:
+    """The share of upper-case letters of ``text`` (0.0 with fewer than four letters)."""
     letters = [c for c in text if c.isalpha()]
     return sum(c.isupper() for c in letters) / len(letters) if len(letters) >= 4 else 0.0
 
@@ -65,11 +67,13 @@ def title_case(text: str) -> bool:
 
 
 def is_titleish(text: str, block: Block) -> bool:
+    """True when ``block`` looks like a title: bold, a heading, or mostly upper case."""
     letters = sum(c.isalpha() for c in text)
     return block.bold or block.heading > 0 or (letters >= 8 and upper_ratio(text) > 0.8)
 
 
 def is_trailer(text: str, block: Block) -> bool:
+    """True when ``text`` opens the matter after the commitments (annexes, signatures…), outside tables."""
     return block.row is None and bool(cues().trailer.search(text))
 
 
@@ -82,7 +86,7 @@ def continues(previous: str, line: str) -> bool:
     return upper_ratio(previous) > 0.8 and upper_ratio(line) > 0.8 and not previous.rstrip().endswith(".")
 
 
-def span_of(doc: Document, blocks) -> tuple[Span, ...]:
+def span_of(doc: Document, blocks: Iterable[Block]) -> tuple[Span, ...]:
     """Merge consecutive blocks into spans (blocks separated by only whitespace)."""
     spans: list[list[int]] = []
     for b in blocks:
@@ -99,4 +103,5 @@ def clean_title(text: str) -> str:
 
 
 def title_of(doc: Document, spans: tuple[Span, ...]) -> str:
+    """The text of ``spans`` joined, whitespace-normalised."""
     return re.sub(r"\s+", " ", " ".join(doc.text[s:e] for s, e in spans)).strip()
