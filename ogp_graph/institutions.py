@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
+from ogp_graph.text import strip_accents
 
 if TYPE_CHECKING:
     from ogp_graph.org_resolver import InstitutionResolver
@@ -72,10 +73,6 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[\"“”«»]", "", text)).strip(" .,;:-")
 
 
-def strip_accents(text: str) -> str:
-    """``text`` without combining accents, same length for Spanish letters ("Información" → "Informacion")."""
-    return unicodedata.normalize("NFC", "".join(
-        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
 
 
 @cache

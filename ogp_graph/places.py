@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import gettext
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +15,7 @@ from importlib import resources
 import pycountry
 
 from ogp_graph.institutions import fold
+from ogp_graph.text import strip_accents
 
 #: pycountry subdivision types that are departments (``ogp:Department``); the others are subdivisions.
 DEPARTMENT_TYPES = ("Department",)
@@ -53,8 +53,6 @@ def _split(names: str) -> list[str]:
     return [n for n in names.split("|") if n]
 
 
-def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _translations(domain: str) -> list[gettext.NullTranslations]:
@@ -161,7 +159,7 @@ class PlaceGazetteer:
         seen: dict[str, dict] = {}
         for place in self.places(country):
             for name in place.names:
-                for variant in (name, _strip_accents(name)):
+                for variant in (name, strip_accents(name)):
                     seen.setdefault(variant.lower(), {"label": LABEL, "pattern": variant, "id": fold(name)})
         return list(seen.values())
 

@@ -19,6 +19,19 @@ _ORDINAL = re.compile(r"^\d{1,3}(?:er|ero|era|do|da|ro|ra|to|ta|vo|va|no|na|mo|m
 _QUESTION_MARKS = re.compile(r"[¿?¡!\"“”«»]")
 
 
+def strip_accents(text: str) -> str:
+    """``text`` without combining accents, same length for Spanish letters ("Información" → "Informacion")."""
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
+
+
+def word_fold(text: str) -> str:
+    """The words of ``text`` lower-cased, without accents, one space apart (punctuation, ``_``,
+    ``-`` and ``.`` separate words): how titles and field names are compared."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
 def match_form(text: str) -> str:
     """``text`` for matching: lower case, accents removed, question/exclamation marks and quotes
     dropped, white space collapsed. Length may change; never use it for offsets."""

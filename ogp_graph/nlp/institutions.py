@@ -15,7 +15,8 @@ from spacy.tokens import Doc, Span, SpanGroup
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from ogp_graph.institutions import INTERNATIONAL, Institution, InstitutionGazetteer, find_acronyms, strip_accents
+from ogp_graph.institutions import INTERNATIONAL, Institution, InstitutionGazetteer, find_acronyms
+from ogp_graph.text import strip_accents
 from ogp_graph.nlp.spans import INSTITUTIONS, RESOLVER_KEY, doc_country
 from ogp_graph.org_names import find_org_names
 from ogp_graph.org_resolver import InstitutionResolver

@@ -2,19 +2,15 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
+
+from ogp_graph.text import word_fold
 
 COLUMNS = Path(__file__).resolve().parents[1] / "data" / "readers" / "columns.json"
 
 
-def fold(text: str) -> str:
-    """A field name compared across spellings: accents, case, ``_``/``-``/``.`` folded, one space."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+fold = word_fold  # a field name compared across spellings
 
 
 @lru_cache(maxsize=1)

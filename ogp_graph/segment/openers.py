@@ -10,7 +10,6 @@ never commitments; their titles complete titles that wrap over several lines in 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from ogp_graph.readers import Block, Document
@@ -18,6 +17,7 @@ from ogp_graph.segment.cues import cues, field_label, responsible_label
 from ogp_graph.segment.text import (
     CommitmentText, Span, clean_title, continues, is_titleish, is_trailer, span_of, title_case, upper_ratio,
 )
+from ogp_graph.text import word_fold
 
 _TOC_LINE = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){4,})\s*\d{1,4}\s*$")
 _PAGE_NUMBER_END = re.compile(r"\D\s\d{1,3}\s*$")
@@ -35,10 +35,7 @@ class _Candidate:
     strength: float
 
 
-def fold(text: str) -> str:
-    """Lower case, no accents, single spaces: how titles are compared."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return " ".join(re.findall(r"\w+", text))
+fold = word_fold  # how titles are compared
 
 
 def toc_titles(doc: Document) -> list[tuple[str, Span]]:
