@@ -136,9 +136,10 @@ class Service:
         return Asker(self)
 
     def warm(self) -> None:
-        """Load the search index and the question models now (one question asked), so that the
-        first request does not wait for them."""
-        self.ask("compromisos")
+        """Load the search index and the question models now, so that the first request does not
+        wait for them."""
+        self.index
+        self.asker.warm()
 
     def ask(self, question: str) -> Answer:
         """Answer a question (Spanish, English, Portuguese) from the graph (see ``api.ask``).

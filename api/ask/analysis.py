@@ -78,6 +78,10 @@ class IntentModel:
                 texts += phrases
         return names, self.embedder.encode(texts, kind="query")
 
+    def warm(self) -> None:
+        """Load the embedder and embed the labelled examples now (they are embedded once)."""
+        self._examples
+
     def scores(self, vector: np.ndarray, folded: str, lang: str) -> dict[str, float]:
         """Per intent: the mean similarity of its two examples nearest to ``vector`` (the
         embedded generic question), plus cue-word hits."""

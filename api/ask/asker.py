@@ -12,7 +12,7 @@ from api.ask.builders import MESSAGES, Context, stems
 from api.ask.evidence import Evidence
 from api.ask.linking import Commitment, Linker
 from indexes.search_index import Hit
-from ogp_graph.text import match_form
+from ogp_graph.text import match_form, sentences
 
 #: an answer whose confidence is below this says it does not know (set from the dev half, see
 #: benchmarks/README.md)
@@ -40,6 +40,11 @@ class Asker:
     @cached_property
     def model(self) -> IntentModel:
         return IntentModel(self.service.index.embedder)
+
+    def warm(self) -> None:
+        """Load what every question needs (embedder, intent examples, sentence splitter) now."""
+        self.model.warm()
+        sentences("")
 
     def ask(self, question: str) -> Answer:
         """Answer ``question``; says it does not know rather than guess.
