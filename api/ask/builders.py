@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -266,15 +266,24 @@ def _plans_of(commitments: list[Commitment], ctx: Context) -> list[Plan]:
     return list(seen.values()) or ctx.links.plans
 
 
+def _listing(ctx: Context, intent: str, where: str, *, say: str, none: str, evidence: Callable, confidence: float,
+             none_confidence: float = 0.7, **names: str) -> Answer:
+    """The commitments in scope matching ``where``, listed with message ``say`` (and ``names``), the
+    evidence ``evidence(found)`` gives; without any, an answer that does not know, saying ``none``."""
+    query, found = _commitments(ctx, where)
+    if not found:
+        return ctx.unknown(intent, none, sparql=query, confidence=none_confidence)
+    return ctx.answer(intent, ctx.say(say, count=len(found), list=ctx.listing(found), **names),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=evidence(found),
+                      plans=_plans_of(found, ctx), confidence=confidence)
+
+
 def completed(ctx: Context) -> Answer:
     """The commitments in scope that are complete."""
-    query, found = _commitments(ctx, "?c ogp:completionStatus ogp:Complete .")
-    if not found:
-        return ctx.unknown("completed", ctx.say("none_completed") + ".", sparql=query, confidence=0.7)
-    evidence = [ev for c in found for ev in ctx.mention_evidence("https://w3id.org/ogp-kg/ontology#Complete", commitment=c, limit=1)]
-    return ctx.answer("completed", ctx.say("completed", count=len(found), list=ctx.listing(found)),
-                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=evidence,
-                      plans=_plans_of(found, ctx), confidence=0.85)
+    complete = "https://w3id.org/ogp-kg/ontology#Complete"
+    return _listing(ctx, "completed", "?c ogp:completionStatus ogp:Complete .", say="completed",
+                    none=ctx.say("none_completed") + ".", confidence=0.85,
+                    evidence=lambda found: [ev for c in found for ev in ctx.mention_evidence(complete, commitment=c, limit=1)])
 
 
 def _org(ctx: Context, k: int = 0) -> Entity:
@@ -284,12 +293,10 @@ def _org(ctx: Context, k: int = 0) -> Entity:
 def by_org(ctx: Context) -> Answer:
     """The commitments in scope the linked institution is responsible for."""
     org = _org(ctx)
-    query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{org.iri}> .")
-    if not found:
-        return ctx.unknown("commitments_by_org", ctx.say("no_fact", commitment=org.label, what=ctx.what("responsible")), sparql=query)
-    return ctx.answer("commitments_by_org", ctx.say("by_org", org=ctx.org_label(org.iri), count=len(found), list=ctx.listing(found)),
-                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(org.iri),
-                      plans=_plans_of(found, ctx), confidence=0.9 * org.score)
+    return _listing(ctx, "commitments_by_org", f"?c ogp:responsibleOrganization <{org.iri}> .", say="by_org",
+                    none=ctx.say("no_fact", commitment=org.label, what=ctx.what("responsible")), none_confidence=0.9,
+                    evidence=lambda found: ctx.mention_evidence(org.iri), confidence=0.9 * org.score,
+                    org=ctx.org_label(org.iri))
 
 
 def count_by_org(ctx: Context) -> Answer:
@@ -435,24 +442,18 @@ def law_number(ctx: Context) -> Answer:
 def citing_law(ctx: Context) -> Answer:
     """The commitments in scope that cite the linked law."""
     law = ctx.links.of("law")[0]
-    query, found = _commitments(ctx, f"?c ogp:citesLegislation <{law.iri}> .")
-    if not found:
-        return ctx.unknown("commitments_citing_law", ctx.say("none_citing", law=law.label) + ".", sparql=query, confidence=0.7)
-    return ctx.answer("commitments_citing_law", ctx.say("citing_law", law=law.label, count=len(found), list=ctx.listing(found)),
-                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(law.iri),
-                      plans=_plans_of(found, ctx), confidence=0.9)
+    return _listing(ctx, "commitments_citing_law", f"?c ogp:citesLegislation <{law.iri}> .", say="citing_law",
+                    none=ctx.say("none_citing", law=law.label) + ".", evidence=lambda found: ctx.mention_evidence(law.iri),
+                    confidence=0.9, law=law.label)
 
 
 def in_place(ctx: Context) -> Answer:
     """The commitments in scope that name the linked place (or a homonym at the same words)."""
     place = ctx.links.of("place")[0]
     homonyms = " ".join(f"<{e.iri}>" for e in ctx.links.of("place") if (e.start, e.end) == (place.start, place.end))
-    query, found = _commitments(ctx, f"VALUES ?where {{ {homonyms} }} ?c dct:spatial ?where .")
-    if not found:
-        return ctx.unknown("commitments_in_place", ctx.say("none_in_place", place=place.label) + ".", sparql=query, confidence=0.7)
-    return ctx.answer("commitments_in_place", ctx.say("in_place", place=place.label, count=len(found), list=ctx.listing(found)),
-                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(place.iri),
-                      plans=_plans_of(found, ctx), confidence=0.9)
+    return _listing(ctx, "commitments_in_place", f"VALUES ?where {{ {homonyms} }} ?c dct:spatial ?where .",
+                    say="in_place", none=ctx.say("none_in_place", place=place.label) + ".",
+                    evidence=lambda found: ctx.mention_evidence(place.iri), confidence=0.9, place=place.label)
 
 
 def place_parent(ctx: Context) -> Answer:
