@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-import warnings
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -299,8 +298,7 @@ def export(
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    """The ``ogp-kg`` console entry point (spaCy's W095 model-version warning silenced)."""
-    warnings.filterwarnings("ignore", message=r"\[W095\]")
+    """The ``ogp-kg`` console entry point."""
     app()
 
 

@@ -23,7 +23,7 @@ from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import StoreError
 from ogp_graph.layout import DUMPS_DIR, INDEX_DIR
 from ogp_graph.rdf import LINKS_GRAPH
-from ogp_graph.store import STORE_DIR, UPDATES_LOG, current_build, default_data_dir, hold_build, open_build_store
+from ogp_graph.store import UPDATES_LOG, GraphStore, current_build, default_data_dir, hold_build, open_build_store
 from ogp_graph.vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -55,13 +55,9 @@ class Service:
         return self.build_dir.name
 
     @cached_property
-    def store(self) -> pyoxigraph.Store:
-        if self.writable:  # the one writer of this build directory (operator-enabled updates)
-            try:
-                return pyoxigraph.Store(str(self.build_dir / STORE_DIR))
-            except OSError as exc:
-                raise StoreError(f"cannot open the store for writing (is another writer running?): {exc}") from None
-        return open_build_store(self.build_dir)
+    def store(self) -> GraphStore:
+        """The build's store; writable when this service is the one writer (operator-enabled updates)."""
+        return open_build_store(self.build_dir, writable=self.writable)
 
     @property
     def embedded(self) -> bool:

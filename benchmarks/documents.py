@@ -14,17 +14,15 @@ import argparse
 import json
 import re
 import time
-import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 from rapidfuzz import fuzz  # noqa: E402
 
 from ogp_graph.build import bundled_report, extract, load_documents  # noqa: E402
 from ogp_graph.errors import DocumentError  # noqa: E402
-from ogp_graph.segment import fold  # noqa: E402
+from ogp_graph.text import word_fold  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 _FUZZY = 88
@@ -104,7 +102,7 @@ def gold_files() -> dict[Path, Gold]:
 
 
 def _norm(title: str) -> str:
-    return fold(title.rstrip(". "))
+    return word_fold(title.rstrip(". "))
 
 
 def _same(a: str, b: str) -> bool:
@@ -112,10 +110,10 @@ def _same(a: str, b: str) -> bool:
 
 
 def _body_found(body: str, names: list[str]) -> bool:
-    target = fold(re.sub(r"\s*[-–(].*$", "", body)) or fold(body)
+    target = word_fold(re.sub(r"\s*[-–(].*$", "", body)) or word_fold(body)
     acronyms = set(re.findall(r"\b[A-Z][A-Za-z]*[A-Z][A-Za-z]*\b", body))
     for name in names:
-        folded = fold(name)
+        folded = word_fold(name)
         if not folded:
             continue
         if acronyms & set(name.replace("/", " ").replace("(", " ").replace(")", " ").split()):
@@ -193,7 +191,7 @@ def score_file(path: Path, gold: Gold, nlp) -> Row:
     laws = {m.entity.label for ec in ed.commitments for m in ec.mentions if m.kind == "law"}
     laws |= {m.entity.label for _, ms in ed.sections for m in ms if m.kind == "law"}
     row.laws_gold = len(gold.laws)
-    row.laws_found = sum(any(fuzz.partial_ratio(fold(g), fold(f)) >= _FUZZY for f in laws) for g in gold.laws)
+    row.laws_found = sum(any(fuzz.partial_ratio(word_fold(g), word_fold(f)) >= _FUZZY for f in laws) for g in gold.laws)
     return row
 
 

@@ -15,10 +15,8 @@ import json
 import re
 import sys
 import time
-import warnings
 from pathlib import Path
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 from ogp_graph.readers import load_document  # noqa: E402
 from ogp_graph.errors import OgpKgError  # noqa: E402

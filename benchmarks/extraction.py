@@ -9,9 +9,7 @@ import argparse
 import resource
 import tempfile
 import time
-import warnings
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 from api.pipeline import build_all  # noqa: E402
 from ogp_graph.build import bundled_report, load_documents  # noqa: E402

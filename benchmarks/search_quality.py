@@ -9,10 +9,8 @@ import argparse
 import json
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 from api.pipeline import build_all  # noqa: E402
 from indexes.passages import passages_from_store  # noqa: E402

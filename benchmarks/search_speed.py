@@ -12,11 +12,9 @@ import re
 import resource
 import statistics
 import time
-import warnings
 
 import numpy as np
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 from indexes.bm25 import BM25Index  # noqa: E402
 from indexes.dense import DenseIndex  # noqa: E402

@@ -9,9 +9,7 @@ import argparse
 import statistics
 import tempfile
 import time
-import warnings
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 import pyoxigraph  # noqa: E402
 import rdflib  # noqa: E402

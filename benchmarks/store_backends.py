@@ -12,10 +12,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import warnings
 from pathlib import Path
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 import httpx  # noqa: E402
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -27,13 +26,12 @@ from indexes.dense import DenseIndex
 from indexes.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from indexes.fusion import convex, rrf
 from indexes.passages import Passage
+from ogp_graph.text import detect_language
 
 MODES = ("hybrid", "dense", "bm25")
 MAX_QUERY_CHARS = 2000
 #: Weight of BM25 in hybrid fusion, by query language (dense carries cross-lingual queries).
 LEXICAL_WEIGHT = {"es": 1.0, "en": 0.25}
-_EN_WORDS = {"the", "of", "and", "to", "in", "for", "with", "which", "what", "how", "about", "is", "are", "on"}
-_ES_WORDS = {"de", "la", "el", "los", "las", "del", "que", "y", "en", "para", "con", "por", "qué", "cómo", "cuál"}
 
 Progress = Callable[[Iterable, int, str], Iterable]
 
@@ -45,12 +43,6 @@ class Hit:
     commitment: str
     score: float
     passage: Passage
-
-
-def query_language(text: str) -> str:
-    """"en" when the query reads as English, else "es" (cheap stopword count)."""
-    words = re.findall(r"\w+", text.lower())
-    return "en" if sum(w in _EN_WORDS for w in words) > sum(w in _ES_WORDS for w in words) else "es"
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
@@ -185,7 +177,7 @@ class SearchIndex:
         if mode == "dense":
             return {int(i): float(s) for s, i in zip(dense_scores[0], dense_ids[0]) if i >= 0}
         lexical = self.bm25.scores(query)
-        weight = LEXICAL_WEIGHT[query_language(query)]
+        weight = LEXICAL_WEIGHT.get(detect_language(query), LEXICAL_WEIGHT["es"])
         if self.fusion == "convex":
             ids = np.array(sorted({int(i) for i in dense_ids[0] if i >= 0} | set(_top(lexical, depth).tolist())))
             dense_all = self.vectors[ids] @ vector[0]

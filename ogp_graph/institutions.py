@@ -10,13 +10,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
-from ogp_graph.text import strip_accents
+from ogp_graph.text import name_key, strip_accents
 
 if TYPE_CHECKING:
     from ogp_graph.org_resolver import InstitutionResolver
@@ -67,12 +66,6 @@ class Institution:
         return (self.name, *self.alt_names, *self.acronyms)
 
 
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text``, spaces collapsed, end punctuation dropped."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
-    return re.sub(r"\s+", " ", re.sub(r"[\"“”«»]", "", text)).strip(" .,;:-")
-
-
 
 
 @cache
@@ -86,7 +79,7 @@ def lexicon(*languages: str) -> dict:
     path = resources.files("ogp_graph") / "data" / "institutions" / "lexicon.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     chosen = [data["languages"][lang] for lang in (languages or data["languages"])]
-    merged: dict = {key: frozenset(fold(w) for part in chosen for w in part[key]) for key in chosen[0]}
+    merged: dict = {key: frozenset(name_key(w) for part in chosen for w in part[key]) for key in chosen[0]}
     merged["org_heads"], merged["minor_words"] = merged["heads"], merged["connectors"]
     merged["kind_by_word"] = data["kind_by_word"]
     return merged
@@ -181,7 +174,7 @@ def _listed_definitions(text: str) -> Iterator[Acronym]:
         base = max(0, m.start() - _WINDOW * len(acronyms))
         names = find_org_names(text[base : m.start()])[-len(acronyms) :]
         if len(names) == len(acronyms) and all(
-                _takes_letters(fold(a), [fold(w) for w in n.text.split()], minor) for a, n in zip(acronyms, names)):
+                _takes_letters(name_key(a), [name_key(w) for w in n.text.split()], minor) for a, n in zip(acronyms, names)):
             for a, n in zip(acronyms, names):
                 yield Acronym(a, re.sub(r"\s+", " ", n.text), base + n.start, m.end())
 
@@ -193,7 +186,7 @@ def _abbreviation_lists(text: str) -> Iterator[Acronym]:
     headings = lexicon()["abbreviation_headings"]
     lines = list(re.finditer(r"[^\n]*", text))
     for n, line in enumerate(lines):
-        if fold(re.sub(r"[#*_|]", " ", line.group(0))) not in headings:
+        if name_key(re.sub(r"[#*_|]", " ", line.group(0))) not in headings:
             continue
         lone: list[re.Match] = []
         names: list[re.Match] = []
@@ -231,7 +224,7 @@ def _line_definitions(text: str) -> Iterator[Acronym]:
     for d in _LINE_DEFINITION.finditer(text):
         acronym, name = d["acronym"], _list_name(d["name"])
         if sum(c.isupper() for c in acronym) >= 2 and " " not in acronym \
-                and _takes_letters(fold(acronym), [fold(w) for w in _WORD.findall(name)], minor):
+                and _takes_letters(name_key(acronym), [name_key(w) for w in _WORD.findall(name)], minor):
             yield Acronym(acronym, name, d.start("acronym"), d.end("name"))
 
 
@@ -265,7 +258,7 @@ class InstitutionGazetteer:
                 raise ValueError(f"two institutions with the key {inst.iri_key}")
             self._by_key[(inst.country, inst.key)] = inst
             for label in inst.labels:
-                self._by_label.setdefault((inst.country, fold(label)), inst)
+                self._by_label.setdefault((inst.country, name_key(label)), inst)
 
     @classmethod
     @lru_cache(maxsize=1)
@@ -303,7 +296,7 @@ class InstitutionGazetteer:
 
     def _lookup(self, text: str, country: str) -> Institution | None:
         """The institution with the label ``text`` (folded), no typo allowed."""
-        folded = fold(text)
+        folded = name_key(text)
         return next((i for c in self._scope(country) if (i := self._by_label.get((c, folded)))), None)
 
     def resolve(self, text: str, country: str = "GT") -> Institution | None:
@@ -411,8 +404,8 @@ def _name_start(words: list[re.Match], acronym: str, *, relaxed: bool, need_head
     of ``words``), else None. The name starts with a head word (Ministerio, Department…), or, unless
     ``need_head``, its words are all capitalised and give the acronym's letters exactly."""
     heads, minor = lexicon()["org_heads"], lexicon()["minor_words"]
-    letters = fold(acronym.replace("/", ""))
-    folded = [fold(w.group(0)) for w in words]
+    letters = name_key(acronym.replace("/", ""))
+    folded = [name_key(w.group(0)) for w in words]
     for k in range(len(words) - 1, -1, -1):
         span = folded[k:]
         initials = "".join(w[0] for w in span if w not in minor)
@@ -444,7 +437,7 @@ def _display_name(name: str) -> str:
     """``name`` with a capital initial; one written in capitals (a title) in title case."""
     if name.isupper():
         minor = lexicon()["minor_words"]
-        name = " ".join(w.lower() if fold(w) in minor else w.capitalize() for w in name.split())
+        name = " ".join(w.lower() if name_key(w) in minor else w.capitalize() for w in name.split())
     return name[0].upper() + name[1:]
 
 
@@ -455,10 +448,10 @@ def unknown_institution(name: str, country: str) -> Institution:
 
     :raises ValueError: no letter or digit in ``name``, or ``country`` is not a country code.
     """
-    key = re.sub(r"[^A-Z0-9]+", "-", fold(name).upper()).strip("-")
+    key = re.sub(r"[^A-Z0-9]+", "-", name_key(name).upper()).strip("-")
     if not key:
         raise ValueError(f"no institution name in {name!r}")
-    words = [fold(w) for w in name.split()]
+    words = [name_key(w) for w in name.split()]
     kinds = lexicon()["kind_by_word"]
     acronyms = (name,) if name.isupper() and " " not in name else ()
     kind = kinds.get(words[0]) or kinds.get(words[-1], "government")

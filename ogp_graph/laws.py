@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib import resources
 
-from ogp_graph.institutions import fold
+from ogp_graph.text import name_key
 
 _DATA = resources.files("ogp_graph") / "data" / "laws"
 _COUNTRY_FILE = re.compile(r"^[a-z]{2}\.csv$")
@@ -119,7 +119,7 @@ def _year(digits: str) -> int:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", name_key(text)).strip("-")
 
 
 def _loose(label: str) -> str:
@@ -129,13 +129,13 @@ def _loose(label: str) -> str:
 
 
 def _letter(ch: str) -> str:
-    folded = fold(ch) if ch.isalpha() else ch
+    folded = name_key(ch) if ch.isalpha() else ch
     return _VOWELS.get(folded, re.escape(ch))
 
 
 def _label_key(text: str) -> str:
     """How labels are compared: case, accents, commas and spacing ignored."""
-    return re.sub(r"[,\s]+", " ", fold(text)).strip()
+    return re.sub(r"[,\s]+", " ", name_key(text)).strip()
 
 
 def _split(cell: str) -> tuple[str, ...]:

@@ -19,14 +19,9 @@ import pycountry
 from ogp_graph.readers import Document
 from ogp_graph.errors import DocumentError
 from ogp_graph.segment.cues import cues
+from ogp_graph.text import detect_language
 
 UNKNOWN_COUNTRY = "ZZ"  # ISO 3166 user-assigned code: "unknown or unspecified country"
-_STOPWORDS = {
-    "es": {"de", "la", "el", "los", "las", "del", "que", "y", "en", "para", "con", "por", "una", "se"},
-    "en": {"the", "of", "and", "to", "in", "for", "with", "that", "on", "by", "is", "are", "this", "will"},
-    "pt": {"de", "da", "do", "das", "dos", "que", "e", "em", "para", "com", "uma", "os", "não", "ao"},
-    "fr": {"de", "la", "le", "les", "des", "du", "et", "en", "pour", "avec", "une", "est", "dans", "sur"},
-}
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PLAN_TITLE = re.compile(
@@ -90,13 +85,6 @@ class DocumentInfo:
         """True when the document is not in its country's primary language."""
         known = countries().get(self.country)
         return bool(known) and self.language not in known.languages
-
-
-def detect_language(text: str) -> str:
-    """``"es"``, ``"en"``, ``"pt"`` or ``"fr"``, by counting common words."""
-    words = Counter(re.findall(r"[^\W\d_]+", text[:50_000].lower()))
-    scores = {lang: sum(words[w] for w in stop) for lang, stop in _STOPWORDS.items()}
-    return max(scores, key=scores.get)
 
 
 @lru_cache(maxsize=1)

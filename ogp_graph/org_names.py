@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ogp_graph.institutions import fold, lexicon
+from ogp_graph.institutions import lexicon
+from ogp_graph.text import name_key
 
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’]|[.](?=\w)|-(?=[^\W\d_A-ZÁÉÍÓÚÑ]))*")
 _GAP = re.compile(r"[^\S\n]*\n?[^\S\n]*")  # spaces with at most one line break: a name may wrap, not a paragraph
@@ -44,7 +45,7 @@ def find_org_names(text: str, *languages: str) -> list[OrgName]:
     heads, tails, connectors, joiners = words["heads"], words["tails"], words["connectors"], words["joiners"]
     articles = words["articles"]
     tokens = list(_TOKEN.finditer(text))
-    folded = [fold(t.group(0)) for t in tokens]
+    folded = [name_key(t.group(0)) for t in tokens]
 
     def joined(i: int) -> bool:
         """Tokens i and i+1 are separated by spaces only; across a line break, not when the next

@@ -25,12 +25,12 @@ from ogp_graph.institutions import (
     InstitutionGazetteer,
     check_country,
     find_acronyms,
-    fold,
     lexicon,
     responsible_label,
     unknown_institution,
 )
 from ogp_graph.org_names import find_org_names
+from ogp_graph.text import name_key
 
 _ACR = r"[A-ZÁÉÍÓÚÑ][\wÁÉÍÓÚÑáéíóúñ&]{0,11}"
 #: "Name - ACR", "Name – ACR -", "Name-ACR", "Name (ACR)"
@@ -68,7 +68,7 @@ def _shape(folded: str) -> tuple:
 
 
 def _key(acronym: str) -> str:
-    return re.sub(r"[^A-Z0-9]+", "-", fold(acronym).upper()).strip("-")
+    return re.sub(r"[^A-Z0-9]+", "-", name_key(acronym).upper()).strip("-")
 
 
 class InstitutionResolver:
@@ -98,8 +98,8 @@ class InstitutionResolver:
         for d in find_acronyms(text):
             if d.acronym.upper() not in self.defined:
                 self.defined[d.acronym.upper()] = (d.acronym, d.name)
-                self._names.setdefault(fold(d.name), (d.acronym, d.name))
-                self._by_shape.setdefault(_shape(fold(d.name)), []).append(fold(d.name))
+                self._names.setdefault(name_key(d.name), (d.acronym, d.name))
+                self._by_shape.setdefault(_shape(name_key(d.name)), []).append(name_key(d.name))
                 new += 1
         return new
 
@@ -110,7 +110,7 @@ class InstitutionResolver:
             return True
         if acronym.upper() not in self.defined:
             return False
-        words = [fold(w) for w in self.defined[acronym.upper()][1].split()]
+        words = [name_key(w) for w in self.defined[acronym.upper()][1].split()]
         lex = lexicon()
         return bool(words) and (words[0] in lex["heads"] or words[-1] in lex["tails"]
                                 or self.gazetteer.resolve(self.defined[acronym.upper()][1], self.country) is not None)
@@ -129,15 +129,15 @@ class InstitutionResolver:
             acronym = pair["dash"] or pair["paren"]
             if _ACRONYM_SHAPE.fullmatch(acronym) or acronym.upper() in self.defined:
                 return self.resolve(acronym) or self.resolve(pair["name"])
-        if found := self._known.get(fold(written)):
+        if found := self._known.get(name_key(written)):
             return found
         if written.upper() in self.defined:
             acronym, name = self.defined[written.upper()]
             return self._defined_institution(acronym, name)
-        if defined := self._names.get(fold(written)):
+        if defined := self._names.get(name_key(written)):
             return self._defined_institution(*defined)
         if not exact and len(written) >= _FUZZY_MIN_LENGTH and " " in written:
-            folded = fold(written)
+            folded = name_key(written)
             choices = self._by_shape.get(_shape(folded), [])
             if best := process.extractOne(folded, choices, scorer=fuzz.ratio, score_cutoff=_FUZZY):
                 return self._known.get(best[0]) or self._defined_institution(*self._names[best[0]])
@@ -229,12 +229,12 @@ class InstitutionResolver:
         return self._remember(replace(inst, key=_key(acronym), acronyms=(*inst.acronyms, acronym)))
 
     def _defined_institution(self, acronym: str, name: str) -> Institution:
-        if inst := self._known.get(fold(acronym)) or self.gazetteer.resolve(name, self.country):
+        if inst := self._known.get(name_key(acronym)) or self.gazetteer.resolve(name, self.country):
             return inst
         return self._remember(replace(unknown_institution(name, self.country), key=_key(acronym), acronyms=(acronym,)))
 
     def _remember(self, inst: Institution) -> Institution:
-        for label in map(fold, inst.labels):
+        for label in map(name_key, inst.labels):
             if label not in self._known:
                 self._known[label] = inst
                 self._by_shape.setdefault(_shape(label), []).append(label)

@@ -14,7 +14,7 @@ from importlib import resources
 
 import pycountry
 
-from ogp_graph.institutions import fold
+from ogp_graph.text import name_key
 from ogp_graph.text import strip_accents
 
 #: pycountry subdivision types that are departments (``ogp:Department``); the others are subdivisions.
@@ -98,7 +98,7 @@ class PlaceGazetteer:
         self._by_key = {p.key: p for p in places}
         self._by_name: dict[tuple[str, str], list[Place]] = {}
         for p in self._by_key.values():
-            for name in dict.fromkeys(fold(n) for n in p.names):
+            for name in dict.fromkeys(name_key(n) for n in p.names):
                 self._by_name.setdefault((p.country, name), []).append(p)
         for p in self._by_key.values():
             if p.parent is not None and p.parent not in self._by_key:
@@ -147,7 +147,7 @@ class PlaceGazetteer:
         :raises ValueError: unknown country.
         """
         self._check_country(country)
-        return list(self._by_name.get((country, fold(name)), []))
+        return list(self._by_name.get((country, name_key(name)), []))
 
     def patterns(self, country: str) -> list[dict]:
         """spaCy ``entity_ruler`` phrase patterns (label PLACE, ``id`` = the folded name, which
@@ -160,7 +160,7 @@ class PlaceGazetteer:
         for place in self.places(country):
             for name in place.names:
                 for variant in (name, strip_accents(name)):
-                    seen.setdefault(variant.lower(), {"label": LABEL, "pattern": variant, "id": fold(name)})
+                    seen.setdefault(variant.lower(), {"label": LABEL, "pattern": variant, "id": name_key(name)})
         return list(seen.values())
 
     def knows(self, country: str) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ogp_graph.segment import fold
+from ogp_graph.text import word_fold
 
 REPORT_GENRES = {"self_assessment", "progress_report"}
 _SAME_LABEL = 60  # title similarity enough when the labels agree
@@ -47,9 +47,9 @@ def _match(report_c, plan_cs):
     """The plan commitment (iri, label, title) that ``report_c`` reports on, or None."""
     _, label, title = report_c
     for p in (p for p in plan_cs if p[1] == label):
-        if not title or not p[2] or fuzz.token_set_ratio(fold(title), fold(p[2])) >= _SAME_LABEL:
+        if not title or not p[2] or fuzz.token_set_ratio(word_fold(title), word_fold(p[2])) >= _SAME_LABEL:
             return p
-    scored = [(fuzz.token_set_ratio(fold(title), fold(p[2])), p) for p in plan_cs if title and p[2]]
+    scored = [(fuzz.token_set_ratio(word_fold(title), word_fold(p[2])), p) for p in plan_cs if title and p[2]]
     best = max(scored, key=lambda s: s[0], default=None)
     return best[1] if best and best[0] >= _SAME_TITLE else None
 

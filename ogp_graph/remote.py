@@ -1,9 +1,11 @@
 """A SPARQL 1.1 endpoint (Query + Update + Graph Store Protocol) used like a pyoxigraph ``Store``.
 
 ``RemoteStore("http://127.0.0.1:7878")`` talks to an Oxigraph server (``/query``, ``/update``,
-``/store``); other servers can pass their three URLs. Only what ogp-kg needs is offered: ``query``
-(answers parsed back into pyoxigraph results), ``update``, ``replace_default_graph``, ``add_to_graph``, ``dump``,
-``__len__``. Python-side SPARQL functions (``ogp:search``) need the embedded store.
+``/store``); other servers can pass their three URLs. It is the remote adapter of
+``ogp_graph.store.GraphStore`` (``query`` answers parsed back into pyoxigraph results, ``update``,
+``dump``, ``quads_for_pattern``, ``len``), plus the Graph Store Protocol writes a build publishes
+with (``replace_default_graph``, ``add_to_graph``). Python-side SPARQL functions (``ogp:search``)
+need the embedded store.
 """
 from __future__ import annotations
 
@@ -72,7 +74,7 @@ class RemoteStore:
         if response.headers.get("content-type", "").startswith("application/sparql-results+json"):
             results = pyoxigraph.parse_query_results(response.content, format=QueryResultsFormat.JSON)
             return results if isinstance(results, pyoxigraph.QueryBoolean) else Solutions(results)
-        return list(pyoxigraph.parse(response.content, format=RdfFormat.N_TRIPLES))
+        return [quad.triple for quad in pyoxigraph.parse(response.content, format=RdfFormat.N_TRIPLES)]
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None:
         """Run SPARQL ``update`` remotely.
@@ -98,26 +100,44 @@ class RemoteStore:
     def dump(self, output: None = None, format: RdfFormat = RdfFormat.N_TRIPLES, *,
              from_graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None,
              prefixes: dict[str, str] | None = None) -> bytes:
-        """The default graph, serialised as ``format`` (``output`` and ``from_graph`` are ignored)."""
-        data = self._send("GET", f"{self.store_url}?default", headers={"Accept": "application/n-triples"}).content
+        """One graph — the default graph, or the named graph ``from_graph`` — serialised as ``format``
+        (``output`` is ignored: the bytes are returned)."""
+        graph = from_graph.value if isinstance(from_graph, pyoxigraph.NamedNode) else None
+        data = self._send("GET", self._graph_url(graph), headers={"Accept": "application/n-triples"}).content
         if format != RdfFormat.N_TRIPLES:
             data = pyoxigraph.serialize(list(pyoxigraph.parse(data, format=RdfFormat.N_TRIPLES)), format=format,
                                         **({"prefixes": prefixes} if prefixes else {}))
         return data
 
-    def quads_for_pattern(self, subject: pyoxigraph.NamedNode | pyoxigraph.BlankNode | None,
-                          predicate: pyoxigraph.NamedNode | None,
-                          obj: pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None,
-                          graph_name: pyoxigraph.DefaultGraph | None = None) -> Iterator[pyoxigraph.Quad]:
-        """The quads of the default graph matching the pattern (None matches anything); ``graph_name`` is ignored."""
-        triples = pyoxigraph.parse(self.dump(), format=RdfFormat.N_TRIPLES)
-        return (pyoxigraph.Quad(t.subject, t.predicate, t.object) for t in triples
-                if (subject is None or t.subject == subject) and (predicate is None or t.predicate == predicate)
-                and (obj is None or t.object == obj))
+    def quads_for_pattern(self, subject: pyoxigraph.NamedNode | None, predicate: pyoxigraph.NamedNode | None,
+                          obj: pyoxigraph.NamedNode | pyoxigraph.Literal | None,
+                          graph_name: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None
+                          ) -> Iterator[pyoxigraph.Quad]:
+        """The quads matching the pattern (``None`` matches anything; ``graph_name=None`` every graph),
+        found by one SELECT on the server.
+
+        :raises StoreError: a blank node is given (its label means nothing to the server).
+        """
+        if any(isinstance(term, pyoxigraph.BlankNode) for term in (subject, predicate, obj, graph_name)):
+            raise StoreError("a remote store cannot match a blank node by its label")
+        s, p, o = (str(term) if term is not None else f"?{name}"
+                   for term, name in ((subject, "s"), (predicate, "p"), (obj, "o")))
+        if isinstance(graph_name, pyoxigraph.DefaultGraph):
+            where = f"{s} {p} {o}"
+        elif isinstance(graph_name, pyoxigraph.NamedNode):
+            where = f"GRAPH {graph_name} {{ {s} {p} {o} }}"
+        else:
+            where = f"{{ {s} {p} {o} }} UNION {{ GRAPH ?g {{ {s} {p} {o} }} }}"
+        for row in self.query(f"SELECT * WHERE {{ {where} }}"):
+            graph = row["g"] if graph_name is None else graph_name
+            yield pyoxigraph.Quad(subject or row["s"], predicate or row["p"], obj or row["o"],
+                                  graph if graph is not None else pyoxigraph.DefaultGraph())
 
     def flush(self) -> None:
         """Nothing to do: the remote store commits each request."""
 
     def __len__(self) -> int:
-        return int(next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+        """The number of quads in every graph (as for the embedded store)."""
+        count = "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        return int(next(iter(self.query(count)))["n"].value)
 

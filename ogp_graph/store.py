@@ -11,6 +11,11 @@ Layout of the data directory::
 
 Readers open ``current`` read-only; a build never touches a published directory, so a
 failed or interrupted build leaves the previous data as it was.
+
+Everything after the build reads the graph through one interface, ``GraphStore``. It has two
+adapters, chosen in one place (``open_build_store``, from the build's manifest): the embedded
+``pyoxigraph.Store`` itself, and ``ogp_graph.remote.RemoteStore`` for a build published to a SPARQL
+server. ``tests/test_store_contract.py`` runs the same contract on both.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO, runtime_checkable
 
 import platformdirs
 import pyoxigraph
@@ -36,6 +41,35 @@ if TYPE_CHECKING:
 
 UPDATES_LOG = "updates.rq"  # SPARQL updates applied to a published build (write mode), in order
 READERS = ".readers"  # a reader holds a shared lock on it; a publish deletes only builds nobody holds
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What ogp-kg asks of a store holding a published graph (both adapters give the same answers).
+
+    ``query`` returns pyoxigraph results (``QuerySolutions``-like with ``variables``, ``QueryBoolean``,
+    or ``Triple`` objects); ``update`` applies SPARQL Update; ``dump`` serialises one graph (the default
+    graph unless ``from_graph`` names another); ``quads_for_pattern`` matches quads (``None`` matches
+    anything; ``graph_name=None`` every graph); ``len`` counts quads; ``flush`` makes writes durable.
+    A malformed query or update raises ``SyntaxError``; an unreachable or failing store ``StoreError``.
+    """
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None, custom_functions: dict | None = None,
+              base_iri: str | None = None, default_graph: list | None = None,
+              named_graphs: list | None = None) -> object: ...
+
+    def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None: ...
+
+    def dump(self, output: None = None, format: pyoxigraph.RdfFormat = ..., *,
+             from_graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None,
+             prefixes: dict[str, str] | None = None) -> bytes | None: ...
+
+    def quads_for_pattern(self, subject: object, predicate: object, object: object,
+                          graph_name: object = None) -> Iterator[pyoxigraph.Quad]: ...
+
+    def flush(self) -> None: ...
+
+    def __len__(self) -> int: ...
 
 
 def default_data_dir() -> Path:
@@ -56,14 +90,18 @@ def current_build(data_dir: Path | str | None = None) -> Path:
     return link.resolve()
 
 
-def open_store(data_dir: Path | str | None = None) -> pyoxigraph.Store:
+def open_store(data_dir: Path | str | None = None) -> GraphStore:
     """The published store: opened read-only (safe while another process builds), or the remote
     SPARQL store the build was published to (a ``RemoteStore``)."""
     return open_build_store(current_build(data_dir))
 
 
-def open_build_store(build: Path) -> pyoxigraph.Store:
-    """The store of the build directory ``build`` (read-only, or its ``RemoteStore``)."""
+def open_build_store(build: Path, *, writable: bool = False) -> GraphStore:
+    """The store of the build directory ``build``: the remote SPARQL store its manifest names, else the
+    embedded store, read-only unless ``writable`` (then this process must be its one writer).
+
+    :raises StoreError: the embedded store cannot be opened (missing, or another writer holds it).
+    """
     remote = read_manifest(build).get("remote_store") if (build / MANIFEST).exists() else None
     if remote:
         from ogp_graph.remote import RemoteStore
@@ -71,9 +109,10 @@ def open_build_store(build: Path) -> pyoxigraph.Store:
         return RemoteStore(remote)
     path = build / STORE_DIR
     try:
-        return pyoxigraph.Store.read_only(str(path))
+        return pyoxigraph.Store(str(path)) if writable else pyoxigraph.Store.read_only(str(path))
     except OSError as exc:
-        raise StoreError(f"cannot open the store in {path}: {exc}") from exc
+        what = "for writing (is another writer running?)" if writable else f"in {path}"
+        raise StoreError(f"cannot open the store {what}: {exc}") from exc
 
 
 def open_graph(data_dir: Path | str | None = None) -> rdflib.Graph:

@@ -1,4 +1,5 @@
-"""The project's text toolkit: sentence boundaries and the accent/case fold used for matching.
+"""The project's text toolkit: sentence boundaries, the accent/case folds used for matching, and
+the one language detector.
 
 ``sentences`` is spaCy's rule-based sentencizer behind a tokenizer that knows the abbreviations
 in ``data/text/abbreviations.json`` ("No.", "Nos.", "Q.", "Art.", "U.S."…), decimals and ordinal
@@ -13,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 _ABBREVIATIONS = Path(__file__).parent / "data" / "text" / "abbreviations.json"
+_LANGUAGE_WORDS = Path(__file__).parent / "data" / "text" / "languages.json"
 _BREAK = re.compile(r"\n|\t|</p>|</li>|</h\d>|<br\s*/?>|</td>", re.IGNORECASE)  # blocks never share a sentence
 _TAG = re.compile(r"<[^>]+>")
 _ORDINAL = re.compile(r"^\d{1,3}(?:er|ero|era|do|da|ro|ra|to|ta|vo|va|no|na|mo|ma|st|nd|rd|th|[ºªo])\.?$", re.IGNORECASE)
@@ -37,6 +39,32 @@ def match_form(text: str) -> str:
     dropped, white space collapsed. Length may change; never use it for offsets."""
     text = "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
     return re.sub(r"\s+", " ", _QUESTION_MARKS.sub(" ", text)).strip()
+
+
+def name_key(text: str) -> str:
+    """How a name (of an institution, a law, a place) is looked up: ASCII letters only (accents
+    dropped), case-folded, quotes removed, spaces collapsed, end punctuation trimmed
+    ("«Ministerio de Educación».") → "ministerio de educacion"). Keys and IRIs are made from it."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return re.sub(r"\s+", " ", re.sub(r"[\"“”«»]", "", text)).strip(" .,;:-")
+
+
+@lru_cache(maxsize=1)
+def _language_words() -> dict[str, frozenset[str]]:
+    data = json.loads(_LANGUAGE_WORDS.read_text(encoding="utf-8"))
+    return {lang: frozenset(words) for lang, words in data.items() if not lang.startswith("_")}
+
+
+def detect_language(text: str, *, default: str = "es", limit: int = 50_000) -> str:
+    """The language of ``text`` ("es", "en", "pt" or "fr"): the one whose common words
+    (``data/text/languages.json``) occur most often in its first ``limit`` characters, accents and
+    case ignored. Works from a short question to a whole document; ``default`` on a tie (or no
+    common word at all)."""
+    words = re.findall(r"[a-z']+", strip_accents(text[:limit]).lower())
+    scores = {lang: sum(w in common for w in words) for lang, common in _language_words().items()}
+    best = max(scores.values())
+    winners = [lang for lang, score in scores.items() if score == best]
+    return default if default in winners or len(winners) > 1 else winners[0]
 
 
 @lru_cache(maxsize=1)

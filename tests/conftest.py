@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
 from pathlib import Path
 
 import pytest
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -77,22 +75,31 @@ def oxigraph_server(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
-def built(request, tmp_path_factory):
-    """The bundled report built once per store backend: the embedded Oxigraph store, and a real
-    Oxigraph SPARQL server (remote mode). Returns (data dir, build summary, backend)."""
+def _build(tmp_path_factory, store_url: str | None = None) -> tuple[Path, object, str]:
     from api.pipeline import build_all
 
-    store_url = request.getfixturevalue("oxigraph_server") if request.param == "remote" else None
-    data_dir = tmp_path_factory.mktemp(f"ogp-kg-home-{request.param}")
-    summary = build_all(data_dir=data_dir, store_url=store_url)
-    return data_dir, summary, request.param
+    backend = "remote" if store_url else "embedded"
+    data_dir = tmp_path_factory.mktemp(f"ogp-kg-home-{backend}")
+    return data_dir, build_all(data_dir=data_dir, store_url=store_url), backend
 
 
-def embedded_only(built) -> None:
-    """Skip a test that writes to the store: the remote backend's server is shared by the session."""
-    if built[2] != "embedded":
-        pytest.skip("writes would change the Oxigraph server the other remote-backend tests read")
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The bundled report built once on the embedded store. Returns (data dir, build summary, backend)."""
+    return _build(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def built_remote(tmp_path_factory, oxigraph_server):
+    """The bundled report built once and published to a real Oxigraph SPARQL server (remote mode)."""
+    return _build(tmp_path_factory, oxigraph_server)
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def any_built(request):
+    """``built`` on each store backend, for the tests of what depends on the backend (the store
+    contract, the query service's safety, ogp:search inlining, the W3C protocol)."""
+    return request.getfixturevalue("built" if request.param == "embedded" else "built_remote")
 
 
 @pytest.fixture(scope="session")

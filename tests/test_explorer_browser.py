@@ -25,8 +25,6 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server(built):
-    if built[2] != "embedded":
-        pytest.skip("the explorer's pages are backend-independent; checked on the embedded store")
     from api.core import Service
     from api.http import create_app
 

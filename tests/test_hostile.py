@@ -103,7 +103,8 @@ def listener():
 
 
 @pytest.fixture(scope="module")
-def server(built, tmp_path_factory):
+def server(any_built, tmp_path_factory):
+    built = any_built
     home = tmp_path_factory.mktemp(f"hostile-{built[2]}")
     shutil.copytree(built[0], home, symlinks=True, dirs_exist_ok=True)
     port, log = free_port(), home / "server.log"

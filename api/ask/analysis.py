@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from api.ask.linking import CUES, Links
-from indexes.search_index import query_language
+from ogp_graph.text import detect_language
 
 INTENTS = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8")).items()
            if not k.startswith("_")}
@@ -23,10 +23,9 @@ _PLACEHOLDER = {"org": {"es": "la institucion", "en": "the agency", "pt": "a ins
 
 
 def language(folded: str) -> str:
-    """"pt", "en" or "es" (cue words; Spanish when unsure)."""
-    if sum(bool(re.search(p, folded)) for p in CUES["language"]["pt"]) >= 2:
-        return "pt"
-    return query_language(folded)
+    """The question's language: "es", "en" or "pt" (Spanish when unsure)."""
+    lang = detect_language(folded)
+    return lang if lang in ("en", "pt") else "es"
 
 
 def cue_hits(intent: str, folded: str, lang: str) -> int:

@@ -5,12 +5,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ogp_graph.text import word_fold
 
 COLUMNS = Path(__file__).resolve().parents[1] / "data" / "readers" / "columns.json"
-
-
-fold = word_fold  # a field name compared across spellings
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from ogp_graph.errors import DocumentError
-from ogp_graph.readers.data import columns, fold, load_yaml
+from ogp_graph.readers.data import columns, load_yaml
+from ogp_graph.text import word_fold
 from ogp_graph.readers.model import Builder
 from ogp_graph.readers.structured import (
     Field, Record, add_bodies, clean_value, field_role, label_for, pretty, render, rows_to_records,
@@ -60,14 +61,14 @@ class _Reader:
     def kind(self, key: str, siblings: dict | None) -> str | None:
         """The kind of the collection held under ``key`` (in a mapping with ``siblings``)."""
         names = columns()["collections"]
-        folded = fold(key)
-        if folded in {fold(k) for k in names["generic_keys"]} and siblings:
+        folded = word_fold(key)
+        if folded in {word_fold(k) for k in names["generic_keys"]} and siblings:
             candidates = [self.text(siblings[k]) for k in names["name_keys"] if k in siblings]
         else:
             candidates = [key]
         for candidate in candidates:
             for kind in _KINDS:
-                if fold(candidate) in {fold(n) for n in names[kind]}:
+                if word_fold(candidate) in {word_fold(n) for n in names[kind]}:
                     return kind
         return None
 

@@ -15,7 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ogp_graph.readers.data import columns, fold
+from ogp_graph.readers.data import columns
+from ogp_graph.text import word_fold
 from ogp_graph.readers.model import Builder
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -50,7 +51,7 @@ class Record:
 def _synonyms() -> list[tuple[str, str, tuple[str, ...]]]:
     """``(role, language, folded words)`` for every synonym, in role priority order."""
     data = columns()
-    return [(role, lang, tuple(fold(s).split()))
+    return [(role, lang, tuple(word_fold(s).split()))
             for role in data["priority"] for lang, names in data["fields"][role].items() for s in names]
 
 
@@ -62,7 +63,7 @@ def field_role(name: str) -> tuple[str, str | None]:
     name's content words wins; ties go to the earlier role of ``priority``; a name that
     matches nothing is ``("other", None)``.
     """
-    words = fold(name).split()
+    words = word_fold(name).split()
     content = [w for w in words if w not in columns()["stopwords"]] or words
     best: tuple[float, int, str, str | None] = (0, 0, "other", None)
     for rank, (role, lang, syn) in enumerate(_synonyms()):
@@ -145,7 +146,7 @@ def rows_to_records(header: list[str], rows: list[list[object]]) -> tuple[list[R
         if id_col is not None and row[id_col]:
             return parent(row[id_col])
         if title_col is not None and row[title_col]:
-            return "title:" + fold(row[title_col])
+            return "title:" + word_fold(row[title_col])
         if previous is not None and (id_col is not None or title_col is not None):
             return previous  # the commitment's cells were merged over its milestone rows
         return f"row:{ordinal}"

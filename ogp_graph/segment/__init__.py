@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from ogp_graph.readers import Document
 from ogp_graph.segment.counts import stated_count
 from ogp_graph.segment.layouts import FormSheets, HeadingSections, NumberedBlocks, QuotedStatements
-from ogp_graph.segment.openers import Openers, fold
+from ogp_graph.segment.openers import Openers
 from ogp_graph.segment.records import Records
 from ogp_graph.segment.sections import Section, sections
 from ogp_graph.segment.text import CommitmentText, Span
@@ -81,4 +81,4 @@ def segment(doc: Document) -> list[CommitmentText]:
     return list(find(doc).commitments)
 
 
-__all__ = ["CommitmentText", "Segmentation", "Section", "Span", "find", "fold", "segment", "sections"]
+__all__ = ["CommitmentText", "Segmentation", "Section", "Span", "find", "segment", "sections"]

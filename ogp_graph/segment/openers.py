@@ -35,9 +35,6 @@ class _Candidate:
     strength: float
 
 
-fold = word_fold  # how titles are compared
-
-
 def toc_titles(doc: Document) -> list[tuple[str, Span]]:
     """The numbered entries of a table of contents ("3. Title ....... 12"): title and its span."""
     found = []
@@ -63,7 +60,7 @@ def _strength(doc: Document, i: int, rest: str, keyword: bool, toc: set[str], bo
     if rest:
         score += 1.0 if upper_ratio(rest) > 0.8 or title_case(rest) else -1.0
         score -= 1.5 if len(rest) > 150 and rest.rstrip().endswith(".") else 0.0
-        score += 1.5 if fold(rest) and any(t.startswith(fold(rest)) for t in toc) else 0.0
+        score += 1.5 if word_fold(rest) and any(t.startswith(word_fold(rest)) for t in toc) else 0.0
     for nxt in doc.blocks[i + 1 : i + 4]:
         if field_label(doc.block_text(nxt)) is not None:
             score += 1.5
@@ -143,7 +140,7 @@ class Openers:
         """The commitments of ``doc``, one per opener line of the best numbered sequence (none below two)."""
         entries = toc_titles(doc)
         toc = [t for t, _ in entries]
-        folded_toc = {fold(t) for t in toc}
+        folded_toc = {word_fold(t) for t in toc}
         cands = _candidates(doc, folded_toc)
         chains = [_best_sequence([c for c in cands if c.keyword == kind]) for kind in (True, False)]
         chain = max(chains, key=lambda ch: sum(c.strength for c in ch))
@@ -211,13 +208,13 @@ class Openers:
             title_spans.append((blocks[0].start, blocks[0].end))
             line, k = doc.block_text(blocks[0]), 1
         title = line
-        target = next((t for t in toc if title and fold(t).startswith(fold(title)) and len(fold(t)) > len(fold(title))),
+        target = next((t for t in toc if title and word_fold(t).startswith(word_fold(title)) and len(word_fold(t)) > len(word_fold(title))),
                       None)
         while k < len(blocks) and len(title) < _MAX_TITLE:
             nxt = doc.block_text(blocks[k]).strip()
             previous = doc.blocks[c.index + k]
             adjacent = previous.page != blocks[k].page or doc.text[previous.end : blocks[k].start].count("\n") <= 1
-            by_toc = target is not None and fold(target).startswith(fold(f"{title} {nxt}"))
+            by_toc = target is not None and word_fold(target).startswith(word_fold(f"{title} {nxt}"))
             if not adjacent or not (by_toc or continues(line, nxt) or self._tail(doc, line, nxt, blocks, k)):
                 break
             title_spans.append((blocks[k].start, blocks[k].end))
