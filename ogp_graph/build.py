@@ -14,7 +14,8 @@ from ogp_graph.errors import DocumentError
 from ogp_graph.institutions import InstitutionGazetteer
 from ogp_graph.laws import LawGazetteer
 from ogp_graph.mentions import Mention, mentions
-from ogp_graph.metadata import UNKNOWN_COUNTRY, DocumentInfo, describe
+from ogp_graph.countries import UNKNOWN_COUNTRY
+from ogp_graph.metadata import DocumentInfo, describe
 from ogp_graph.nlp.pipeline import build_nlp, make_doc
 from ogp_graph.places import PlaceGazetteer
 from ogp_graph.org_resolver import InstitutionResolver

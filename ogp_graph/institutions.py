@@ -15,12 +15,14 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
+from ogp_graph.countries import data_files
 from ogp_graph.text import name_key, strip_accents
 
 if TYPE_CHECKING:
     from ogp_graph.org_resolver import InstitutionResolver
 
 INTERNATIONAL = "INT"
+INTERNATIONAL_FILE = "international.csv"  # bodies every country's documents may name
 KINDS = ("government", "civil_society", "international", "academic", "private")
 _COLUMNS = ["key", "acronyms", "name", "alt_names", "kind"]
 _COUNTRY = re.compile(r"[A-Z]{2}|INT")
@@ -269,12 +271,9 @@ class InstitutionGazetteer:
         """
         folder = resources.files("ogp_graph") / "data" / "institutions"
         found: list[Institution] = []
-        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-            if entry.name.endswith(".csv"):
-                stem = entry.name[:-4].upper()
-                country = INTERNATIONAL if stem == "INTERNATIONAL" else stem
-                with entry.open(encoding="utf-8") as handle:
-                    found += _read_csv(handle, country)
+        for country, name in [(INTERNATIONAL, INTERNATIONAL_FILE), *data_files("institutions")]:
+            with (folder / name).open(encoding="utf-8") as handle:
+                found += _read_csv(handle, country)
         return cls(found)
 
     def countries(self) -> set[str]:
@@ -299,7 +298,7 @@ class InstitutionGazetteer:
         folded = name_key(text)
         return next((i for c in self._scope(country) if (i := self._by_label.get((c, folded)))), None)
 
-    def resolve(self, text: str, country: str = "GT") -> Institution | None:
+    def resolve(self, text: str, country: str) -> Institution | None:
         """The institution ``text`` names, else None: a full or alternative name or an acronym, in
         any case, with or without accents or a trailing period; an all-caps acronym may carry one
         typo ("SEENACYT" → SENACYT, see :func:`one_typo`) when only one acronym is that close.
@@ -317,7 +316,7 @@ class InstitutionGazetteer:
                 return close.pop()
         return None
 
-    def split_responsible(self, text: str, country: str = "GT", *, definitions: InstitutionResolver | None = None
+    def split_responsible(self, text: str, country: str, *, definitions: InstitutionResolver | None = None
                           ) -> list[Institution]:
         """The institutions of a responsible field, in order, each once (see
         :meth:`ogp_graph.org_resolver.InstitutionResolver.split`). ``definitions`` is the
@@ -332,7 +331,7 @@ class InstitutionGazetteer:
         _check_text(text)
         return (definitions or InstitutionResolver(check_country(country), gazetteer=self)).split(text)
 
-    def find_definitions(self, text: str, country: str = "GT") -> list[tuple[Institution, int, int]]:
+    def find_definitions(self, text: str, country: str) -> list[tuple[Institution, int, int]]:
         """Institutions whose acronym ``text`` defines, with the (start, end) of name + acronym:
         "Full Name (ACR)", "Full Name - ACR" / "Full Name -ACR" and "Full Name ACR". The name must
         start with an organisation word (Ministerio, Dirección, Fundación…) and the acronym be the

@@ -17,10 +17,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from importlib import resources
 
+from ogp_graph.countries import data_files
 from ogp_graph.text import name_key
 
 _DATA = resources.files("ogp_graph") / "data" / "laws"
-_COUNTRY_FILE = re.compile(r"^[a-z]{2}\.csv$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _KEY = re.compile(r"^(?P<country>[A-Z]{2})/(?P<doc_type>[a-z-]+)/(?P<ident>[^/\s]+)$")
 _DASHES = str.maketrans({"–": "-", "‑": "-"})
@@ -161,10 +161,9 @@ class LawGazetteer:
     def default(cls) -> LawGazetteer:
         """The gazetteer shipped in ``ogp_graph/data/laws`` (loaded once)."""
         laws = []
-        for entry in sorted(_DATA.iterdir(), key=lambda e: e.name):
-            if _COUNTRY_FILE.match(entry.name):
-                with entry.open(encoding="utf-8") as fh:
-                    laws += [_law(row) for row in csv.DictReader(fh)]
+        for country, name in data_files("laws"):  # which file applies to which country: data/countries.json
+            with (_DATA / name).open(encoding="utf-8") as fh:
+                laws += [_law(row, country) for row in csv.DictReader(fh)]
         with (_DATA / "instruments.csv").open(encoding="utf-8") as fh:
             instruments = [Instrument(r["pattern"], r["doc_type"], r["label"], r["number"], r["dated"] == "yes")
                            for r in csv.DictReader(fh)]
@@ -206,7 +205,7 @@ class LawGazetteer:
         return next((i for i in self.instruments if i.doc_type == doc_type and ident
                      and re.fullmatch(i.number, ident)), None)
 
-    def find_citations(self, text: str, country: str = "GT") -> list[LawCitation]:
+    def find_citations(self, text: str, country: str) -> list[LawCitation]:
         """Every law cited in ``text``, one citation per mention, in text order.
 
         Numbered instruments first (with a quoted name right after them), then names and acronyms
@@ -307,9 +306,9 @@ class LawGazetteer:
         return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})") if parts else None
 
 
-def _law(row: dict[str, str]) -> Law:
-    if not _KEY.match(row["key"]):
-        raise ValueError(f"bad law key in data/laws: {row['key']!r}")
+def _law(row: dict[str, str], country: str) -> Law:
+    if not (m := _KEY.match(row["key"])) or m["country"] != country:
+        raise ValueError(f"bad law key in {country}'s file of data/laws: {row['key']!r}")
     return Law(row["key"], row["doc_type"], row["id_local"] or None, row["name"] or None,
                _split(row["acronyms"]), _split(row["alt_names"]), _split(row["amends"]))
 
@@ -356,6 +355,6 @@ def _gap(cite: LawCitation, start: int, end: int) -> tuple[int, int]:
     return (cite.start - end, 0) if cite.start >= end else (start - cite.end, 1)
 
 
-def find_citations(text: str, country: str = "GT") -> list[LawCitation]:
+def find_citations(text: str, country: str) -> list[LawCitation]:
     """Laws cited in ``text`` of a ``country`` document (see ``LawGazetteer.find_citations``)."""
     return LawGazetteer.default().find_citations(text, country)

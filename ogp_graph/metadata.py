@@ -1,27 +1,24 @@
 """What a document is about: its language, country, plan period, genre and title.
 
-Country facts (ISO code, names and demonyms in es/en/pt/fr, languages, currency, locale,
-well-known places) live in ``data/countries.json``; countries missing there are still
-recognised by their English name through pycountry. Nothing here fails: a document whose
+Country facts come from ``ogp_graph.countries`` (``data/countries.json``); countries missing
+there are still recognised by their English name through pycountry. Nothing here fails: a document whose
 country or period cannot be told gets ``UNKNOWN_COUNTRY`` or no period, and the build says so.
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import pycountry
 
+from ogp_graph.countries import UNKNOWN_COUNTRY, countries, country_name
 from ogp_graph.readers import Document
 from ogp_graph.errors import DocumentError
 from ogp_graph.segment.cues import cues
 from ogp_graph.text import detect_language
 
-UNKNOWN_COUNTRY = "ZZ"  # ISO 3166 user-assigned code: "unknown or unspecified country"
 _PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _PLAN_TITLE = re.compile(
@@ -30,36 +27,6 @@ _PLAN_TITLE = re.compile(
     r"(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Country:
-    """One country's facts, as ``data/countries.json`` records them."""
-
-    iso: str
-    name: str
-    names: dict[str, str]
-    demonyms: tuple[str, ...]
-    languages: tuple[str, ...]
-    currency: str
-    locale: str
-    places: tuple[str, ...]
-
-
-@lru_cache(maxsize=1)
-def countries() -> dict[str, Country]:
-    """The countries of ``data/countries.json`` by ISO code."""
-    rows = json.loads((resources.files("ogp_graph") / "data" / "countries.json").read_text(encoding="utf-8"))
-    return {r["iso"]: Country(r["iso"], r["name"], r["names"], tuple(r["demonyms"]), tuple(r["languages"]),
-                              r["currency"], r["locale"], tuple(r["places"])) for r in rows}
-
-
-def country_name(code: str) -> str:
-    """The English name of ``code`` ("Unknown country" for ``UNKNOWN_COUNTRY``)."""
-    if code in countries():
-        return countries()[code].names.get("en", countries()[code].name)
-    found = pycountry.countries.get(alpha_2=code)
-    return found.name if found else "Unknown country"
 
 
 @dataclass(frozen=True)

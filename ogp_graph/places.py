@@ -14,8 +14,8 @@ from importlib import resources
 
 import pycountry
 
-from ogp_graph.text import name_key
-from ogp_graph.text import strip_accents
+from ogp_graph.countries import data_files
+from ogp_graph.text import name_key, strip_accents
 
 #: pycountry subdivision types that are departments (``ogp:Department``); the others are subdivisions.
 DEPARTMENT_TYPES = ("Department",)
@@ -78,13 +78,11 @@ def _load() -> Iterator[Place]:
             kind = "department" if s.type in DEPARTMENT_TYPES else "subdivision"
             yield Place(s.code, s.name, kind, s.country_code, s.country_code, s.code,
                         alt_names=_alt_names(s.name, (), subdivisions, extra.get(s.code, ())))
-    for entry in sorted((resources.files("ogp_graph") / "data" / "places").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith("_municipalities.csv"):
-            country = entry.name.split("_", 1)[0].upper()
-            for r in _rows(entry.name):  # GT's codes are INE codes; other files give their own "code"
-                code = r.get("ine_code") or r["code"]
-                yield Place(f"{country}-M{code}", r["name"], "municipality", country, r["department_iso"],
-                            ine_code=r.get("ine_code"), alt_names=tuple(_split(r["alt_names"])))
+    for country, name in data_files("municipalities"):
+        for r in _rows(name):  # GT's codes are INE codes; other files give their own "code"
+            code = r.get("ine_code") or r["code"]
+            yield Place(f"{country}-M{code}", r["name"], "municipality", country, r["department_iso"],
+                        ine_code=r.get("ine_code"), alt_names=tuple(_split(r["alt_names"])))
 
 
 class PlaceGazetteer:

@@ -18,7 +18,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from ogp_graph.readers import Document
 from ogp_graph.mentions import Mention
-from ogp_graph.metadata import DocumentInfo, country_name
+from ogp_graph.countries import country_name
+from ogp_graph.metadata import DocumentInfo
 from ogp_graph.segment import CommitmentText, Section
 from ogp_graph.segment.cues import cues
 from ogp_graph.values import ogp_values

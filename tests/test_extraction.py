@@ -79,12 +79,12 @@ def test_counts_words_and_dates_in_the_report():
 
 def test_institution_resolution():
     gazetteer = InstitutionGazetteer.default()
-    assert gazetteer.resolve("SEENACYT").key == "SENACYT"
-    assert gazetteer.resolve("ministerio de finanzas publicas").key == "MINFIN"
-    assert gazetteer.resolve("Minfin").name == "Ministerio de Finanzas Públicas"
-    assert gazetteer.resolve("SAT").name == "Superintendencia de Administración Tributaria"
-    assert gazetteer.resolve("Ministerio de Cosas Raras") is None
-    split = gazetteer.split_responsible("Ministerio de Comunicaciones, Infraestructura y Vivienda y MINFIN")
+    assert gazetteer.resolve("SEENACYT", "GT").key == "SENACYT"
+    assert gazetteer.resolve("ministerio de finanzas publicas", "GT").key == "MINFIN"
+    assert gazetteer.resolve("Minfin", "GT").name == "Ministerio de Finanzas Públicas"
+    assert gazetteer.resolve("SAT", "GT").name == "Superintendencia de Administración Tributaria"
+    assert gazetteer.resolve("Ministerio de Cosas Raras", "GT") is None
+    split = gazetteer.split_responsible("Ministerio de Comunicaciones, Infraestructura y Vivienda y MINFIN", "GT")
     assert [i.key for i in split] == ["CIV", "MINFIN"]
-    [(inst, start, end)] = gazetteer.find_definitions("la Dirección Normativa de Contrataciones y Adquisiciones del Estado (DNCAE) en")
+    [(inst, start, end)] = gazetteer.find_definitions("la Dirección Normativa de Contrataciones y Adquisiciones del Estado (DNCAE) en", "GT")
     assert inst.acronyms == ("DNCAE",) and inst.name.startswith("Dirección Normativa")

@@ -81,8 +81,8 @@ def test_responsible_fields_of_the_report(number, field, names):
 
 
 def test_kinds_of_the_responsible_bodies():
-    assert {i.kind for i in GAZETTEER.split_responsible(responsible_field(3))} == {"civil_society"}
-    assert [i.kind for i in GAZETTEER.split_responsible(responsible_field(2))] == ["government", "academic"]
+    assert {i.kind for i in GAZETTEER.split_responsible(responsible_field(3), "GT")} == {"civil_society"}
+    assert [i.kind for i in GAZETTEER.split_responsible(responsible_field(2), "GT")] == ["government", "academic"]
 
 
 @pytest.mark.parametrize("acronym, name", [
@@ -93,10 +93,10 @@ def test_kinds_of_the_responsible_bodies():
     ("SAT", "Superintendencia de Administración Tributaria"), ("FMI", "Fondo Monetario Internacional"),
 ])
 def test_acronym_to_name_and_back(acronym, name):
-    assert GAZETTEER.resolve(acronym).name == name
-    assert acronym in GAZETTEER.resolve(name).acronyms
-    assert GAZETTEER.resolve(name.upper()).name == name  # titles are in capitals
-    assert GAZETTEER.resolve(name_key(name)).name == name  # no accents, lower case
+    assert GAZETTEER.resolve(acronym, "GT").name == name
+    assert acronym in GAZETTEER.resolve(name, "GT").acronyms
+    assert GAZETTEER.resolve(name.upper(), "GT").name == name  # titles are in capitals
+    assert GAZETTEER.resolve(name_key(name), "GT").name == name  # no accents, lower case
 
 
 @pytest.mark.parametrize("written", [
@@ -105,27 +105,27 @@ def test_acronym_to_name_and_back(acronym, name):
     "Congreso de la República.", "Minfin", "minfin", "SEENACYT",
 ])
 def test_variants_written_in_the_report(written):
-    assert GAZETTEER.resolve(written) is not None
+    assert GAZETTEER.resolve(written, "GT") is not None
 
 
 def test_typos_only_when_close_and_unambiguous():
-    assert GAZETTEER.resolve("SEENACYT").key == "SENACYT"  # letter added (commitment 6)
-    assert GAZETTEER.resolve("SEGEPALN").key == "SEGEPLAN"  # neighbours swapped
-    assert GAZETTEER.resolve("MINFN").key == "MINFIN"  # letter dropped
-    assert GAZETTEER.resolve("INAB") is None  # Instituto Nacional de Bosques, not INAP
+    assert GAZETTEER.resolve("SEENACYT", "GT").key == "SENACYT"  # letter added (commitment 6)
+    assert GAZETTEER.resolve("SEGEPALN", "GT").key == "SEGEPLAN"  # neighbours swapped
+    assert GAZETTEER.resolve("MINFN", "GT").key == "MINFIN"  # letter dropped
+    assert GAZETTEER.resolve("INAB", "GT") is None  # Instituto Nacional de Bosques, not INAP
     assert GAZETTEER.resolve("OCDS", "EC") is None  # Open Contracting Data Standard, not OCDE
     assert GAZETTEER.resolve("SINARDAP", "EC") is None  # a system, not DINARDAP
-    assert GAZETTEER.resolve("Ministerio de Cosas Raras") is None
+    assert GAZETTEER.resolve("Ministerio de Cosas Raras", "GT") is None
 
 
 def test_never_splits_inside_a_known_name_and_keeps_unknown_pieces():
     field = "Responsables: Ministerio de Comunicaciones, Infraestructura y Vivienda y MINFIN; la Fundación Inventada"
-    civ, minfin, new = GAZETTEER.split_responsible(field)
+    civ, minfin, new = GAZETTEER.split_responsible(field, "GT")
     assert civ.name == "Ministerio de Comunicaciones, Infraestructura y Vivienda" and civ.acronyms == ("CIV",)
     assert minfin.key == "MINFIN"
     assert new == Institution("FUNDACION-INVENTADA", "GT", "Fundación Inventada", kind="civil_society")
     assert [i.key for i in GAZETTEER.split_responsible("SEGEPLAN, SESAN, INAP, MINECO, MINEX, MINGOB, MINDEF, "
-                                                        "SENACYT, CONRED Y ORGANISMO JUDICIAL")] == [
+                                                        "SENACYT, CONRED Y ORGANISMO JUDICIAL", "GT")] == [
         "SEGEPLAN", "SESAN", "INAP", "MINECO", "MINEX", "MINGOB", "MINDEF", "SENACYT", "CONRED", "OJ"]
 
 
@@ -173,7 +173,7 @@ def test_bad_input():
     with pytest.raises(ValueError):
         GAZETTEER.resolve("MINFIN", country="Guatemala")
     with pytest.raises(TypeError):
-        GAZETTEER.resolve(None)
+        GAZETTEER.resolve(None, "GT")
     with pytest.raises(KeyError):
         GAZETTEER.get("GT", "NOPE")
 
@@ -213,7 +213,7 @@ def test_one_key_however_minfin_is_written(nlp, report_doc):
 def test_misspelt_and_defined_acronyms_in_the_report(report_doc):
     keys = _keys(report_doc)
     assert keys["SEENACYT"] == {"SENACYT"}
-    assert GAZETTEER.resolve("DNCAE") is None  # not in the gazetteer: learnt from "… del Estado (DNCAE)"
+    assert GAZETTEER.resolve("DNCAE", "GT") is None  # not in the gazetteer: learnt from "… del Estado (DNCAE)"
     [dncae] = [s for s in report_doc.spans[INSTITUTIONS] if s.kb_id_ == "DNCAE"]
     assert dncae._.ogp.name == "Dirección Normativa de Contrataciones y Adquisiciones del Estado"
     assert dncae.text.endswith("(DNCAE)")

@@ -5,23 +5,14 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from importlib import resources
 
-from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal, format_percent
+
+from ogp_graph.countries import country_locale
 
 RULES = json.loads((resources.files("api.explorer") / "data" / "figures.json").read_text(encoding="utf-8"))
 _SENTENCE_END = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡0-9])|\n+")
-
-
-@lru_cache(maxsize=64)
-def country_locale(country: str | None) -> Locale:
-    """The CLDR locale of a country (its likely language), e.g. GT → es_GT; es when unknown."""
-    try:
-        return Locale.parse(f"und_{country}") if country else Locale.parse("es")
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("es")
 
 
 def number(value: str | float | Decimal, *, country: str | None = None) -> str:

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 
 from spacy.tokens import Doc, Span, SpanGroup
 
+from ogp_graph.countries import UNKNOWN_COUNTRY
+
 INSTITUTIONS = "ogp_institutions"
 LAWS = "ogp_laws"
 PLACES = "ogp_places"
@@ -21,9 +23,9 @@ if not Span.has_extension("ogp"):
     Span.set_extension("ogp", default=None)
 
 
-def doc_country(doc: Doc, default: str = "GT") -> str:
-    """The country code the document was tagged with, ``default`` when none."""
-    return doc.user_data.get(COUNTRY_KEY, default)
+def doc_country(doc: Doc) -> str:
+    """The country code the document was tagged with (``UNKNOWN_COUNTRY`` when none)."""
+    return doc.user_data.get(COUNTRY_KEY, UNKNOWN_COUNTRY)
 
 
 def set_span_group(doc: Doc, key: str, items: Iterable, label: str, kb_id: Callable[[object], str]) -> None:
