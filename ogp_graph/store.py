@@ -45,31 +45,32 @@ READERS = ".readers"  # a reader holds a shared lock on it; a publish deletes on
 
 @runtime_checkable
 class GraphStore(Protocol):
-    """What ogp-kg asks of a store holding a published graph (both adapters give the same answers).
-
-    ``query`` returns pyoxigraph results (``QuerySolutions``-like with ``variables``, ``QueryBoolean``,
-    or ``Triple`` objects); ``update`` applies SPARQL Update; ``dump`` serialises one graph (the default
-    graph unless ``from_graph`` names another); ``quads_for_pattern`` matches quads (``None`` matches
-    anything; ``graph_name=None`` every graph); ``len`` counts quads; ``flush`` makes writes durable.
-    A malformed query or update raises ``SyntaxError``; an unreachable or failing store ``StoreError``.
-    """
+    """What ogp-kg asks of a store holding a published graph; both adapters give the same answers
+    (``tests/test_store_contract.py``). Failures raise ``StoreError``; malformed SPARQL ``SyntaxError``."""
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, custom_functions: dict | None = None,
               base_iri: str | None = None, default_graph: list | None = None,
-              named_graphs: list | None = None) -> object: ...
+              named_graphs: list | None = None) -> object:
+        """SELECT solutions (iterable, with ``variables``), an ASK ``QueryBoolean``, or the
+        ``Triple`` objects of a CONSTRUCT/DESCRIBE."""
 
-    def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None: ...
+    def update(self, update: str, *, prefixes: dict[str, str] | None = None) -> None:
+        """Apply a SPARQL 1.1 Update."""
 
     def dump(self, output: None = None, format: pyoxigraph.RdfFormat = ..., *,
              from_graph: pyoxigraph.NamedNode | pyoxigraph.DefaultGraph | None = None,
-             prefixes: dict[str, str] | None = None) -> bytes | None: ...
+             prefixes: dict[str, str] | None = None) -> bytes | None:
+        """One graph serialised as ``format``: the default graph unless ``from_graph`` names another."""
 
     def quads_for_pattern(self, subject: object, predicate: object, object: object,
-                          graph_name: object = None) -> Iterator[pyoxigraph.Quad]: ...
+                          graph_name: object = None) -> Iterator[pyoxigraph.Quad]:
+        """The quads matching the pattern; ``None`` matches anything, ``graph_name=None`` every graph."""
 
-    def flush(self) -> None: ...
+    def flush(self) -> None:
+        """Make the writes so far durable."""
 
-    def __len__(self) -> int: ...
+    def __len__(self) -> int:
+        """The number of quads in every graph."""
 
 
 def default_data_dir() -> Path:
