@@ -108,3 +108,22 @@ def test_every_public_function_is_typed_and_documented():
             untyped.append(name)
     assert not undocumented, f"{len(undocumented)} public functions without a docstring: {undocumented}"
     assert not untyped, f"{len(untyped)} public functions without type hints: {untyped}"
+
+
+@pytest.mark.parametrize("package", STAGES)
+def test_each_stage_exports_a_few_public_names(package):
+    module = importlib.import_module(package)
+    assert 0 < len(module.__all__) <= 12
+    for name in module.__all__:
+        assert getattr(module, name) is not None
+    with pytest.raises(AttributeError):
+        getattr(module, "no_such_name")
+
+
+def test_readme_python_examples_import_from_the_stage_packages():
+    blocks = re.findall(r"```python\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.DOTALL)
+    imports = [node for block in blocks for node in ast.walk(ast.parse(block)) if isinstance(node, ast.ImportFrom)]
+    assert imports
+    for node in imports:
+        assert node.module in STAGES, f"README imports from {node.module}, not from a stage package"
+        assert {a.name for a in node.names} <= set(importlib.import_module(node.module).__all__)
