@@ -11,12 +11,12 @@ import pyoxigraph
 
 from ogp_graph.readers import Document, load_document
 from ogp_graph.errors import DocumentError
-from ogp_graph.institutions import InstitutionGazetteer
 from ogp_graph.laws import LawGazetteer
 from ogp_graph.mentions import Mention, mentions
 from ogp_graph.countries import UNKNOWN_COUNTRY
 from ogp_graph.metadata import DocumentInfo, describe
 from ogp_graph.nlp.pipeline import build_nlp, make_doc
+from ogp_graph.nlp.spans import CommitmentParts
 from ogp_graph.places import PlaceGazetteer
 from ogp_graph.org_resolver import InstitutionResolver
 from ogp_graph.rdf import GraphWriter, dedupe
@@ -151,33 +151,14 @@ def load_documents(paths: Sequence[str | Path], *, country: str | None = None) -
     return loaded
 
 
-def _responsible(ct: CommitmentText, info: DocumentInfo, found: list[Mention], doc: Document,
-                 resolver: InstitutionResolver):
-    """The institutions of the responsible field, each with the span that names it; for layouts
-    without that field, the government bodies the commitment's text names (first mention each)."""
-    if ct.responsible_span is None:
-        named: dict[str, tuple] = {}
-        for m in found:
-            if m.kind == "institution" and m.entity.kind == "government" and m.entity.country == info.country:
-                named.setdefault(m.key, (m.entity, (m.start, m.end)))
-        return tuple(named.values())
-    start, end = ct.responsible_span
-    in_field = [m for m in found if m.kind == "institution" and start <= m.start and m.end <= end]
-    result = []
-    for raw in ct.responsible:
-        for inst in InstitutionGazetteer.default().split_responsible(raw, info.country, definitions=resolver):
-            named = next((m for m in in_field if m.key == inst.key), None)
-            span = (named.start, named.end) if named else _find_label(doc.text, (inst.name, *inst.acronyms), start, end)
-            result.append((inst, span))
-    return tuple(result)
-
-
-def _find_label(text: str, labels: Sequence[str], start: int, end: int) -> tuple[int, int]:
-    """Span of the first of ``labels`` found in ``text[start:end]``, else the whole range."""
-    for label in labels:
-        if (at := text.find(label, start, end)) >= 0:
-            return at, at + len(label)
-    return start, end
+def _parts(part: CommitmentText | Section) -> CommitmentParts | None:
+    """Where the commitment ``part``'s body and responsible field are, relative to its own text."""
+    if isinstance(part, Section):
+        return None
+    shift = part.start
+    span = part.responsible_span
+    return CommitmentParts(tuple((s - shift, e - shift) for s, e in part.body_spans),
+                           (span[0] - shift, span[1] - shift) if span else None, tuple(part.responsible))
 
 
 def extract(loaded: Sequence[Loaded], *, progress: Progress = _no_progress, nlp: Language | None = None
@@ -190,16 +171,17 @@ def extract(loaded: Sequence[Loaded], *, progress: Progress = _no_progress, nlp:
     for doc, info, seg in loaded:
         jobs += [(doc, info, part) for part in (seg.commitments or sections(doc))]
         resolvers[doc.sha256] = InstitutionResolver.for_text(doc.text, info.country)
-    docs = (make_doc(nlp, doc.text[part.start : part.end], info.country, institutions=resolvers[doc.sha256])
-            for doc, info, part in jobs)
+    docs = (make_doc(nlp, doc.text[part.start : part.end], info.country, institutions=resolvers[doc.sha256],
+                     parts=_parts(part)) for doc, info, part in jobs)
     per_doc: dict[str, list] = {doc.sha256: [] for doc, _, _ in loaded}
     for (doc, info, part), processed in progress(zip(jobs, nlp.pipe(docs, batch_size=8)), len(jobs), "extracting"):
         found = tuple(mentions(processed, offset=part.start))
         if isinstance(part, Section):
             per_doc[doc.sha256].append((part, found))
         else:
-            responsible = _responsible(part, info, list(found), doc, resolvers[doc.sha256])
-            per_doc[doc.sha256].append(ExtractedCommitment(part, responsible, found))
+            responsible = tuple((m.entity.institution, (m.start, m.end)) for m in found if m.kind == "responsible")
+            per_doc[doc.sha256].append(ExtractedCommitment(part, responsible, tuple(m for m in found
+                                                                                  if m.kind != "responsible")))
     result = []
     for doc, info, seg in loaded:
         parts = per_doc[doc.sha256]

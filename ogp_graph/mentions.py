@@ -2,11 +2,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Union
 
 from spacy.tokens import Doc
 
 from ogp_graph.nlp import spans
+
+if TYPE_CHECKING:
+    from ogp_graph.institutions import Institution
+    from ogp_graph.laws import LawCitation
+    from ogp_graph.metrics import Quantity
+    from ogp_graph.nlp.institutions import Responsible
+    from ogp_graph.nlp.places import PlaceMatch
+    from ogp_graph.statements import Completion, CompletionPercent, Milestone
+    from ogp_graph.values import ValueMatch
+
+#: what a component found, by mention kind (institution, law, place, metric, responsible, status, milestone, value)
+Entity = Union["Institution", "LawCitation", "PlaceMatch", "Quantity", "Responsible", "Completion",
+               "CompletionPercent", "Milestone", "ValueMatch"]
 
 #: span group → (mention kind, extractor name)
 KINDS = {
@@ -14,6 +27,10 @@ KINDS = {
     spans.LAWS: ("law", "ogp_laws"),
     spans.PLACES: ("place", "ogp_places"),
     spans.METRICS: ("metric", "ogp_metrics"),
+    spans.RESPONSIBLE: ("responsible", "ogp_institutions"),
+    spans.STATUS: ("status", "ogp_status"),
+    spans.MILESTONES: ("milestone", "segmenter"),
+    spans.VALUES: ("value", "ogp_values"),
 }
 
 
@@ -27,19 +44,21 @@ class Mention:
     text: str
     key: str
     extractor: str
-    entity: Any
+    entity: Entity
 
 
 def mentions(doc: Doc, offset: int = 0) -> list[Mention]:
     """Every mention our components put in ``doc``; ``offset`` = where ``doc`` starts in the source."""
     found = []
     for group, (kind, extractor) in KINDS.items():
+        seen: set[tuple[int, int]] = set()  # spans over the same characters share their items
         for span in doc.spans.get(group, []):
-            entity = span._.ogp
-            start, end = _char_span(span, entity)
-            found.append(
-                Mention(kind, offset + start, offset + end, doc.text[start:end], span.kb_id_, extractor, entity)
-            )
+            if (span.start_char, span.end_char) in seen:
+                continue
+            seen.add((span.start_char, span.end_char))
+            for key, entity in spans.keyed_entities(span, group):
+                start, end = _char_span(span, entity)
+                found.append(Mention(kind, offset + start, offset + end, doc.text[start:end], key, extractor, entity))
     return sorted(found, key=lambda m: (m.start, m.end, m.kind))
 
 

@@ -21,13 +21,13 @@ from ogp_graph.mentions import Mention
 from ogp_graph.countries import country_name
 from ogp_graph.metadata import DocumentInfo
 from ogp_graph.segment import CommitmentText, Section
-from ogp_graph.segment.cues import cues
-from ogp_graph.values import ogp_values
+from ogp_graph.statements import Completion, CompletionPercent
 from ogp_graph.vocab import DCT, ELI, ID_NS, ITSRDF, NIF, OGP, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 if TYPE_CHECKING:
     from ogp_graph.institutions import Institution
-    from ogp_graph.laws import LawCitation
+    from ogp_graph.laws import LawCitation, LawGazetteer
+    from ogp_graph.places import PlaceGazetteer
 
 ORG_KINDS = {
     "government": OGP.GovernmentBody,
@@ -37,6 +37,7 @@ ORG_KINDS = {
     "private": OGP.PrivateCompany,
 }
 _FALLBACK_LABEL = {"es": "Compromiso", "en": "Commitment", "pt": "Compromisso", "fr": "Engagement"}
+STATEMENTS = frozenset({"status", "milestone", "value"})  # what a commitment states about itself (ogp_graph.statements)
 
 
 def slug(text: str) -> str:
@@ -124,8 +125,8 @@ def _typed(value, datatype: NamedNode) -> Literal:
 class GraphWriter:
     """Collects the quads of one build; entities shared by documents are written once."""
 
-    places: object  # PlaceGazetteer
-    laws: object  # LawGazetteer
+    places: PlaceGazetteer
+    laws: LawGazetteer
     quads: list[Quad] = field(default_factory=list)
     _seen: set[NamedNode] = field(default_factory=set)
 
@@ -306,7 +307,6 @@ class GraphWriter:
         body = ct.body(doc)
         if body:
             self._add(node, OGP.progressText, _str(body, lang))
-        self._completion(doc, doc_node, node, ct)
         self._add(node, OGP.sourceSpan, self.span(doc_node, doc.text, ct.start, ct.end, "segmenter"))
         if ct.title_spans:
             self._add(node, OGP.titleSpan, self.span(doc_node, doc.text, *ct.title_spans[0], "segmenter"))
@@ -316,50 +316,42 @@ class GraphWriter:
             org = self.organization(inst)
             self._add(node, OGP.responsibleOrganization, org)
             self._annotate(self.span(doc_node, doc.text, start, end, "ogp_institutions"), org, node)
-        for k, m in enumerate(found):
-            self._mention(doc, doc_node, node, m, k)
-        for number, start, end in _milestones(doc.text, ct.body_spans):
-            milestone = NamedNode(f"{node.value}/milestone/{number}")
-            self._add(node, OGP.milestone, milestone)
-            self._add(milestone, RDF.type, OGP.Milestone)
-            self._add(milestone, OGP.milestoneNumber, _typed(number, XSD.integer))
-            self._add(milestone, DCT.description, _str(" ".join(doc.text[start:end].split()), lang))
-            self._add(milestone, OGP.sourceSpan, self.span(doc_node, doc.text, start, end, "segmenter"))
-        for match in ogp_values(doc.text[ct.start : ct.end], ct.start):
-            concept = OGP[match.value]
-            self._add(node, OGP.ogpValue, concept)
-            self._annotate(self.span(doc_node, doc.text, match.start, match.end, "ogp_values"), concept, node)
+        for m in found:
+            if m.kind in STATEMENTS:
+                self._statement(doc, doc_node, node, m, lang)
+            else:
+                self._mention(doc, doc_node, node, m)
         return node
 
-    def _completion(self, doc: Document, doc_node: NamedNode, node: NamedNode, ct: CommitmentText) -> None:
-        """The report's own words on completion, mapped onto the IRM scale (first statement
-        found), and a stated completion percentage as a metric; both with their spans."""
-        level = percent = None
-        for start, end in ct.body_spans:
-            for pattern, name in cues().completion:
-                said = pattern.search(doc.text, start, end)
-                if said and (level is None or said.start() < level[1].start()):
-                    level = (name, said)
-            if percent is None and (m := cues().completion_percent.search(doc.text, start, end)):
-                percent = m
-        if level:
-            concept = OGP[level[0]]
-            self._add(node, OGP.completionStatus, concept)
-            self._annotate(self.span(doc_node, doc.text, level[1].start(), level[1].end(), "ogp_status"), concept, node)
-        if percent:
-            value = next(g for g in percent.groups() if g).replace(",", ".")
-            span = self.span(doc_node, doc.text, percent.start(), percent.end(), "ogp_status")
+    def _statement(self, doc: Document, doc_node: NamedNode, node: NamedNode, m: Mention, lang: str) -> None:
+        """A commitment's own statement (``status``, ``milestone`` or ``value`` mention) as quads."""
+        span = self.span(doc_node, doc.text, m.start, m.end, m.extractor)
+        said = " ".join(m.text.split())
+        if isinstance(m.entity, Completion):  # the report's words on completion, on the IRM scale
+            self._add(node, OGP.completionStatus, OGP[m.entity.level])
+            self._annotate(span, OGP[m.entity.level], node)
+        elif isinstance(m.entity, CompletionPercent):
             metric = NamedNode(f"{node.value}/completion")
             self._add(metric, RDF.type, SCHEMA.QuantitativeValue)
-            self._add(metric, SCHEMA.value, _typed(_decimal(value), XSD.decimal))
+            self._add(metric, SCHEMA.value, _typed(_decimal(m.entity.value), XSD.decimal))
             self._add(metric, SCHEMA.unitText, _str("%"))
             self._add(metric, SCHEMA.unitCode, _str("P1"))
-            self._add(metric, SCHEMA.description, _str(" ".join(doc.text[percent.start() : percent.end()].split()), "es"))
+            self._add(metric, SCHEMA.description, _str(said, "es"))
             self._add(metric, OGP.metricKind, _str("completion"))
             self._add(metric, PROV.wasDerivedFrom, span)
             self._add(node, OGP.completionPercent, metric)
             self._add(node, OGP.metric, metric)
             self._annotate(span, metric, node)
+        elif m.kind == "milestone":
+            milestone = NamedNode(f"{node.value}/milestone/{m.entity.number}")
+            self._add(node, OGP.milestone, milestone)
+            self._add(milestone, RDF.type, OGP.Milestone)
+            self._add(milestone, OGP.milestoneNumber, _typed(m.entity.number, XSD.integer))
+            self._add(milestone, DCT.description, _str(said, lang))
+            self._add(milestone, OGP.sourceSpan, span)
+        else:  # an OGP value
+            self._add(node, OGP.ogpValue, OGP[m.entity.value])
+            self._annotate(span, OGP[m.entity.value], node)
 
     def section(self, doc: Document, info: DocumentInfo, index: int, sec: Section, found: Iterable[Mention]) -> NamedNode:
         """A section of a document without commitments: searchable text with its span, and what it mentions."""
@@ -371,15 +363,16 @@ class GraphWriter:
         if sec.heading:
             self._add(node, DCT.title, _str(sec.heading, info.language))
         self._add(node, OGP.sourceSpan, self.span(doc_node, doc.text, sec.start, sec.end, "sections"))
-        for k, m in enumerate(found):
-            self._mention(doc, doc_node, node, m, k)
+        for m in found:
+            self._mention(doc, doc_node, node, m)
         return node
 
     def _annotate(self, span: NamedNode, entity: NamedNode, commitment: NamedNode) -> None:
         self._add(span, ITSRDF.taIdentRef, entity)
         self._add(span, OGP.mentionedIn, commitment)
 
-    def _mention(self, doc: Document, doc_node: NamedNode, commitment: NamedNode, m: Mention, k: int) -> None:
+    def _mention(self, doc: Document, doc_node: NamedNode, commitment: NamedNode, m: Mention) -> None:
+        """An entity mention (institution, law, place, metric) as quads with its NIF span."""
         span = self.span(doc_node, doc.text, m.start, m.end, m.extractor)
         if m.kind == "metric":
             q = m.entity
@@ -415,15 +408,6 @@ class GraphWriter:
             return
         self._add(commitment, OGP.mentions, entity)
         self._annotate(span, entity, commitment)
-
-
-def _milestones(text: str, spans) -> list[tuple[int, int, int]]:
-    """(number, start, end) of each "Hito N: …" / "Milestone N: …" in the body, first one per number."""
-    found: dict[int, tuple[int, int, int]] = {}
-    for start, end in spans:
-        for m in cues().milestone.finditer(text, start, end):
-            found.setdefault(int(m.group(1)), (int(m.group(1)), m.start(), m.end(2)))
-    return sorted(found.values())
 
 
 def _decimal(value) -> str:

@@ -251,7 +251,7 @@ def nlp():
 
 def test_a_commitment_uses_the_acronyms_its_document_defines(nlp):
     from ogp_graph.nlp.pipeline import make_doc
-    from ogp_graph.nlp.spans import INSTITUTIONS
+    from ogp_graph.nlp.spans import INSTITUTIONS, entity
 
     document = ("1. Datos abiertos\nENTIDAD RESPONSABLE: Ministerio de Educación Nacional-MEN.\n"
                 "El MEN y la Secretaría de Transparencia publicarán los datos.\n\n"
@@ -262,4 +262,4 @@ def test_a_commitment_uses_the_acronyms_its_document_defines(nlp):
         doc = nlp(make_doc(nlp, commitment, "CO", institutions=resolver))
     assert [(s.text, s.kb_id_) for s in doc.spans[INSTITUTIONS]] == [("MEN", "MEN"), ("Secretaría de Transparencia", "ST")]
     [field] = GAZETTEER.split_responsible("Ministerio de Educación Nacional-MEN.", "CO", definitions=resolver)
-    assert field is doc.spans[INSTITUTIONS][0]._.ogp  # the responsible field and the text: one institution
+    assert field is entity(doc.spans[INSTITUTIONS][0], INSTITUTIONS)  # the responsible field and the text: one institution

@@ -9,7 +9,7 @@ from ogp_graph.institutions import KINDS, Institution, InstitutionGazetteer
 from ogp_graph.nlp.institutions import add_institution_pipes
 from ogp_graph.nlp.pipeline import load_base
 from ogp_graph.text import name_key
-from ogp_graph.nlp.spans import COUNTRY_KEY, INSTITUTIONS
+from ogp_graph.nlp.spans import COUNTRY_KEY, INSTITUTIONS, entity
 
 REPORT = Path(__file__).resolve().parents[1] / "ogp_graph" / "data" / "gt-2016-2018-autoevaluacion-medio-termino.txt"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -200,7 +200,7 @@ def test_commitment_1_names_nine_institutions(nlp):
     keys = _keys(doc)
     for acronym in ("SEGEPLAN", "SESAN", "INAP", "MINECO", "MINEX", "MINGOB", "MINDEF", "SENACYT", "MSPAS"):
         assert keys[acronym] == {acronym}
-    assert all(isinstance(s._.ogp, Institution) and s._.ogp.key == s.kb_id_ for s in doc.spans[INSTITUTIONS])
+    assert all(isinstance(entity(s, INSTITUTIONS), Institution) and entity(s, INSTITUTIONS).key == s.kb_id_ for s in doc.spans[INSTITUTIONS])
 
 
 def test_one_key_however_minfin_is_written(nlp, report_doc):
@@ -215,7 +215,7 @@ def test_misspelt_and_defined_acronyms_in_the_report(report_doc):
     assert keys["SEENACYT"] == {"SENACYT"}
     assert GAZETTEER.resolve("DNCAE", "GT") is None  # not in the gazetteer: learnt from "… del Estado (DNCAE)"
     [dncae] = [s for s in report_doc.spans[INSTITUTIONS] if s.kb_id_ == "DNCAE"]
-    assert dncae._.ogp.name == "Dirección Normativa de Contrataciones y Adquisiciones del Estado"
+    assert entity(dncae, INSTITUTIONS).name == "Dirección Normativa de Contrataciones y Adquisiciones del Estado"
     assert dncae.text.endswith("(DNCAE)")
 
 
@@ -235,7 +235,7 @@ def test_sat_is_the_tax_office_only_in_capitals(nlp, report_doc):
 
 
 def test_every_mention_is_an_institution_of_guatemala_or_international(report_doc):
-    countries = {s._.ogp.country for s in report_doc.spans[INSTITUTIONS]}
+    countries = {entity(s, INSTITUTIONS).country for s in report_doc.spans[INSTITUTIONS]}
     assert countries == {"GT", "INT"}
     keys = {s.kb_id_ for s in report_doc.spans[INSTITUTIONS]}
     assert {"ACCION-CIUDADANA", "GUATECAMBIA", "RED-CIUDADANA", "FUNDAZUCAR", "FMI", "OCDE", "USAID", "OCP", "OGP",
@@ -281,4 +281,4 @@ def test_ecuador_names_across_line_breaks_and_footnotes(nlp, ec_text):
     assert keys["Fundación Esquel16"] == {"ESQUEL"}
     assert keys["MINTEL"] == {"MINTEL"} and keys["STPE"] == keys["Planifica Ecuador"] == {"PLANIFICA"}
     assert "OCDS" not in keys and "SINARDAP" not in keys  # not typos of OCDE, DINARDAP
-    assert {s._.ogp.country for s in doc.spans[INSTITUTIONS]} == {"EC", "INT"}
+    assert {entity(s, INSTITUTIONS).country for s in doc.spans[INSTITUTIONS]} == {"EC", "INT"}

@@ -8,7 +8,7 @@ import spacy
 from ogp_graph.laws import LawCitation, LawGazetteer, find_citations
 from ogp_graph.nlp import laws as _laws  # noqa: F401  (registers the ogp_laws factory)
 from ogp_graph.nlp.pipeline import make_doc
-from ogp_graph.nlp.spans import LAWS
+from ogp_graph.nlp.spans import LAWS, entity
 from tests.conftest import REPORT, report_row
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -186,7 +186,7 @@ def test_spacy_component_spans(nlp):
     spans = list(doc.spans[LAWS])
     assert [s.kb_id_ for s in spans] == [c.key for c in find_citations(text, "GT")]
     for span in spans:
-        cite = span._.ogp
+        cite = entity(span, LAWS)
         assert isinstance(cite, LawCitation) and span.kb_id_ == cite.key and span.label_ == "LAW"
         assert span.start_char <= cite.start < cite.end <= span.end_char  # token-aligned, never narrower
     assert [s.text for s in spans if s.kb_id_ == "GT/decreto/46-2016"] == ["46-2016"]

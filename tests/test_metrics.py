@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from ogp_graph.metrics import Quantity, find_quantities, parse_money
+from ogp_graph.nlp.spans import METRICS, entity
 from tests.conftest import REPORT, report_row
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -135,17 +136,17 @@ def test_bad_input():
 def test_component_spans(nlp):
     doc = nlp(report_row(22))
     spans = doc.spans["ogp_metrics"]
-    money = {s._.ogp.value for s in spans if s.kb_id_ == "money"}
+    money = {entity(s, METRICS).value for s in spans if s.kb_id_ == "money"}
     assert {226100000, 662500000, 19300000} <= money
     for span in spans:
-        q = span._.ogp
+        q = entity(span, METRICS)
         assert span.kb_id_ == q.kind and span.start_char <= q.start < q.end <= span.end_char
         assert doc.text[q.start : q.end] == q.text
 
 
 def test_component_reads_the_counted_noun_from_the_tags(nlp):
     doc = nlp(report_row(17) + report_row(1))
-    counts = {s._.ogp.value: s._.ogp for s in doc.spans["ogp_metrics"] if s.kb_id_ == "count"}
+    counts = {entity(s, METRICS).value: entity(s, METRICS) for s in doc.spans["ogp_metrics"] if s.kb_id_ == "count"}
     assert counts[Decimal(2)].unit == "reformas"  # "las dos recientes reformas"
     assert counts[Decimal(912)].description == "personas de las siguientes instituciones"
 

@@ -8,7 +8,7 @@ import pytest
 import spacy
 
 from ogp_graph.nlp.pipeline import build_nlp, make_doc
-from ogp_graph.nlp.spans import PLACES
+from ogp_graph.nlp.spans import PLACES, entity
 from ogp_graph.places import PlaceGazetteer
 from tests.conftest import REPORT
 
@@ -40,7 +40,7 @@ def _between(start: str, end: str) -> str:
 
 def _places(nlp, text: str, country: str = "GT") -> list:
     doc = nlp(make_doc(nlp, text, country))
-    return [s._.ogp.place for s in doc.spans[PLACES]]
+    return [entity(s, PLACES).place for s in doc.spans[PLACES]]
 
 
 def _with_parents(gazetteer, places, kind: str) -> set[tuple[str, str]]:

@@ -2,12 +2,13 @@
 
 Runs after an ``entity_ruler`` fed with :meth:`InstitutionGazetteer.patterns` (see
 :func:`add_institution_pipes`) and writes one span per mention to ``doc.spans["ogp_institutions"]``,
-``kb_id_`` = the institution's key and ``span._.ogp`` = the :class:`Institution`.
+``kb_id_`` = the institution's key and ``entity(span, INSTITUTIONS)`` = the :class:`Institution`.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -17,7 +18,8 @@ from spacy.vocab import Vocab
 
 from ogp_graph.institutions import INTERNATIONAL, Institution, InstitutionGazetteer, find_acronyms
 from ogp_graph.text import strip_accents
-from ogp_graph.nlp.spans import INSTITUTIONS, RESOLVER_KEY, doc_country
+from ogp_graph.nlp.spans import (INSTITUTIONS, RESOLVER_KEY, RESPONSIBLE, attach, commitment_parts, doc_country,
+                                 entity)
 from ogp_graph.org_names import find_org_names
 from ogp_graph.org_resolver import InstitutionResolver
 
@@ -88,7 +90,7 @@ class InstitutionTagger:
         def add(inst: Institution, start: int, end: int) -> None:
             span = doc.char_span(start, end, label="ORG", kb_id=inst.key, alignment_mode="expand")
             if span is not None and not covered.intersection(range(span.start, span.end)):
-                span._.ogp = inst
+                attach(span, INSTITUTIONS, inst)
                 found.append(span)
                 covered.update(range(span.start, span.end))
 
@@ -118,6 +120,68 @@ class InstitutionTagger:
                 add(inst, token.idx, token.idx + len(text))
         doc.spans[INSTITUTIONS] = SpanGroup(doc, name=INSTITUTIONS, spans=filter_spans(found))
         return doc
+
+
+@dataclass(frozen=True)
+class Responsible:
+    """An institution responsible for the commitment, with the characters that name it."""
+
+    institution: Institution
+    start: int
+    end: int
+
+
+class ResponsibleTagger:
+    """Collects into ``doc.spans["ogp_responsible"]`` the institutions responsible for a commitment:
+    those of its responsible field, split by the gazetteer and the document's acronyms, each with the
+    span that names it; for layouts without that field, the government bodies of the document's country
+    its text names (first mention each). Runs after ``ogp_institutions``; acts only on commitment docs."""
+
+    def __init__(self, gazetteer: InstitutionGazetteer):
+        self.gazetteer = gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        if (parts := commitment_parts(doc)) is None:
+            return doc
+        country = doc_country(doc)
+        named = [(entity(span, INSTITUTIONS), span.start_char, span.end_char) for span in doc.spans.get(INSTITUTIONS, [])]
+        found: list[Responsible] = []
+        if parts.responsible_span is None:
+            first: dict[str, Responsible] = {}
+            for inst, start, end in named:
+                if inst.kind == "government" and inst.country == country:
+                    first.setdefault(inst.key, Responsible(inst, start, end))
+            found = list(first.values())
+        else:
+            start, end = parts.responsible_span
+            in_field = [n for n in named if start <= n[1] and n[2] <= end]
+            resolver = doc.user_data.get(RESOLVER_KEY)
+            for raw in parts.responsible:
+                for inst in self.gazetteer.split_responsible(raw, country, definitions=resolver):
+                    at = next(((b, e) for i, b, e in in_field if i.key == inst.key), None)
+                    found.append(Responsible(inst, *(at or _find_label(doc.text, (inst.name, *inst.acronyms), start, end))))
+        spans = []
+        for r in found:  # several may share characters: a group holds overlapping spans
+            span = doc.char_span(r.start, r.end, label="RESPONSIBLE", kb_id=r.institution.key, alignment_mode="expand")
+            if span is not None:
+                attach(span, RESPONSIBLE, r)
+                spans.append(span)
+        doc.spans[RESPONSIBLE] = SpanGroup(doc, name=RESPONSIBLE, spans=spans)
+        return doc
+
+
+def _find_label(text: str, labels: Iterable[str], start: int, end: int) -> tuple[int, int]:
+    """Span of the first of ``labels`` found in ``text[start:end]``, else the whole range."""
+    for label in labels:
+        if (at := text.find(label, start, end)) >= 0:
+            return at, at + len(label)
+    return start, end
+
+
+@Language.factory("ogp_responsible", assigns=["doc.spans"], requires=["doc.spans"])
+def make_responsible_tagger(nlp: Language, name: str) -> ResponsibleTagger:
+    """The ``ogp_responsible`` component over the default institution gazetteer."""
+    return ResponsibleTagger(InstitutionGazetteer.default())
 
 
 @Language.factory("ogp_institutions", assigns=["doc.spans"], requires=["doc.ents"])

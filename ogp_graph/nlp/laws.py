@@ -10,7 +10,7 @@ from ogp_graph.nlp.spans import LAWS, doc_country, set_span_group
 
 class LawTagger:
     """Regex citations of decrees, agreements, bills and named laws over the whole text, aligned to
-    tokens: ``span.kb_id_`` is the law's key, ``span._.ogp`` the ``LawCitation``."""
+    tokens: ``span.kb_id_`` is the law's key, ``entity(span, LAWS)`` the ``LawCitation``."""
 
     def __init__(self, gazetteer: LawGazetteer):
         self.gazetteer = gazetteer

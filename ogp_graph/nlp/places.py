@@ -11,7 +11,7 @@
   to a capitalised word that is no place ("Simón Bolívar", "Guatemala Visible"), nor inside an
   institution found by ``ogp_institutions``.
 
-``span._.ogp`` is a ``PlaceMatch`` whose ``how`` says what decided: "qualifier" (a department in
+``entity(span, PLACES)`` is a ``PlaceMatch`` whose ``how`` says what decided: "qualifier" (a department in
 parentheses after a place), "cue", "context" (a neighbouring department), "cue+context" or "default".
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, SpanGroup, Token
 from spacy.util import filter_spans
 
-from ogp_graph.nlp.spans import INSTITUTIONS, PLACES, doc_country
+from ogp_graph.nlp.spans import INSTITUTIONS, PLACES, attach, doc_country
 from ogp_graph.places import LABEL, Place, PlaceGazetteer
 
 #: Kinds a bare name resolves to, in order of preference, before municipalities.
@@ -97,7 +97,7 @@ class PlaceTagger:
                 prev = place
             if place is not None:
                 new = Span(doc, span.start, span.end, label=LABEL, kb_id=place.key)
-                new._.ogp = PlaceMatch(place, how)
+                attach(new, PLACES, PlaceMatch(place, how))
                 found.append(new)
         doc.spans[PLACES] = SpanGroup(doc, name=PLACES, spans=found)
         return doc
