@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad
 
+from ogp_graph.errors import InputError
 from ogp_graph.rdf import dataset_iri
 from ogp_graph.store import open_store
 from ogp_graph.validate import to_rdflib
@@ -35,7 +36,7 @@ def serialize_graph(store: pyoxigraph.Store, format: str) -> bytes:
     :raises ValueError: unknown format.
     """
     if format not in DUMP_FORMATS:
-        raise ValueError(f"unknown export format {format!r}; use one of {sorted(DUMP_FORMATS)}")
+        raise InputError(f"unknown export format {format!r}; use one of {sorted(DUMP_FORMATS)}")
     _, _, rdf_format = DUMP_FORMATS[format]
     if rdf_format is None:
         return to_rdflib(store).serialize(format="json-ld", context=jsonld_context()).encode()

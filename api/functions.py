@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from pyoxigraph import Literal, NamedNode
 
+from ogp_graph.errors import InputError
 from ogp_graph.vocab import OGP, XSD
 
 SEARCH = OGP.search
@@ -83,5 +84,5 @@ def inline_search(query: str, lookup: Callable[[str, int, str], Ranked], *, call
 
     inlined, found = _CALL.subn(replace, query)
     if found != calls:
-        raise ValueError('on this store write ogp:search as ogp:search(?var, "text" [, k [, "mode"]])')
+        raise InputError('on this store write ogp:search as ogp:search(?var, "text" [, k [, "mode"]])')
     return inlined

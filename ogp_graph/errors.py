@@ -16,3 +16,8 @@ class DocumentError(OgpKgError):
 
 class StoreError(OgpKgError):
     """The store is missing, locked or incompatible."""
+
+
+class InputError(OgpKgError, ValueError):
+    """An argument the user can fix (an empty search, an unknown mode, format or embedder): one
+    line in the CLI, a 400 over HTTP. Still a ``ValueError`` for callers that catch those."""

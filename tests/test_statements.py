@@ -1,0 +1,49 @@
+"""What a commitment states about itself — completion, percentage, milestones, OGP values — found by
+spaCy components on commitment docs only, from the cue data."""
+import pytest
+
+from ogp_graph.mentions import mentions
+from ogp_graph.nlp.pipeline import build_nlp, make_doc
+from ogp_graph.nlp.spans import CommitmentParts
+from ogp_graph.statements import Completion, CompletionPercent, completion, milestones
+
+BODY = ("Compromiso 4. Datos abiertos de contrataciones\n"
+        "Avance: sustancial. Se alcanzó un 83,5 % de cumplimiento con apoyo de la sociedad civil.\n"
+        "Hito 1: Publicar el portal de datos abiertos.\nHito 2: Capacitar a 40 municipalidades.\n\n"
+        "Transparencia y acceso a la información pública para la rendición de cuentas.")
+
+
+def _body_only(text: str) -> list[tuple[int, int]]:
+    return [(text.index("Avance"), len(text))]
+
+
+def test_completion_level_and_percent_with_their_spans():
+    level, percent = completion(BODY, _body_only(BODY))
+    assert level == Completion("Substantial", BODY.index("Avance"), BODY.index(". Se"))
+    assert percent.value == "83.5" and BODY[percent.start : percent.end] == "83,5 % de cumplimiento"
+
+
+def test_milestones_in_number_order_only_inside_the_spans():
+    found = milestones(BODY, _body_only(BODY))
+    assert [(m.number, BODY[m.start : m.end].strip()) for m in found] == [
+        (1, "Hito 1: Publicar el portal de datos abiertos."), (2, "Hito 2: Capacitar a 40 municipalidades.")]
+    assert milestones(BODY, [(0, BODY.index("Hito 1"))]) == []
+
+
+@pytest.mark.parametrize("text", ["", "Avance:", "Hito : x", "% de cumplimiento", "Hito 99999: x", "\n" * 10_000])
+def test_hostile_text_gives_nothing_or_something_well_formed(text):
+    level, percent = completion(text, [(0, len(text))])
+    assert level is None and percent is None
+    assert all(0 <= m.start < m.end <= len(text) for m in milestones(text, [(0, len(text))]))
+
+
+def test_components_act_on_commitments_only():
+    nlp = build_nlp()
+    start = BODY.index("Avance")
+    parts = CommitmentParts(body=((start, len(BODY)),))
+    as_commitment = {m.kind for m in mentions(nlp(make_doc(nlp, BODY, "GT", parts=parts)))}
+    as_section = {m.kind for m in mentions(nlp(make_doc(nlp, BODY, "GT")))}
+    assert {"status", "milestone", "value"} <= as_commitment
+    assert not as_section & {"status", "milestone", "value", "responsible"}
+    stated = [m.entity for m in mentions(nlp(make_doc(nlp, BODY, "GT", parts=parts))) if m.kind == "status"]
+    assert {type(s) for s in stated} == {Completion, CompletionPercent}
