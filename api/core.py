@@ -50,7 +50,7 @@ class Service:
     def build_dir(self) -> Path:
         return current_build(self.data_dir)
 
-    @property
+    @cached_property
     def build_id(self) -> str:
         return self.build_dir.name
 
@@ -361,6 +361,7 @@ class Live:
         self._users: dict[str, int] = {}
         self._holds: dict[str, object] = {}
         self._service = service
+        self._link, self._target = str(self.data_dir / "current"), None
         if service is not None:
             self._hold(service)
 
@@ -383,18 +384,22 @@ class Live:
 
         :raises StoreError: nothing has been built yet.
         """
-        link = self.data_dir / "current"
         try:
-            target = os.readlink(link)
+            target = os.readlink(self._link)
         except OSError:
             raise StoreError(f"no graph in {self.data_dir.name}: run `ogp-kg build` first") from None
+        service = self._service
+        if service is not None and target == self._target:  # one readlink per request, nothing else
+            return service
         with self._lock:
             if self._service is None or self._service.build_id != Path(target).name:
                 old = self._service
-                self._service = Service(self.data_dir, writable=self.writable, build_dir=(link.parent / target).resolve())
+                self._service = Service(self.data_dir, writable=self.writable,
+                                        build_dir=(self.data_dir / target).resolve())
                 self._hold(self._service)
                 if old is not None:
                     self._release(old.build_id)
+            self._target = target
             return self._service
 
     @contextmanager

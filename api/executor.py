@@ -10,7 +10,12 @@ more wait ``queue_wait`` seconds for a worker, the rest get ``Busy`` (503 with R
 
 ``Runner`` puts the pool under the HTTP endpoint and keeps a fast lane: a query text measured
 cheap (under ``fast_ms``) on the current build runs in the server process itself — same text,
-same build, same cost — so cheap queries never queue behind slow ones.
+same build, same cost — so cheap queries never queue behind slow ones. A request answered on the
+fast lane is remembered by its exact bytes (``remember``): the same request on the same build is
+answered again (``again``) with nothing re-decided — no parsing of parameters, no policy, no
+negotiation — only the store's run, under the same caps; and when the query is deterministic
+(``Analysis.deterministic``) and its answer small, not even that: the build is immutable, so the
+answer bytes of the first run are the answer (``Runner.MAX_KEPT_ANSWER``; 0 turns this off).
 """
 from __future__ import annotations
 
@@ -243,14 +248,31 @@ class _Costs:
             self.items.popitem(last=False)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A request answered on the fast lane: its query, options and decisions on one build."""
+
+    build: tuple[str, int]  # build id, generation
+    query: str
+    options: dict
+    analysis: object
+    fits: int | None        # bytes the uncut SELECT answer took (None: ASK)
+    answer: SparqlResult | None  # the answer itself, when the query is deterministic and the answer small
+
+
 class Runner:
     """The SPARQL query path of the server: fast lane in-process, everything else in the pool."""
 
-    def __init__(self, pool: QueryPool, *, timeout: float, max_bytes: int, max_depth: int):
+    MAX_REQUEST_KEY = 8192  # requests longer than this are never remembered (bounded memory)
+
+    def __init__(self, pool: QueryPool, *, timeout: float, max_bytes: int, max_depth: int,
+                 max_kept_answer: int = 32_768):
         self.pool, self.timeout = pool, timeout
         self.max_bytes, self.max_depth = max_bytes, max_depth
+        self.max_kept_answer = max_kept_answer  # bytes; 512 plans at most: ≤ 16 MB of kept answers
         self._costs = _Costs()
         self._analyses = _Costs()
+        self._plans = _Costs(512)
         self._running: dict = {}
         self._lock = threading.Lock()
 
@@ -265,6 +287,29 @@ class Runner:
         result = service.sparql(query, analysis=analysis, fits=2 * fits + 4096 if fits is not None else None, **options)
         self._costs.put(key, (time.thread_time() - started, self._fits(result)))
         return result
+
+    def remember(self, request: bytes, service: Service, query: str, options: dict, result: SparqlResult) -> None:
+        """Remember a fast-lane answer under ``request`` (the request's exact bytes that decide the
+        answer: query string, Accept): an uncut SELECT or an ASK, when small enough to keep."""
+        if len(request) > self.MAX_REQUEST_KEY or not (result.kind == "boolean" or self._fits(result) is not None):
+            return
+        key = self._key(service, query, options, service.generation)
+        analysis = self._analyses.get(key)
+        if analysis is not None:
+            fits = self._fits(result)
+            kept = result if analysis.deterministic and len(result.body) <= self.max_kept_answer else None
+            self._plans.put(request, _Plan((service.build_id, service.generation), query, options, analysis,
+                                           2 * fits + 4096 if fits is not None else None, kept))
+
+    def again(self, request: bytes, service: Service) -> SparqlResult | None:
+        """The answer to a remembered request on ``service``'s build, or None (not remembered, another
+        build, or an answer that no longer fits: the full path answers)."""
+        plan = self._plans.get(request)
+        if plan is None or plan.build != (service.build_id, service.generation):
+            return None
+        if plan.answer is not None:
+            return plan.answer
+        return service.sparql(plan.query, analysis=plan.analysis, fits=plan.fits, **plan.options)
 
     @staticmethod
     def _fits(result: SparqlResult) -> int | None:

@@ -10,19 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 from collections.abc import Callable
 from typing import TypeVar
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
 from api.conneg import parse_accept
 from api.core import Live, Service
 from api.errors import HeadersTooLarge, QueryTimeout, RequestError, TooLarge, UriTooLong, code_of, status_of
 from api.executor import PoolSettings, QueryPool, Runner
+from api.routes.sparql import lean
 from api.settings import Settings
 from ogp_graph.errors import OgpKgError, StoreError
 
@@ -68,8 +68,8 @@ _PREFLIGHT = [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
 class _Guard:
     """Pure ASGI middleware (cheaper than ``@app.middleware``): limits, OPTIONS, security headers."""
 
-    def __init__(self, app, settings: Settings, html_csp: bytes, lean=None):
-        self.app, self.settings, self.lean = app, settings, lean
+    def __init__(self, app, settings: Settings, html_csp: bytes):
+        self.app, self.settings = app, settings
         self.html_csp = (b"content-security-policy", html_csp)
 
     async def __call__(self, scope, receive, send):
@@ -104,9 +104,6 @@ class _Guard:
         length = next((v for k, v in headers if k == b"content-length"), None)
         chunked = any(k == b"transfer-encoding" for k, _ in headers)
         if length is None and not chunked:
-            if self.lean is not None and path == "/sparql" and scope["method"] == "GET" and \
-                    await self.lean(scope, send_with_headers):
-                return
             return await self.app(scope, receive, send_with_headers)
         if length is not None and (not length.isdigit() or int(length) > s.max_request_bytes):
             return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
@@ -146,6 +143,21 @@ async def _empty():
 
 
 # -- the app -----------------------------------------------------------------------------------------------
+#: what the guard adds to a non-HTML answer of /sparql, precomputed for the lean path
+LEAN_HEADERS = [*_SECURITY, *_CORS, _NOT_HTML_CSP]
+
+
+class App(FastAPI):
+    """FastAPI with the lean path in front: a remembered ``GET /sparql`` (``routes.sparql.lean``) is
+    answered before FastAPI's machinery runs, with the headers the guard would add; anything else
+    goes through the guard and the routers."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == "/sparql" and await lean(self.state, scope, send, LEAN_HEADERS):
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(service: Service | Live, settings: Settings | None = None) -> FastAPI:
     """The ASGI app over ``service`` (a ``Live`` follows new builds; a ``Service`` is wrapped in one)."""
     from api import explorer
@@ -165,7 +177,7 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
         yield
         pool.close()  # workers are daemonic too: they also end with the process
 
-    app = FastAPI(
+    app = App(
         lifespan=lifespan,
         title="ogp-kg",
         description="Grafo de conocimiento y búsqueda semántica sobre planes de acción de Gobierno Abierto (OGP).",
@@ -173,9 +185,8 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
     )
     app.state.live, app.state.settings, app.state.pool = live, settings, pool
     app.state.runner = Runner(pool, timeout=settings.timeout, max_bytes=settings.max_query_bytes,
-                              max_depth=settings.max_depth)
-    app.add_middleware(_Guard, settings=settings, html_csp=explorer.CONTENT_SECURITY_POLICY,
-                       lean=functools.partial(sparql.lean, app.state))
+                              max_depth=settings.max_depth, max_kept_answer=settings.max_kept_answer)
+    app.add_middleware(_Guard, settings=settings, html_csp=explorer.CONTENT_SECURITY_POLICY)
 
     @app.exception_handler(OgpKgError)
     async def known_error(request: Request, exc: OgpKgError):

@@ -58,6 +58,7 @@ class Analysis:
     loads: bool                    # a LOAD operation
     searches: tuple[SearchCall, ...]  # every call, in the algebra's order (repeats included)
     dynamic_search: bool           # an ogp:search call whose arguments are not constants
+    deterministic: bool = False    # the same answer on the same data: no RAND, NOW, UUID, STRUUID, BNODE, no function call
 
     @property
     def tabular(self) -> bool:
@@ -96,6 +97,8 @@ def guard(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_D
 
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+#: functions whose value changes between two runs on the same data (and any extension function)
+_VOLATILE = {"Builtin_RAND", "Builtin_NOW", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE", "Function"}
 _UPDATES = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE", "Modify": "MODIFY",
             "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
             "Copy": "COPY"}
@@ -169,10 +172,11 @@ def _analyse(text: str) -> Analysis:
     roots = tree if isinstance(tree, list) else [tree]
     names = [getattr(r, "name", "") for r in roots]
     form = _FORMS.get(names[0], "") if kind == "query" else _UPDATES.get(names[0], names[0].upper()) if names else ""
-    services, searches, dynamic, loads = [], [], False, "Load" in names
+    services, searches, dynamic, loads, volatile = [], [], False, "Load" in names, False
     for node in _walk(roots):
         if not isinstance(node, CompValue):
             continue
+        volatile = volatile or node.name in _VOLATILE
         if node.name == "ServiceGraphPattern":
             services.append(str(node.get("term")))
         elif node.name == "Function" and str(node.get("iri")) == OGP.search.value:
@@ -185,7 +189,8 @@ def _analyse(text: str) -> Analysis:
                 searches.append(SearchCall(f"?{var}", text_arg, k, mode))
             else:
                 dynamic = True
-    return Analysis(kind, form, tuple(services), loads, tuple(searches), dynamic)
+    return Analysis(kind, form, tuple(services), loads, tuple(searches), dynamic,
+                    deterministic=kind == "query" and not volatile and not services)
 
 
 class _Cache:

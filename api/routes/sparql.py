@@ -1,9 +1,10 @@
 """SPARQL 1.1 Protocol: GET ``?query=``, POST form, POST ``application/sparql-query`` or
 ``application/sparql-update``; the service description on GET without a query.
 
-The lean path: a query measured cheap runs in this process (``Runner.fast``, and for GET without
-FastAPI: ``lean``, called by the guard middleware); any other goes to a worker process that is
-killed at the deadline (``Runner.pooled``).
+A query measured cheap runs in this process (``Runner.fast``); any other goes to a worker process
+that is killed at the deadline (``Runner.pooled``). The lean path: a ``GET /sparql`` answered on the
+fast lane is remembered by its query string and Accept header (``request_key``), and the same request
+on the same build is answered by ``lean`` in front of FastAPI (``Runner.again``).
 """
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ def _params(text: str) -> dict[str, list[str]]:
 
 
 async def _answer(request: Request, params: dict[str, list[str]], query: str | None, update: str | None,
-                  credentials: HTTPAuthorizationCredentials | None = None) -> Response:
+                  credentials: HTTPAuthorizationCredentials | None = None, *, remember: bytes | None = None
+                  ) -> Response:
     state = request.app.state
     settings = state.settings
     queries = params.get("query", []) + ([query] if query is not None else [])
@@ -52,6 +54,8 @@ async def _answer(request: Request, params: dict[str, list[str]], query: str | N
         options = _options(settings, params, request.headers.get("accept"))
         generation = service.generation
         result = state.runner.fast(service, queries[0], options, generation)
+        if result is not None and remember is not None:
+            state.runner.remember(remember, service, queries[0], options, result)
         if result is None:
             result = await anyio.to_thread.run_sync(state.runner.pooled, service, queries[0], options, generation)
     headers = {"X-Result-Truncated": result.truncated} if result.truncated else None
@@ -68,28 +72,42 @@ def _options(settings, params: dict[str, list[str]], accept: str | None) -> dict
             "named_graphs": params.get("named-graph-uri"), "base_iri": f"{settings.base}/sparql"}
 
 
-async def lean(state: State, scope: Scope, send: Send) -> bool:
-    """Answer ``GET /sparql?query=…`` without FastAPI when the query is known cheap on this build
-    (``Runner.fast``); False when the full route must answer (anything else, errors included)."""
-    try:
-        params = parse_qs(scope["query_string"].decode("ascii"), keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError):
+def request_key(scope: Scope, settings) -> bytes | None:
+    """The bytes that decide the answer to a bodiless ``GET /sparql`` (query string and Accept), or
+    None for a request the lean path never answers (a body, a query string or headers past the limits:
+    the guard refuses those)."""
+    if scope["method"] != "GET" or len(scope["query_string"]) > settings.max_url_bytes - 7:
+        return None
+    accept, size = b"", 0
+    for name, value in scope["headers"]:
+        size += len(name) + len(value)
+        if name == b"accept":
+            accept = value
+        elif name in (b"content-length", b"transfer-encoding"):
+            return None
+    if size > settings.max_header_bytes or len(scope["headers"]) > settings.max_headers:
+        return None
+    return scope["query_string"] + b"\n" + accept
+
+
+async def lean(state: State, scope: Scope, send: Send, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Answer a remembered ``GET /sparql`` request (see ``request_key``) again on the same build,
+    with ``headers`` added; False when the full route must answer."""
+    key = request_key(scope, state.settings)
+    if key is None:
         return False
-    if len(params.get("query", ())) != 1 or "update" in params:
-        return False
-    accept = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"accept"), None)
     try:
         with state.live.use() as service:
-            result = state.runner.fast(service, params["query"][0], _options(state.settings, params, accept),
-                                       service.generation)
+            result = state.runner.again(key, service)
     except Exception:  # the full route answers it, with the error in the negotiated form
         return False
     if result is None:
         return False
-    headers = [(b"content-type", result.media_type.encode()), (b"content-length", str(len(result.body)).encode())]
+    start = [(b"content-type", result.media_type.encode()), (b"content-length", str(len(result.body)).encode()),
+             *headers]
     if result.truncated:
-        headers.append((b"x-result-truncated", result.truncated.encode()))
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
+        start.append((b"x-result-truncated", result.truncated.encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": start})
     await send({"type": "http.response.body", "body": result.body})
     return True
 
@@ -107,7 +125,8 @@ def _authorise(settings, credentials: HTTPAuthorizationCredentials | None) -> No
 @router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=); service description without a query")
 async def sparql_get(request: Request) -> Response:
     """A SPARQL query by GET ``?query=``, or the service description without one."""
-    return await _answer(request, _params(request.url.query), None, None)
+    return await _answer(request, _params(request.url.query), None, None,
+                         remember=request_key(request.scope, request.app.state.settings))
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or update (form-encoded or direct POST)")
