@@ -17,6 +17,7 @@ from api.ask import Answer, Asker
 from api.conneg import negotiate
 from api.errors import Forbidden, NotAcceptable, NotFound, QueryTimeout, RequestError  # noqa: F401 (re-exported)
 from api.functions import inline_search, scored_functions, search_functions
+from api.memo import LRU, digest
 from api.policy import Analysis, SearchCall, analyse, check
 from api.results import SparqlResult, solutions, triples
 from indexes.search_index import Hit, SearchIndex
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 10_000
 MAX_TRIPLES = 50_000
+MEMO_SIZE = 1024  # searches and questions remembered per build
 
 
 class Service:
@@ -141,19 +143,27 @@ class Service:
         self.index
         self.asker.warm()
 
+    @cached_property
+    def _memo(self) -> LRU:
+        """Answers of this build by request: the build never changes, so a repeated question or
+        search is answered from here (bounded: ``MEMO_SIZE`` entries)."""
+        return LRU(MEMO_SIZE)
+
     def ask(self, question: str) -> Answer:
-        """Answer a question (Spanish, English, Portuguese) from the graph (see ``api.ask``).
+        """Answer a question (Spanish, English, Portuguese) from the graph (see ``api.ask``);
+        remembered per build (use ``to_dict``, which copies).
 
         :raises QuestionError: empty, too long or without words.
         """
-        return self.asker.ask(question)
+        return self._memo.get_or_make(("ask", digest(question)), lambda: self.asker.ask(question))
 
     def search_hits(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:
-        """Ranked commitments for ``text`` from the search index.
+        """Ranked commitments for ``text`` from the search index (remembered per build).
 
         :raises ValueError: empty query, k < 1, unknown mode.
         """
-        return self.index.search(text, k=k, mode=mode)
+        return list(self._memo.get_or_make(("search", digest(text), k, mode),
+                                           lambda: self.index.search(text, k=k, mode=mode)))
 
     def search(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[dict]:
         """Ranked commitments with number, title, score and the best passage with its source span."""

@@ -20,7 +20,6 @@ answer bytes of the first run are the answer (``Runner.MAX_KEPT_ANSWER``; 0 turn
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import multiprocessing
 import os
 import pickle
@@ -29,13 +28,13 @@ import resource
 import signal
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import api.errors as errors
 from api.errors import Busy, MalformedQuery, QueryTimeout, RequestError
+from api.memo import LRU, digest
 from api.results import SparqlResult
 from ogp_graph.errors import OgpKgError, StoreError
 
@@ -232,22 +231,6 @@ class QueryPool:
 
 
 # -- the endpoint's runner --------------------------------------------------------------------------------
-class _Costs:
-    """What was measured of a query by (query digest, build): (CPU seconds, uncut answer bytes or None); LRU-bounded."""
-
-    def __init__(self, size: int = 4096):
-        self.size, self.items = size, OrderedDict()
-
-    def get(self, key):
-        return self.items.get(key)
-
-    def put(self, key, value) -> None:
-        self.items[key] = value
-        self.items.move_to_end(key)
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-
 @dataclass(frozen=True)
 class _Plan:
     """A request answered on the fast lane: its query, options and decisions on one build."""
@@ -270,9 +253,9 @@ class Runner:
         self.pool, self.timeout = pool, timeout
         self.max_bytes, self.max_depth = max_bytes, max_depth
         self.max_kept_answer = max_kept_answer  # bytes; 512 plans at most: ≤ 16 MB of kept answers
-        self._costs = _Costs()
-        self._analyses = _Costs()
-        self._plans = _Costs(512)
+        self._costs = LRU(4096)
+        self._analyses = LRU(4096)
+        self._plans = LRU(512)
         self._running: dict = {}
         self._lock = threading.Lock()
 
@@ -361,7 +344,5 @@ class Runner:
 
     @staticmethod
     def _key(service, query: str, options: dict, generation: int):
-        digest = hashlib.blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16)
-        digest.update(repr(sorted((k, v) for k, v in options.items() if k in ("default_graphs", "named_graphs",
-                                                                               "base_iri"))).encode())
-        return digest.digest(), service.build_id, generation
+        dataset = repr(sorted((k, v) for k, v in options.items() if k in ("default_graphs", "named_graphs", "base_iri")))
+        return digest(query, dataset), service.build_id, generation

@@ -11,12 +11,11 @@ rdflib accepts but Oxigraph rejects fails later with Oxigraph's message. Both ar
 """
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from api.errors import Forbidden, MalformedQuery, QueryTooComplex
+from api.memo import LRU, digest
 from ogp_graph.vocab import OGP, PREFIXES
 
 MAX_QUERY_BYTES = 256_000
@@ -193,24 +192,7 @@ def _analyse(text: str) -> Analysis:
                     deterministic=kind == "query" and not volatile and not services)
 
 
-class _Cache:
-    """An LRU of analyses keyed by a digest of the text (bounded memory whatever the query size)."""
-
-    def __init__(self, size: int = 2048):
-        self.size, self.items = size, OrderedDict()
-
-    def get(self, text: str) -> Analysis:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        value = self.items[key] = _analyse(text)
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return value
-
-
-_CACHE = _Cache()
+_CACHE: LRU[Analysis] = LRU(2048)  # by a digest of the text: bounded memory whatever the query size
 
 
 def analyse(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_DEPTH) -> Analysis:
@@ -220,7 +202,7 @@ def analyse(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX
     :raises MalformedQuery: rdflib cannot parse it as a query nor as an update; the parser's one-line message.
     """
     guard(text, max_bytes=max_bytes, max_depth=max_depth)
-    return _CACHE.get(text)
+    return _CACHE.get_or_make(digest(text), lambda: _analyse(text))
 
 
 def check(analysis: Analysis, *, allow_update: bool = False, allow_service: tuple[str, ...] = ()) -> None:
