@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
@@ -90,6 +91,17 @@ def _negotiate(accept: str | None, kind: str, format_name: str | None) -> tuple[
             if first is not None:
                 return first, table[first]
     return None
+
+
+def language(preferred: Iterable[str | None], supported: tuple[str, ...]) -> str:
+    """The first of the ``preferred`` language tags (best first: ``?lang=``, the ranges of an
+    Accept-Language header from ``parse_accept``…) that is ``supported``, a region counting as its
+    language (``es-GT`` → ``es``); else ``supported[0]``."""
+    for tag in preferred:
+        base = (tag or "").split("-")[0].strip().lower()
+        if base in supported:
+            return base
+    return supported[0]
 
 
 #: media types a browser asks for first when it wants a page

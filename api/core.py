@@ -96,7 +96,7 @@ class Service:
         if not self.embedded and "search" in query:  # a remote store cannot call Python: searches are inlined
             analysis = analyse(query)
             if analysis.dynamic_search:
-                raise RequestError('on this store ogp:search needs constant arguments: ogp:search(?c, "text", k)')
+                raise RequestError("search-constant")
             if analysis.searches:
                 found = scores if scores is not None else self.search_scores(analysis.searches)
                 query = inline_search(query, lambda text, k, mode: found.get((text, k, mode)),
@@ -121,11 +121,11 @@ class Service:
         :raises MalformedQuery: the update does not parse.
         """
         if not self.writable:
-            raise Forbidden("this service is read-only")
+            raise Forbidden("read-only")
         analysis = analyse(update)
         check(analysis, allow_update=True)
         if analysis.kind != "update":
-            raise RequestError("send queries as `query`, updates as `update`")
+            raise RequestError("query-not-update")
         with _WRITE_LOCK:
             self.store.update(update, prefixes=PREFIXES)
             self.store.flush()
@@ -208,9 +208,9 @@ class Service:
         chosen = negotiate(accept, "graph" if graph else "results", format)
         if chosen is None:
             wanted = (format or accept or "")[:100]
-            raise NotAcceptable(f"cannot answer a {'CONSTRUCT/DESCRIBE' if graph else 'SELECT/ASK'} query as {wanted!r}")
+            raise NotAcceptable("answer", form="CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK", wanted=repr(wanted))
         if analysis.dynamic_search and scores is not None:
-            raise RequestError("ogp:search needs constant arguments here: ogp:search(?c, \"text\", k, \"mode\")")
+            raise RequestError("search-constant")
         if scores is None and not self.embedded and analysis.searches:
             scores = self.search_scores(analysis.searches)
         if scores is None and not analysis.searches and not analysis.dynamic_search:
@@ -259,7 +259,7 @@ class Service:
         """
         plans = [c for c in self.commitments() if c["number"] == number and (plan is None or c["plan"] == plan)]
         if not plans:
-            raise NotFound(f"no commitment number {number}")
+            raise NotFound("commitment-number", number=number)
         c = plans[0]
         iri = f"<{c['commitment']}>"
 
@@ -290,7 +290,7 @@ class Service:
         :raises NotFound: no such commitment.
         """
         if not bool(self.query(f"ASK {{ <{commitment}> a ogp:Commitment }}")):
-            raise NotFound(f"no commitment {commitment}")
+            raise NotFound("commitment", iri=commitment)
         rows = self.query(f"""SELECT ?t ?score ?n ?title ?plan WHERE {{
             GRAPH <{LINKS_GRAPH.value}> {{ <{commitment}> ogp:qualifiedSimilarity ?q . ?q ogp:similarTo ?t ; ogp:score ?score }}
             ?t ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan }} ORDER BY DESC(?score)""")
@@ -332,7 +332,7 @@ class Service:
         :raises NotFound: no such dump.
         """
         if name not in self.dumps():
-            raise NotFound(f"no dump {name!r}; see /data/")
+            raise NotFound("dump", name=repr(name))
         return self.build_dir / DUMPS_DIR / name
 
     def void(self, base_url: str) -> bytes:

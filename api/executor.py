@@ -32,8 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import api.errors as errors
-from api.errors import Busy, MalformedQuery, QueryTimeout, RequestError
+from api.errors import Busy, MalformedQuery, QueryTimeout, QueryTooComplex, RequestError
 from api.memo import LRU, digest
 from api.results import SparqlResult
 from ogp_graph.errors import OgpKgError, StoreError
@@ -77,7 +76,7 @@ def _serve(conn, max_rss: int) -> None:
                 opened = key
             reply, seconds = _run(service, task)
         except Exception as exc:  # every failure goes back as a one-line error
-            reply = ("error", *_describe(exc))
+            reply = ("error", _describe(exc))
         retire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > max_rss
         try:
             conn.send_bytes(pickle.dumps((*reply, seconds, retire)))
@@ -100,25 +99,20 @@ def _run(service, task: dict) -> tuple[tuple, float]:
     return ("ok", asdict(result), analysis), time.thread_time() - started
 
 
-def _describe(exc: BaseException) -> tuple[str, str]:
+def _describe(exc: BaseException) -> Exception:
+    """The error a worker sends back for ``exc``: a catalogue error (it pickles with its key and
+    parameters) or a ``StoreError`` with a one-line message."""
     if isinstance(exc, RequestError):
-        return type(exc).__name__, str(exc)
+        return exc
     if isinstance(exc, SyntaxError):
-        return "MalformedQuery", f"malformed query: {' '.join(str(exc).split())}"
+        return MalformedQuery("syntax", detail=str(exc))
     if isinstance(exc, (OgpKgError, OSError)):
-        return "StoreError", " ".join(str(exc).split())
+        return StoreError(" ".join(str(exc).split()))
     if isinstance(exc, (RecursionError, MemoryError)):
-        return "QueryTooComplex", f"the query is too complex to run ({type(exc).__name__})"
+        return QueryTooComplex("run", name=type(exc).__name__)
     if isinstance(exc, (ValueError, TypeError)):
-        return "RequestError", " ".join(str(exc).split()) or type(exc).__name__
-    return "StoreError", f"the query failed ({type(exc).__name__})"
-
-
-def _rebuild(name: str, message: str) -> Exception:
-    cls = getattr(errors, name, None)
-    if isinstance(cls, type) and issubclass(cls, RequestError):
-        return cls(message)
-    return StoreError(message)
+        return RequestError("invalid", detail=str(exc) or type(exc).__name__)
+    return StoreError(f"the query failed ({type(exc).__name__})")
 
 
 # -- the pool -----------------------------------------------------------------------------------------
@@ -189,22 +183,22 @@ class QueryPool:
         self.start()
         deadline = time.monotonic() + timeout
         if not self._slots.acquire(blocking=False):
-            raise Busy("too many queries are running; retry in a moment")
+            raise Busy("slots")
         try:
             try:
                 worker = self._idle.get(timeout=max(0.0, min(self.settings.queue_wait, timeout)))
             except queue.Empty:
-                raise Busy("every query worker is busy; retry in a moment") from None
+                raise Busy("workers") from None
             try:
                 reply = worker.call(task, deadline - time.monotonic())
             except TimeoutError:
                 self.killed += 1
                 self._replace(worker)
-                raise QueryTimeout(f"the query took longer than {timeout:g} s and was stopped") from None
+                raise QueryTimeout("query", seconds=f"{timeout:g}") from None
             except (EOFError, OSError):
                 self.killed += 1
                 self._replace(worker)
-                raise MalformedQuery("the query stopped the query engine (too complex); it was not run") from None
+                raise MalformedQuery("crashed") from None
             except BaseException:  # whatever else happened, the worker's state is unknown: never reuse it
                 self.killed += 1
                 self._replace(worker)
@@ -334,7 +328,7 @@ class Runner:
             task["scores"] = service.search_scores(reply[1].searches)
             reply = self.pool.run(task, timeout=self.timeout)
         if reply[0] == "error":
-            raise _rebuild(reply[1], reply[2])
+            raise reply[1]
         _, result, analysis, seconds, _ = reply
         result = SparqlResult(**result)
         if not analysis.searches:  # with searches, the in-process cost also includes the search itself

@@ -18,9 +18,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from api.conneg import parse_accept
+from api.conneg import language, parse_accept
 from api.core import Live, Service
-from api.errors import HeadersTooLarge, QueryTimeout, RequestError, TooLarge, UriTooLong, code_of, status_of
+from api.errors import (LANGS, HeadersTooLarge, MalformedQuery, QueryTimeout, RequestError, TooLarge, Unavailable,
+                        UriTooLong, code_of, message_of, status_of)
 from api.executor import PoolSettings, QueryPool, Runner
 from api.routes.sparql import lean
 from api.settings import Settings
@@ -31,16 +32,20 @@ _T = TypeVar("_T")
 
 
 def error_response(exc: BaseException, request_or_scope: Request | Scope) -> Response:
-    """An error in the negotiated format: JSON for the JSON API and JSON clients, a text line for
-    other SPARQL clients; ``Retry-After`` on 503s."""
+    """An error in the negotiated format — JSON for the JSON API and JSON clients, a text line for
+    other SPARQL clients — with its message in the client's language (``Accept-Language``, see
+    ``errors.LANGS``) and ``Content-Language``; ``Retry-After`` on 503s."""
     scope = request_or_scope.scope if isinstance(request_or_scope, Request) else request_or_scope
-    status, message = status_of(exc), " ".join(str(exc).split())[:500] or type(exc).__name__
-    headers = {"Retry-After": str(getattr(exc, "retry_after", 2))} if status == 503 else None
-    accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), None)
-    if not scope.get("path", "").startswith("/sparql") or any("json" in m for m in parse_accept(accept)[:3]):
+    headers = {k: v.decode("latin-1") for k, v in scope.get("headers", ()) if k in (b"accept", b"accept-language")}
+    lang = language(parse_accept(headers.get(b"accept-language")), LANGS)
+    status, message = status_of(exc), message_of(exc, lang)
+    extra = {"Content-Language": lang}
+    if status == 503:
+        extra["Retry-After"] = str(getattr(exc, "retry_after", 2))
+    if not scope.get("path", "").startswith("/sparql") or any("json" in m for m in parse_accept(headers.get(b"accept"))[:3]):
         return JSONResponse({"error": message, "code": code_of(exc), "status": status}, status_code=status,
-                            headers=headers)
-    return PlainTextResponse(f"{message}\n", status_code=status, headers=headers)
+                            headers=extra)
+    return PlainTextResponse(f"{message}\n", status_code=status, headers=extra)
 
 
 async def offload(request: Request, func: Callable[..., _T], *args, **kwargs) -> _T:
@@ -49,7 +54,7 @@ async def offload(request: Request, func: Callable[..., _T], *args, **kwargs) ->
     try:
         return await asyncio.wait_for(anyio.to_thread.run_sync(lambda: func(*args, **kwargs)), timeout)
     except TimeoutError:
-        raise QueryTimeout(f"the request took longer than {timeout:g} s") from None
+        raise QueryTimeout("request", seconds=f"{timeout:g}") from None
 
 
 # -- the guard ---------------------------------------------------------------------------------------------
@@ -79,9 +84,9 @@ class _Guard:
         headers = scope["headers"]
         refusal = None
         if len(scope.get("raw_path") or path.encode()) + len(scope.get("query_string", b"")) > s.max_url_bytes:
-            refusal = UriTooLong(f"the URL is longer than {s.max_url_bytes} bytes: send the query by POST")
+            refusal = UriTooLong("url", limit=s.max_url_bytes)
         elif len(headers) > s.max_headers or sum(len(k) + len(v) for k, v in headers) > s.max_header_bytes:
-            refusal = HeadersTooLarge(f"the request headers exceed {s.max_headers} fields or {s.max_header_bytes} bytes")
+            refusal = HeadersTooLarge("headers", fields=s.max_headers, limit=s.max_header_bytes)
         extra = list(_SECURITY)
         if path.startswith("/sparql"):
             extra += _CORS
@@ -106,7 +111,7 @@ class _Guard:
         if length is None and not chunked:
             return await self.app(scope, receive, send_with_headers)
         if length is not None and (not length.isdigit() or int(length) > s.max_request_bytes):
-            return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
+            return await error_response(TooLarge("body", limit=s.max_request_bytes), scope)(
                 scope, _empty, send_with_headers)
         body, more = [], True
         size = 0
@@ -117,7 +122,7 @@ class _Guard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > s.max_request_bytes:
-                return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
+                return await error_response(TooLarge("body", limit=s.max_request_bytes), scope)(
                     scope, _empty, send_with_headers)
             body.append(chunk)
             more = message.get("more_body", False)
@@ -194,15 +199,15 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
 
     @app.exception_handler(SyntaxError)
     async def syntax_error(request: Request, exc: SyntaxError):
-        return error_response(RequestError(f"malformed query: {exc}"), request)
+        return error_response(MalformedQuery("syntax", detail=str(exc)), request)
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError):
-        return error_response(RequestError(str(exc)), request)
+        return error_response(RequestError("invalid", detail=str(exc)), request)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):  # a bug, reported without a traceback
-        return error_response(OgpKgError(f"internal error ({type(exc).__name__})"), request)
+        return error_response(Unavailable("internal", name=type(exc).__name__), request)
 
     # the explorer first: its pages on shared paths match only requests that want HTML
     for router in (explorer.router, sparql.router, api_routes.router, data.router):

@@ -87,12 +87,12 @@ def guard(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_D
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        raise QueryTooComplex(f"the query has {size} bytes; at most {max_bytes} are accepted")
+        raise QueryTooComplex("bytes", size=size, limit=max_bytes)
     lines = max(text.count("\n"), text.count("\r")) + 1
     if lines > MAX_LINES:
-        raise QueryTooComplex(f"the query has {lines} lines; at most {MAX_LINES} are accepted")
+        raise QueryTooComplex("lines", lines=lines, limit=MAX_LINES)
     if depth(text, limit=max_depth) > max_depth:
-        raise QueryTooComplex(f"the query nests brackets more than {max_depth} levels deep")
+        raise QueryTooComplex("depth", limit=max_depth)
 
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
@@ -126,14 +126,14 @@ def _parse(text: str):
             failures.append((exc.loc, f"{exc.msg} (line {exc.lineno}, column {exc.col})"))
             continue
         except RecursionError:
-            raise QueryTooComplex("the query is nested too deeply to parse") from None
+            raise QueryTooComplex("parse-depth") from None
         try:
             return kind, translate(tree, initNs=PREFIXES).algebra
         except RecursionError:
-            raise QueryTooComplex("the query is nested too deeply to parse") from None
+            raise QueryTooComplex("parse-depth") from None
         except Exception as exc:  # rdflib's semantic checks (unknown prefix, bad GROUP BY…): fail closed
-            raise MalformedQuery(f"malformed query: {exc}") from None
-    raise MalformedQuery(f"malformed query: {max(failures)[1]}")
+            raise MalformedQuery("syntax", detail=str(exc)) from None
+    raise MalformedQuery("syntax", detail=max(failures)[1])
 
 
 def _walk(root):
@@ -212,9 +212,9 @@ def check(analysis: Analysis, *, allow_update: bool = False, allow_service: tupl
         file on the server), or a SERVICE call to an endpoint not in ``allow_service``.
     """
     if analysis.kind == "update" and not allow_update:
-        raise Forbidden("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD…) is refused")
+        raise Forbidden("update")
     if analysis.loads:
-        raise Forbidden("LOAD is refused: the server does not fetch URLs or read files for a request")
+        raise Forbidden("load")
     refused = [s for s in analysis.services if s not in allow_service]
     if refused:
-        raise Forbidden(f"federated queries (SERVICE) are disabled on this endpoint: {refused[0][:100]}")
+        raise Forbidden("service", endpoint=refused[0][:100])

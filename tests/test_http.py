@@ -144,6 +144,47 @@ def test_errors_come_in_the_negotiated_format(client):
     assert as_text.headers["content-type"].startswith("text/plain") and "malformed query" in as_text.text
 
 
+@pytest.mark.parametrize("method, path, kwargs", [
+    ("get", "/sparql", {"params": {"query": "nonsense"}}),                                   # 400 malformed
+    ("get", "/sparql", {"params": {"query": "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"}}),  # 403
+    ("post", "/sparql", {"content": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                         "headers": {"Content-Type": "application/sparql-update"}}),           # 403 read-only
+    ("get", "/sparql", {"params": {"query": "ASK {}", "format": "png"}}),                     # 406
+    ("post", "/sparql", {"content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}),  # 415
+    ("get", "/sparql", {"params": {"query": "{" * 40 + "}" * 40}}),                          # 400 too deep
+    ("get", "/commitments/999", {}),                                                         # 404
+])
+def test_errors_speak_the_clients_language(client, method, path, kwargs):
+    """Same request with Accept-Language es and en: same code and status, a one-line message in each
+    language (they differ), Content-Language says which; no or another language → English."""
+    def send(lang: str | None):
+        headers = {**kwargs.get("headers", {}), "Accept": "application/json"}
+        if lang:
+            headers["Accept-Language"] = lang
+        return getattr(client, method)(path, **{**kwargs, "headers": headers})
+
+    es, en, default = send("es-GT,es;q=0.9,en;q=0.5"), send("en-US"), send("fr")
+    assert es.status_code == en.status_code == default.status_code >= 400
+    body_es, body_en = es.json(), en.json()
+    assert body_es["code"] == body_en["code"] and body_es["status"] == body_en["status"] == es.status_code
+    assert body_es["error"] != body_en["error"] and default.json()["error"] == body_en["error"]
+    assert all(len(b["error"].splitlines()) == 1 for b in (body_es, body_en))
+    assert (es.headers["content-language"], en.headers["content-language"]) == ("es", "en")
+
+
+def test_error_catalogues_match():
+    """Every language has the same codes and keys with the same placeholders."""
+    import string
+
+    from api.errors import LANGS, catalogue
+
+    def shape(lang):
+        return {(code, key, frozenset(f for _, f, _, _ in string.Formatter().parse(text) if f))
+                for code, keys in catalogue(lang).items() if not code.startswith("_") for key, text in keys.items()}
+
+    assert all(shape(lang) == shape(LANGS[0]) for lang in LANGS[1:])
+
+
 def test_search_and_ask_endpoints(client):
     got = client.get("/search", params={"q": "presupuesto para la salud", "k": 2}).json()
     assert got["results"][0]["number"] == 21

@@ -32,7 +32,7 @@ def _params(text: str) -> dict[str, list[str]]:
     try:
         return parse_qs(text, keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
-        raise RequestError("the request is not valid UTF-8") from None
+        raise RequestError("not-utf8") from None
 
 
 async def _answer(request: Request, params: dict[str, list[str]], query: str | None, update: str | None,
@@ -43,7 +43,7 @@ async def _answer(request: Request, params: dict[str, list[str]], query: str | N
     queries = params.get("query", []) + ([query] if query is not None else [])
     updates = params.get("update", []) + ([update] if update is not None else [])
     if queries and updates or len(queries) > 1 or len(updates) > 1:
-        raise RequestError("send exactly one query or one update per request")
+        raise RequestError("one-operation")
     with state.live.use() as service:
         if updates:
             _authorise(settings, credentials)
@@ -115,11 +115,8 @@ async def lean(state: State, scope: Scope, send: Send, headers: list[tuple[bytes
 def _authorise(settings, credentials: HTTPAuthorizationCredentials | None) -> None:
     """Updates need ``Authorization: Bearer <token>``, compared in constant time."""
     token = settings.write_token.get_secret_value().encode() if settings.write_token else None
-    if token is None:
-        raise Forbidden("this endpoint is read-only: SPARQL Update needs the operator's write token")
-    if credentials is None or not secrets.compare_digest(credentials.credentials.encode(), token):
-        raise Forbidden("this endpoint is read-only: SPARQL Update needs the operator's write token "
-                        "(Authorization: Bearer <token>)")
+    if token is None or credentials is None or not secrets.compare_digest(credentials.credentials.encode(), token):
+        raise Forbidden("token")
 
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=); service description without a query")
@@ -142,7 +139,7 @@ async def sparql_post(request: Request, credentials: HTTPAuthorizationCredential
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise RequestError("the request is not valid UTF-8") from None
+        raise RequestError("not-utf8") from None
     params = _params(request.url.query)
     if media == FORM:
         for key, values in _params(text).items():
@@ -152,6 +149,6 @@ async def sparql_post(request: Request, credentials: HTTPAuthorizationCredential
         return await _answer(request, params, text, None, credentials)
     if media == SPARQL_UPDATE:
         return await _answer(request, params, None, text, credentials)
-    raise UnsupportedMedia(f"unsupported content type {media[:80] or '(none)'!r}: use {FORM}, {SPARQL_QUERY} "
-                           f"or {SPARQL_UPDATE}")
+    raise UnsupportedMedia("content-type", media=repr(media[:80] or "(none)"),
+                           allowed=f"{FORM}, {SPARQL_QUERY}, {SPARQL_UPDATE}")
 
