@@ -79,13 +79,14 @@ class Service:
             raise StoreError(str(exc)) from exc
 
     def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None, scores: dict | None = None
+              base_iri: str | None = None, scores: dict | None = None, prefixed: bool = True
               ) -> (pyoxigraph.QuerySolutions | QueryBoolean | pyoxigraph.QueryTriples | Solutions
                     | list[pyoxigraph.Triple]):
         """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
         dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
         ``scores`` are precomputed ``ogp:search`` answers (see ``search_scores``) for a process
-        without the index (empty: the query calls none).
+        without the index (empty: the query calls none). ``prefixed=False``: the query declares
+        every prefix it uses (``Analysis.prefixed``), so none are predeclared (faster).
 
         :raises SyntaxError: the query does not parse.
         """
@@ -101,12 +102,14 @@ class Service:
                 found = scores if scores is not None else self.search_scores(analysis.searches)
                 query = inline_search(query, lambda text, k, mode: found.get((text, k, mode)),
                                       calls=len(analysis.searches))
-        dataset = {}
+        extra: dict = {}
         if default_graphs:
-            dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
+            extra["default_graph"] = [NamedNode(g) for g in default_graphs]
         if named_graphs:
-            dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
-        return self.store.query(query, prefixes=PREFIXES, custom_functions=functions, base_iri=base_iri, **dataset)
+            extra["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        if prefixed:
+            extra["prefixes"] = PREFIXES
+        return self.store.query(query, custom_functions=functions, base_iri=base_iri, **extra)
 
     def search_scores(self, calls: Iterable[SearchCall]) -> dict:
         """The answers of ``ogp:search`` calls (``policy.SearchCall``): (text, k, mode) → ranked hits."""
@@ -217,7 +220,7 @@ class Service:
             scores = {}  # no ogp:search in the query: no Python functions to pass to the store
         media, fmt = chosen
         results = self.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
-                             scores=scores)
+                             scores=scores, prefixed=analysis.prefixed)
         if isinstance(results, QueryBoolean):
             return SparqlResult(results.serialize(format=fmt), media, "boolean")
         if graph:

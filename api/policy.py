@@ -58,6 +58,7 @@ class Analysis:
     searches: tuple[SearchCall, ...]  # every call, in the algebra's order (repeats included)
     dynamic_search: bool           # an ogp:search call whose arguments are not constants
     deterministic: bool = False    # the same answer on the same data: no RAND, NOW, UUID, STRUUID, BNODE, no function call
+    prefixed: bool = True          # uses a prefix it does not declare (the graph's prefixes are predeclared for it)
 
     @property
     def tabular(self) -> bool:
@@ -113,7 +114,8 @@ def _compact(text: str) -> str:
 
 
 def _parse(text: str):
-    """(kind, algebra) from rdflib; the message of the parse that got further when both fail."""
+    """(kind, algebra, whether the text uses a prefix it does not declare) from rdflib; the message of
+    the parse that got further when both fail."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import algebra, parser
 
@@ -128,7 +130,8 @@ def _parse(text: str):
         except RecursionError:
             raise QueryTooComplex("parse-depth") from None
         try:
-            return kind, translate(tree, initNs=PREFIXES).algebra
+            undeclared = _undeclared_prefixes(tree)
+            return kind, translate(tree, initNs=PREFIXES).algebra, undeclared
         except RecursionError:
             raise QueryTooComplex("parse-depth") from None
         except Exception as exc:  # rdflib's semantic checks (unknown prefix, bad GROUP BY…): fail closed
@@ -136,8 +139,25 @@ def _parse(text: str):
     raise MalformedQuery("syntax", detail=max(failures)[1])
 
 
+def _undeclared_prefixes(tree) -> bool:
+    """Whether a parse tree uses a prefixed name whose prefix it does not declare (the store then
+    needs the graph's prefixes predeclared)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    used, declared = set(), set()
+    for node in _walk(tree):
+        if isinstance(node, CompValue):
+            if node.name == "pname":
+                used.add(node.get("prefix") or "")
+            elif node.name == "PrefixDecl":
+                declared.add(node.get("prefix") or "")
+    return bool(used - declared)
+
+
 def _walk(root):
-    """Every node under ``root`` (CompValue, list, dict values), iteratively."""
+    """Every node under ``root`` (CompValue, list, dict values, pyparsing results), iteratively."""
+    from pyparsing import ParseResults
+
     stack, seen = [root], set()
     while stack:
         node = stack.pop()
@@ -148,7 +168,7 @@ def _walk(root):
         yield node
         if isinstance(node, dict):
             stack.extend(node.values())
-        elif isinstance(node, (list, tuple, set, frozenset)):
+        elif isinstance(node, (list, tuple, set, frozenset, ParseResults)):
             stack.extend(node)
 
 
@@ -167,7 +187,7 @@ def _analyse(text: str) -> Analysis:
     from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    kind, tree = _parse(_compact(text))
+    kind, tree, undeclared = _parse(_compact(text))
     roots = tree if isinstance(tree, list) else [tree]
     names = [getattr(r, "name", "") for r in roots]
     form = _FORMS.get(names[0], "") if kind == "query" else _UPDATES.get(names[0], names[0].upper()) if names else ""
@@ -189,7 +209,7 @@ def _analyse(text: str) -> Analysis:
             else:
                 dynamic = True
     return Analysis(kind, form, tuple(services), loads, tuple(searches), dynamic,
-                    deterministic=kind == "query" and not volatile and not services)
+                    deterministic=kind == "query" and not volatile and not services, prefixed=undeclared)
 
 
 _CACHE: LRU[Analysis] = LRU(2048)  # by a digest of the text: bounded memory whatever the query size
