@@ -18,7 +18,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a ogp:Commitment }"
 
 @pytest.fixture(scope="module")
 def client(built):
-    return TestClient(create_app(Service(built[0]), Settings(max_rows=50)))
+    with TestClient(create_app(Service(built[0]), Settings(max_rows=50))) as client:  # start-up warms the models
+        yield client
 
 
 def test_query_by_get_post_form_and_direct_post(client):
