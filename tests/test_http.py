@@ -186,6 +186,22 @@ def test_error_catalogues_match():
     assert all(shape(lang) == shape(LANGS[0]) for lang in LANGS[1:])
 
 
+def test_a_repeated_query_is_answered_like_the_first(client):
+    """The lean path (a GET seen before on this build) answers what the full route answers, with the
+    guard's headers; a query whose value changes between runs (RAND) is run again every time."""
+    responses = [client.get("/sparql", params={"query": COUNT}, headers=JSON) for _ in range(5)]
+    assert len({r.content for r in responses}) == 1 and responses[0].json()["results"]["bindings"]
+    last = responses[-1].headers
+    assert last["x-content-type-options"] == "nosniff" and last["access-control-allow-origin"] == "*"
+    assert "frame-ancestors 'none'" in last["content-security-policy"]
+    rand = "SELECT (RAND() AS ?r) WHERE { }"
+    values = {client.get("/sparql", params={"query": rand}, headers=JSON).json()["results"]["bindings"][0]["r"]["value"]
+              for _ in range(6)}
+    assert len(values) > 1
+    other = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"})
+    assert other.headers["content-type"].startswith("text/csv") and other.text.splitlines()[0] == "n"
+
+
 def test_search_and_ask_endpoints(client):
     got = client.get("/search", params={"q": "presupuesto para la salud", "k": 2}).json()
     assert got["results"][0]["number"] == 21
