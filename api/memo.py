@@ -18,6 +18,7 @@ class LRU(Generic[_V]):
         self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
 
     def get(self, key: Hashable) -> _V | None:
+        """The value stored under ``key`` (now the most recently used), or None."""
         with self._lock:
             value = self._items.get(key)
             if value is not None:
@@ -25,6 +26,7 @@ class LRU(Generic[_V]):
             return value
 
     def put(self, key: Hashable, value: _V) -> None:
+        """Store ``value`` under ``key``, evicting the least recently used entry past ``size``."""
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)

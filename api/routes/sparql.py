@@ -19,6 +19,7 @@ from starlette.datastructures import State
 from starlette.types import Scope, Send
 
 from api.errors import Forbidden, RequestError, UnsupportedMedia
+from api.settings import Settings
 
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
@@ -72,7 +73,7 @@ def _options(settings, params: dict[str, list[str]], accept: str | None) -> dict
             "named_graphs": params.get("named-graph-uri"), "base_iri": f"{settings.base}/sparql"}
 
 
-def request_key(scope: Scope, settings) -> bytes | None:
+def request_key(scope: Scope, settings: Settings) -> bytes | None:
     """The bytes that decide the answer to a bodiless ``GET /sparql`` (query string and Accept), or
     None for a request the lean path never answers (a body, a query string or headers past the limits:
     the guard refuses those)."""
