@@ -24,7 +24,7 @@ from api.core import Live, Service
 from api.errors import (LANGS, HeadersTooLarge, MalformedQuery, QueryTimeout, RequestError, TooLarge, Unavailable,
                         UriTooLong, code_of, message_of, status_of)
 from api.executor import PoolSettings, QueryPool, Runner
-from api.routes.sparql import lean
+from api.routes.sparql import lean, lean_body
 from api.settings import Settings
 from ogp_graph.errors import OgpKgError, StoreError
 
@@ -154,13 +154,23 @@ LEAN_HEADERS = [*_SECURITY, *_CORS, _NOT_HTML_CSP]
 
 
 class App(FastAPI):
-    """FastAPI with the lean path in front: a remembered ``GET /sparql`` (``routes.sparql.lean``) is
-    answered before FastAPI's machinery runs, with the headers the guard would add; anything else
-    goes through the guard and the routers."""
+    """FastAPI with the lean path in front: a remembered ``/sparql`` query request
+    (``routes.sparql.lean``) is answered before FastAPI's machinery runs, with the headers the guard
+    would add; anything else goes through the guard and the routers (a body read here is replayed)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == "/sparql" and await lean(self.state, scope, send, LEAN_HEADERS):
-            return
+        size = lean_body(scope, self.state.settings) if scope["type"] == "http" and scope["path"] == "/sparql" else None
+        if size is not None:
+            parts, more = [], size > 0
+            while more:  # at most MAX_LEAN_BODY bytes, as the Content-Length says
+                message = await receive()
+                parts.append(message.get("body", b""))
+                more = message.get("more_body", False) and message["type"] == "http.request"
+            body = b"".join(parts)
+            if len(body) == size and await lean(self.state, scope, body, send, LEAN_HEADERS):
+                return
+            if size:
+                receive = _replay(body, receive)
         await super().__call__(scope, receive, send)
 
 

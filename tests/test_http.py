@@ -190,6 +190,9 @@ def test_a_repeated_query_is_answered_like_the_first(client):
     """The lean path (a GET seen before on this build) answers what the full route answers, with the
     guard's headers; a query whose value changes between runs (RAND) is run again every time."""
     responses = [client.get("/sparql", params={"query": COUNT}, headers=JSON) for _ in range(5)]
+    responses += [client.post("/sparql", content=COUNT, headers={**JSON, "Content-Type": "application/sparql-query"})
+                  for _ in range(5)]
+    responses += [client.post("/sparql", data={"query": COUNT}, headers=JSON) for _ in range(5)]
     assert len({r.content for r in responses}) == 1 and responses[0].json()["results"]["bindings"]
     last = responses[-1].headers
     assert last["x-content-type-options"] == "nosniff" and last["access-control-allow-origin"] == "*"

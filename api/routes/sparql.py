@@ -73,30 +73,47 @@ def _options(settings, params: dict[str, list[str]], accept: str | None) -> dict
             "named_graphs": params.get("named-graph-uri"), "base_iri": f"{settings.base}/sparql"}
 
 
-def request_key(scope: Scope, settings: Settings) -> bytes | None:
-    """The bytes that decide the answer to a bodiless ``GET /sparql`` (query string and Accept), or
-    None for a request the lean path never answers (a body, a query string or headers past the limits:
-    the guard refuses those)."""
-    if scope["method"] != "GET" or len(scope["query_string"]) > settings.max_url_bytes - 7:
+#: the largest body a remembered POST may have
+MAX_LEAN_BODY = 8192
+_LEAN_MEDIA = (FORM.encode(), SPARQL_QUERY.encode())
+
+
+def lean_body(scope: Scope, settings: Settings) -> int | None:
+    """How many body bytes decide a ``/sparql`` request the lean path may answer (0 for a GET), or
+    None for a request it never answers: another method, a chunked or large body, another content
+    type, a query string or headers past the limits (the guard refuses those)."""
+    method, size, media, length, chunked = scope["method"], 0, b"", None, False
+    if method not in ("GET", "POST") or len(scope["query_string"]) > settings.max_url_bytes - 7:
         return None
-    accept, size = b"", 0
     for name, value in scope["headers"]:
         size += len(name) + len(value)
-        if name == b"accept":
-            accept = value
-        elif name in (b"content-length", b"transfer-encoding"):
-            return None
-    if size > settings.max_header_bytes or len(scope["headers"]) > settings.max_headers:
+        if name == b"content-length":
+            length = value
+        elif name == b"content-type":
+            media = value.split(b";")[0].strip().lower()
+        elif name == b"transfer-encoding":
+            chunked = True
+    if chunked or size > settings.max_header_bytes or len(scope["headers"]) > settings.max_headers:
         return None
-    return scope["query_string"] + b"\n" + accept
+    if method == "GET":
+        return 0 if length is None else None
+    if media in _LEAN_MEDIA and length is not None and length.isdigit() and int(length) <= MAX_LEAN_BODY:
+        return int(length)
+    return None
 
 
-async def lean(state: State, scope: Scope, send: Send, headers: list[tuple[bytes, bytes]]) -> bool:
-    """Answer a remembered ``GET /sparql`` request (see ``request_key``) again on the same build,
-    with ``headers`` added; False when the full route must answer."""
-    key = request_key(scope, state.settings)
-    if key is None:
-        return False
+def request_key(scope: Scope, body: bytes = b"") -> bytes:
+    """The bytes that decide the answer to a ``/sparql`` query request: method, content type,
+    query string, Accept, body."""
+    headers = dict(scope["headers"])
+    return b"\n".join((scope["method"].encode(), headers.get(b"content-type", b""), scope["query_string"],
+                       headers.get(b"accept", b""), body))
+
+
+async def lean(state: State, scope: Scope, body: bytes, send: Send, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Answer a remembered ``/sparql`` request (see ``lean_body`` and ``request_key``; ``body`` read
+    already) again on the same build, with ``headers`` added; False when the full route must answer."""
+    key = request_key(scope, body)
     try:
         with state.live.use() as service:
             result = state.runner.again(key, service)
@@ -113,6 +130,12 @@ async def lean(state: State, scope: Scope, send: Send, headers: list[tuple[bytes
     return True
 
 
+def _remember(request: Request, body: bytes) -> bytes | None:
+    """The key a fast-lane answer to this request is remembered under, if the lean path may answer it."""
+    size = lean_body(request.scope, request.app.state.settings)
+    return request_key(request.scope, body) if size == len(body) else None
+
+
 def _authorise(settings, credentials: HTTPAuthorizationCredentials | None) -> None:
     """Updates need ``Authorization: Bearer <token>``, compared in constant time."""
     token = settings.write_token.get_secret_value().encode() if settings.write_token else None
@@ -123,8 +146,7 @@ def _authorise(settings, credentials: HTTPAuthorizationCredentials | None) -> No
 @router.get("/sparql", summary="SPARQL 1.1 query (GET ?query=); service description without a query")
 async def sparql_get(request: Request) -> Response:
     """A SPARQL query by GET ``?query=``, or the service description without one."""
-    return await _answer(request, _params(request.url.query), None, None,
-                         remember=request_key(request.scope, request.app.state.settings))
+    return await _answer(request, _params(request.url.query), None, None, remember=_remember(request, b""))
 
 
 @router.post("/sparql", summary="SPARQL 1.1 query or update (form-encoded or direct POST)")
@@ -145,9 +167,9 @@ async def sparql_post(request: Request, credentials: HTTPAuthorizationCredential
     if media == FORM:
         for key, values in _params(text).items():
             params.setdefault(key, []).extend(values)
-        return await _answer(request, params, None, None, credentials)
+        return await _answer(request, params, None, None, credentials, remember=_remember(request, raw))
     if media == SPARQL_QUERY:
-        return await _answer(request, params, text, None, credentials)
+        return await _answer(request, params, text, None, credentials, remember=_remember(request, raw))
     if media == SPARQL_UPDATE:
         return await _answer(request, params, None, text, credentials)
     raise UnsupportedMedia("content-type", media=repr(media[:80] or "(none)"),
