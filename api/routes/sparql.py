@@ -2,9 +2,10 @@
 ``application/sparql-update``; the service description on GET without a query.
 
 A query measured cheap runs in this process (``Runner.fast``); any other goes to a worker process
-that is killed at the deadline (``Runner.pooled``). The lean path: a ``GET /sparql`` answered on the
-fast lane is remembered by its query string and Accept header (``request_key``), and the same request
-on the same build is answered by ``lean`` in front of FastAPI (``Runner.again``).
+that is killed at the deadline (``Runner.pooled``). The lean path: a query request (GET, or a POST
+body up to ``MAX_LEAN_BODY``) answered on the fast lane is remembered by its bytes (``request_key``:
+method, content type, query string, Accept, body), and the same request on the same build is
+answered by ``lean`` in front of FastAPI (``Runner.again``).
 """
 from __future__ import annotations
 
