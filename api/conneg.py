@@ -1,6 +1,9 @@
 """Content negotiation: an Accept header (or a format name) → a result or graph format."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
+
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 #: media type → format, for SELECT/ASK answers (first one is the default)
@@ -62,7 +65,15 @@ def parse_accept(header: str | None) -> list[str]:
 def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> tuple[str, object] | None:
     """(media type, pyoxigraph format) for a ``kind`` of answer ("results" or "graph"), or None
     when nothing acceptable exists. An explicit ``format_name`` (?format=json) wins over Accept;
-    a type refused with ``q=0`` is never chosen, not even through a wildcard."""
+    a type refused with ``q=0`` is never chosen, not even through a wildcard. Cached for headers
+    of usual length (a client sends the same Accept header again and again)."""
+    if len(accept or "") + len(format_name or "") > 256:
+        return _negotiate.__wrapped__(accept, kind, format_name)
+    return _negotiate(accept, kind, format_name)
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiate(accept: str | None, kind: str, format_name: str | None) -> tuple[str, object] | None:
     table = RESULT_MEDIA if kind == "results" else GRAPH_MEDIA
     if format_name:
         name = format_name.lower()
@@ -80,6 +91,17 @@ def negotiate(accept: str | None, kind: str, format_name: str | None = None) -> 
             if first is not None:
                 return first, table[first]
     return None
+
+
+def language(preferred: Iterable[str | None], supported: tuple[str, ...]) -> str:
+    """The first of the ``preferred`` language tags (best first: ``?lang=``, the ranges of an
+    Accept-Language header from ``parse_accept``…) that is ``supported``, a region counting as its
+    language (``es-GT`` → ``es``); else ``supported[0]``."""
+    for tag in preferred:
+        base = (tag or "").split("-")[0].strip().lower()
+        if base in supported:
+            return base
+    return supported[0]
 
 
 #: media types a browser asks for first when it wants a page

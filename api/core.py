@@ -17,6 +17,7 @@ from api.ask import Answer, Asker
 from api.conneg import negotiate
 from api.errors import Forbidden, NotAcceptable, NotFound, QueryTimeout, RequestError  # noqa: F401 (re-exported)
 from api.functions import inline_search, scored_functions, search_functions
+from api.memo import LRU, digest
 from api.policy import Analysis, SearchCall, analyse, check
 from api.results import SparqlResult, solutions, triples
 from indexes.search_index import Hit, SearchIndex
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 10_000
 MAX_TRIPLES = 50_000
+MEMO_SIZE = 1024  # searches and questions remembered per build
 
 
 class Service:
@@ -50,7 +52,7 @@ class Service:
     def build_dir(self) -> Path:
         return current_build(self.data_dir)
 
-    @property
+    @cached_property
     def build_id(self) -> str:
         return self.build_dir.name
 
@@ -73,13 +75,14 @@ class Service:
             raise StoreError(str(exc)) from exc
 
     def query(self, query: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              base_iri: str | None = None, scores: dict | None = None
+              base_iri: str | None = None, scores: dict | None = None, prefixed: bool = True
               ) -> (pyoxigraph.QuerySolutions | QueryBoolean | pyoxigraph.QueryTriples | Solutions
                     | list[pyoxigraph.Triple]):
         """Run a SPARQL query with the graph's prefixes and ``ogp:search`` predeclared; the
         dataset may be set by graph IRIs (SPARQL Protocol ``default-graph-uri``/``named-graph-uri``).
         ``scores`` are precomputed ``ogp:search`` answers (see ``search_scores``) for a process
-        without the index (empty: the query calls none).
+        without the index (empty: the query calls none). ``prefixed=False``: the query declares
+        every prefix it uses (``Analysis.prefixed``), so none are predeclared (faster).
 
         :raises SyntaxError: the query does not parse.
         """
@@ -90,17 +93,19 @@ class Service:
         if not self.embedded and "search" in query:  # a remote store cannot call Python: searches are inlined
             analysis = analyse(query)
             if analysis.dynamic_search:
-                raise RequestError('on this store ogp:search needs constant arguments: ogp:search(?c, "text", k)')
+                raise RequestError("search-constant")
             if analysis.searches:
                 found = scores if scores is not None else self.search_scores(analysis.searches)
                 query = inline_search(query, lambda text, k, mode: found.get((text, k, mode)),
                                       calls=len(analysis.searches))
-        dataset = {}
+        extra: dict = {}
         if default_graphs:
-            dataset["default_graph"] = [NamedNode(g) for g in default_graphs]
+            extra["default_graph"] = [NamedNode(g) for g in default_graphs]
         if named_graphs:
-            dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
-        return self.store.query(query, prefixes=PREFIXES, custom_functions=functions, base_iri=base_iri, **dataset)
+            extra["named_graphs"] = [NamedNode(g) for g in named_graphs]
+        if prefixed:
+            extra["prefixes"] = PREFIXES
+        return self.store.query(query, custom_functions=functions, base_iri=base_iri, **extra)
 
     def search_scores(self, calls: Iterable[SearchCall]) -> dict:
         """The answers of ``ogp:search`` calls (``policy.SearchCall``): (text, k, mode) → ranked hits."""
@@ -115,11 +120,11 @@ class Service:
         :raises MalformedQuery: the update does not parse.
         """
         if not self.writable:
-            raise Forbidden("this service is read-only")
+            raise Forbidden("read-only")
         analysis = analyse(update)
         check(analysis, allow_update=True)
         if analysis.kind != "update":
-            raise RequestError("send queries as `query`, updates as `update`")
+            raise RequestError("query-not-update")
         with _WRITE_LOCK:
             self.store.update(update, prefixes=PREFIXES)
             self.store.flush()
@@ -137,19 +142,27 @@ class Service:
         self.index
         self.asker.warm()
 
+    @cached_property
+    def _memo(self) -> LRU:
+        """Answers of this build by request: the build never changes, so a repeated question or
+        search is answered from here (bounded: ``MEMO_SIZE`` entries)."""
+        return LRU(MEMO_SIZE)
+
     def ask(self, question: str) -> Answer:
-        """Answer a question (Spanish, English, Portuguese) from the graph (see ``api.ask``).
+        """Answer a question (Spanish, English, Portuguese) from the graph (see ``api.ask``);
+        remembered per build (use ``to_dict``, which copies).
 
         :raises QuestionError: empty, too long or without words.
         """
-        return self.asker.ask(question)
+        return self._memo.get_or_make(("ask", digest(question)), lambda: self.asker.ask(question))
 
     def search_hits(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:
-        """Ranked commitments for ``text`` from the search index.
+        """Ranked commitments for ``text`` from the search index (remembered per build).
 
         :raises ValueError: empty query, k < 1, unknown mode.
         """
-        return self.index.search(text, k=k, mode=mode)
+        return list(self._memo.get_or_make(("search", digest(text), k, mode),
+                                           lambda: self.index.search(text, k=k, mode=mode)))
 
     def search(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[dict]:
         """Ranked commitments with number, title, score and the best passage with its source span."""
@@ -194,16 +207,16 @@ class Service:
         chosen = negotiate(accept, "graph" if graph else "results", format)
         if chosen is None:
             wanted = (format or accept or "")[:100]
-            raise NotAcceptable(f"cannot answer a {'CONSTRUCT/DESCRIBE' if graph else 'SELECT/ASK'} query as {wanted!r}")
+            raise NotAcceptable("answer", form="CONSTRUCT/DESCRIBE" if graph else "SELECT/ASK", wanted=repr(wanted))
         if analysis.dynamic_search and scores is not None:
-            raise RequestError("ogp:search needs constant arguments here: ogp:search(?c, \"text\", k, \"mode\")")
+            raise RequestError("search-constant")
         if scores is None and not self.embedded and analysis.searches:
             scores = self.search_scores(analysis.searches)
         if scores is None and not analysis.searches and not analysis.dynamic_search:
             scores = {}  # no ogp:search in the query: no Python functions to pass to the store
         media, fmt = chosen
         results = self.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
-                             scores=scores)
+                             scores=scores, prefixed=analysis.prefixed)
         if isinstance(results, QueryBoolean):
             return SparqlResult(results.serialize(format=fmt), media, "boolean")
         if graph:
@@ -245,7 +258,7 @@ class Service:
         """
         plans = [c for c in self.commitments() if c["number"] == number and (plan is None or c["plan"] == plan)]
         if not plans:
-            raise NotFound(f"no commitment number {number}")
+            raise NotFound("commitment-number", number=number)
         c = plans[0]
         iri = f"<{c['commitment']}>"
 
@@ -276,7 +289,7 @@ class Service:
         :raises NotFound: no such commitment.
         """
         if not bool(self.query(f"ASK {{ <{commitment}> a ogp:Commitment }}")):
-            raise NotFound(f"no commitment {commitment}")
+            raise NotFound("commitment", iri=commitment)
         rows = self.query(f"""SELECT ?t ?score ?n ?title ?plan WHERE {{
             GRAPH <{LINKS_GRAPH.value}> {{ <{commitment}> ogp:qualifiedSimilarity ?q . ?q ogp:similarTo ?t ; ogp:score ?score }}
             ?t ogp:commitmentNumber ?n ; dct:title ?title ; ogp:actionPlan ?plan }} ORDER BY DESC(?score)""")
@@ -318,7 +331,7 @@ class Service:
         :raises NotFound: no such dump.
         """
         if name not in self.dumps():
-            raise NotFound(f"no dump {name!r}; see /data/")
+            raise NotFound("dump", name=repr(name))
         return self.build_dir / DUMPS_DIR / name
 
     def void(self, base_url: str) -> bytes:
@@ -357,6 +370,7 @@ class Live:
         self._users: dict[str, int] = {}
         self._holds: dict[str, object] = {}
         self._service = service
+        self._link, self._target = str(self.data_dir / "current"), None
         if service is not None:
             self._hold(service)
 
@@ -379,18 +393,22 @@ class Live:
 
         :raises StoreError: nothing has been built yet.
         """
-        link = self.data_dir / "current"
         try:
-            target = os.readlink(link)
+            target = os.readlink(self._link)
         except OSError:
             raise StoreError(f"no graph in {self.data_dir.name}: run `ogp-kg build` first") from None
+        service = self._service
+        if service is not None and target == self._target:  # one readlink per request, nothing else
+            return service
         with self._lock:
             if self._service is None or self._service.build_id != Path(target).name:
                 old = self._service
-                self._service = Service(self.data_dir, writable=self.writable, build_dir=(link.parent / target).resolve())
+                self._service = Service(self.data_dir, writable=self.writable,
+                                        build_dir=(self.data_dir / target).resolve())
                 self._hold(self._service)
                 if old is not None:
                     self._release(old.build_id)
+            self._target = target
             return self._service
 
     @contextmanager

@@ -10,12 +10,16 @@ more wait ``queue_wait`` seconds for a worker, the rest get ``Busy`` (503 with R
 
 ``Runner`` puts the pool under the HTTP endpoint and keeps a fast lane: a query text measured
 cheap (under ``fast_ms``) on the current build runs in the server process itself — same text,
-same build, same cost — so cheap queries never queue behind slow ones.
+same build, same cost — so cheap queries never queue behind slow ones. A request answered on the
+fast lane is remembered by its exact bytes (``remember``): the same request on the same build is
+answered again (``again``) with nothing re-decided — no parsing of parameters, no policy, no
+negotiation — only the store's run, under the same caps; and when the query is deterministic
+(``Analysis.deterministic``) and its answer small, not even that: the build is immutable, so the
+answer bytes of the first run are the answer (``Runner.MAX_KEPT_ANSWER``; 0 turns this off).
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import multiprocessing
 import os
 import pickle
@@ -24,13 +28,12 @@ import resource
 import signal
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import api.errors as errors
-from api.errors import Busy, MalformedQuery, QueryTimeout, RequestError
+from api.errors import Busy, MalformedQuery, QueryTimeout, QueryTooComplex, RequestError
+from api.memo import LRU, digest
 from api.results import SparqlResult
 from ogp_graph.errors import OgpKgError, StoreError
 
@@ -73,7 +76,7 @@ def _serve(conn, max_rss: int) -> None:
                 opened = key
             reply, seconds = _run(service, task)
         except Exception as exc:  # every failure goes back as a one-line error
-            reply = ("error", *_describe(exc))
+            reply = ("error", _describe(exc))
         retire = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 > max_rss
         try:
             conn.send_bytes(pickle.dumps((*reply, seconds, retire)))
@@ -96,25 +99,20 @@ def _run(service, task: dict) -> tuple[tuple, float]:
     return ("ok", asdict(result), analysis), time.thread_time() - started
 
 
-def _describe(exc: BaseException) -> tuple[str, str]:
+def _describe(exc: BaseException) -> Exception:
+    """The error a worker sends back for ``exc``: a catalogue error (it pickles with its key and
+    parameters) or a ``StoreError`` with a one-line message."""
     if isinstance(exc, RequestError):
-        return type(exc).__name__, str(exc)
+        return exc
     if isinstance(exc, SyntaxError):
-        return "MalformedQuery", f"malformed query: {' '.join(str(exc).split())}"
+        return MalformedQuery("syntax", detail=str(exc))
     if isinstance(exc, (OgpKgError, OSError)):
-        return "StoreError", " ".join(str(exc).split())
+        return StoreError(" ".join(str(exc).split()))
     if isinstance(exc, (RecursionError, MemoryError)):
-        return "QueryTooComplex", f"the query is too complex to run ({type(exc).__name__})"
+        return QueryTooComplex("run", name=type(exc).__name__)
     if isinstance(exc, (ValueError, TypeError)):
-        return "RequestError", " ".join(str(exc).split()) or type(exc).__name__
-    return "StoreError", f"the query failed ({type(exc).__name__})"
-
-
-def _rebuild(name: str, message: str) -> Exception:
-    cls = getattr(errors, name, None)
-    if isinstance(cls, type) and issubclass(cls, RequestError):
-        return cls(message)
-    return StoreError(message)
+        return RequestError("invalid", detail=str(exc) or type(exc).__name__)
+    return StoreError(f"the query failed ({type(exc).__name__})")
 
 
 # -- the pool -----------------------------------------------------------------------------------------
@@ -185,22 +183,22 @@ class QueryPool:
         self.start()
         deadline = time.monotonic() + timeout
         if not self._slots.acquire(blocking=False):
-            raise Busy("too many queries are running; retry in a moment")
+            raise Busy("slots")
         try:
             try:
                 worker = self._idle.get(timeout=max(0.0, min(self.settings.queue_wait, timeout)))
             except queue.Empty:
-                raise Busy("every query worker is busy; retry in a moment") from None
+                raise Busy("workers") from None
             try:
                 reply = worker.call(task, deadline - time.monotonic())
             except TimeoutError:
                 self.killed += 1
                 self._replace(worker)
-                raise QueryTimeout(f"the query took longer than {timeout:g} s and was stopped") from None
+                raise QueryTimeout("query", seconds=f"{timeout:g}") from None
             except (EOFError, OSError):
                 self.killed += 1
                 self._replace(worker)
-                raise MalformedQuery("the query stopped the query engine (too complex); it was not run") from None
+                raise MalformedQuery("crashed") from None
             except BaseException:  # whatever else happened, the worker's state is unknown: never reuse it
                 self.killed += 1
                 self._replace(worker)
@@ -227,30 +225,31 @@ class QueryPool:
 
 
 # -- the endpoint's runner --------------------------------------------------------------------------------
-class _Costs:
-    """What was measured of a query by (query digest, build): (CPU seconds, uncut answer bytes or None); LRU-bounded."""
+@dataclass(frozen=True)
+class _Plan:
+    """A request answered on the fast lane: its query, options and decisions on one build."""
 
-    def __init__(self, size: int = 4096):
-        self.size, self.items = size, OrderedDict()
-
-    def get(self, key):
-        return self.items.get(key)
-
-    def put(self, key, value) -> None:
-        self.items[key] = value
-        self.items.move_to_end(key)
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+    build: tuple[str, int]  # build id, generation
+    query: str
+    options: dict
+    analysis: object
+    fits: int | None        # bytes the uncut SELECT answer took (None: ASK)
+    answer: SparqlResult | None  # the answer itself, when the query is deterministic and the answer small
 
 
 class Runner:
     """The SPARQL query path of the server: fast lane in-process, everything else in the pool."""
 
-    def __init__(self, pool: QueryPool, *, timeout: float, max_bytes: int, max_depth: int):
+    MAX_REQUEST_KEY = 8192  # requests longer than this are never remembered (bounded memory)
+
+    def __init__(self, pool: QueryPool, *, timeout: float, max_bytes: int, max_depth: int,
+                 max_kept_answer: int = 32_768):
         self.pool, self.timeout = pool, timeout
         self.max_bytes, self.max_depth = max_bytes, max_depth
-        self._costs = _Costs()
-        self._analyses = _Costs()
+        self.max_kept_answer = max_kept_answer  # bytes; 512 plans at most: ≤ 16 MB of kept answers
+        self._costs = LRU(4096)
+        self._analyses = LRU(4096)
+        self._plans = LRU(512)
         self._running: dict = {}
         self._lock = threading.Lock()
 
@@ -265,6 +264,29 @@ class Runner:
         result = service.sparql(query, analysis=analysis, fits=2 * fits + 4096 if fits is not None else None, **options)
         self._costs.put(key, (time.thread_time() - started, self._fits(result)))
         return result
+
+    def remember(self, request: bytes, service: Service, query: str, options: dict, result: SparqlResult) -> None:
+        """Remember a fast-lane answer under ``request`` (the request's exact bytes that decide the
+        answer: query string, Accept): an uncut SELECT or an ASK, when small enough to keep."""
+        if len(request) > self.MAX_REQUEST_KEY or not (result.kind == "boolean" or self._fits(result) is not None):
+            return
+        key = self._key(service, query, options, service.generation)
+        analysis = self._analyses.get(key)
+        if analysis is not None:
+            fits = self._fits(result)
+            kept = result if analysis.deterministic and len(result.body) <= self.max_kept_answer else None
+            self._plans.put(request, _Plan((service.build_id, service.generation), query, options, analysis,
+                                           2 * fits + 4096 if fits is not None else None, kept))
+
+    def again(self, request: bytes, service: Service) -> SparqlResult | None:
+        """The answer to a remembered request on ``service``'s build, or None (not remembered, another
+        build, or an answer that no longer fits: the full path answers)."""
+        plan = self._plans.get(request)
+        if plan is None or plan.build != (service.build_id, service.generation):
+            return None
+        if plan.answer is not None:
+            return plan.answer
+        return service.sparql(plan.query, analysis=plan.analysis, fits=plan.fits, **plan.options)
 
     @staticmethod
     def _fits(result: SparqlResult) -> int | None:
@@ -306,7 +328,7 @@ class Runner:
             task["scores"] = service.search_scores(reply[1].searches)
             reply = self.pool.run(task, timeout=self.timeout)
         if reply[0] == "error":
-            raise _rebuild(reply[1], reply[2])
+            raise reply[1]
         _, result, analysis, seconds, _ = reply
         result = SparqlResult(**result)
         if not analysis.searches:  # with searches, the in-process cost also includes the search itself
@@ -316,7 +338,5 @@ class Runner:
 
     @staticmethod
     def _key(service, query: str, options: dict, generation: int):
-        digest = hashlib.blake2b(query.encode("utf-8", "surrogatepass"), digest_size=16)
-        digest.update(repr(sorted((k, v) for k, v in options.items() if k in ("default_graphs", "named_graphs",
-                                                                               "base_iri"))).encode())
-        return digest.digest(), service.build_id, generation
+        dataset = repr(sorted((k, v) for k, v in options.items() if k in ("default_graphs", "named_graphs", "base_iri")))
+        return digest(query, dataset), service.build_id, generation

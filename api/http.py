@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
+import gc
 from collections.abc import Callable
 from typing import TypeVar
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
-from starlette.types import Scope
+from starlette.types import Receive, Scope, Send
 
-from api.conneg import parse_accept
+from api.conneg import language, parse_accept
 from api.core import Live, Service
-from api.errors import HeadersTooLarge, QueryTimeout, RequestError, TooLarge, UriTooLong, code_of, status_of
+from api.errors import (LANGS, HeadersTooLarge, MalformedQuery, QueryTimeout, RequestError, TooLarge, Unavailable,
+                        UriTooLong, code_of, message_of, status_of)
 from api.executor import PoolSettings, QueryPool, Runner
+from api.routes.sparql import lean, lean_body
 from api.settings import Settings
 from ogp_graph.errors import OgpKgError, StoreError
 
@@ -31,16 +33,20 @@ _T = TypeVar("_T")
 
 
 def error_response(exc: BaseException, request_or_scope: Request | Scope) -> Response:
-    """An error in the negotiated format: JSON for the JSON API and JSON clients, a text line for
-    other SPARQL clients; ``Retry-After`` on 503s."""
+    """An error in the negotiated format — JSON for the JSON API and JSON clients, a text line for
+    other SPARQL clients — with its message in the client's language (``Accept-Language``, see
+    ``errors.LANGS``) and ``Content-Language``; ``Retry-After`` on 503s."""
     scope = request_or_scope.scope if isinstance(request_or_scope, Request) else request_or_scope
-    status, message = status_of(exc), " ".join(str(exc).split())[:500] or type(exc).__name__
-    headers = {"Retry-After": str(getattr(exc, "retry_after", 2))} if status == 503 else None
-    accept = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"accept"), None)
-    if not scope.get("path", "").startswith("/sparql") or any("json" in m for m in parse_accept(accept)[:3]):
+    headers = {k: v.decode("latin-1") for k, v in scope.get("headers", ()) if k in (b"accept", b"accept-language")}
+    lang = language(parse_accept(headers.get(b"accept-language")), LANGS)
+    status, message = status_of(exc), message_of(exc, lang)
+    extra = {"Content-Language": lang}
+    if status == 503:
+        extra["Retry-After"] = str(getattr(exc, "retry_after", 2))
+    if not scope.get("path", "").startswith("/sparql") or any("json" in m for m in parse_accept(headers.get(b"accept"))[:3]):
         return JSONResponse({"error": message, "code": code_of(exc), "status": status}, status_code=status,
-                            headers=headers)
-    return PlainTextResponse(f"{message}\n", status_code=status, headers=headers)
+                            headers=extra)
+    return PlainTextResponse(f"{message}\n", status_code=status, headers=extra)
 
 
 async def offload(request: Request, func: Callable[..., _T], *args, **kwargs) -> _T:
@@ -49,7 +55,7 @@ async def offload(request: Request, func: Callable[..., _T], *args, **kwargs) ->
     try:
         return await asyncio.wait_for(anyio.to_thread.run_sync(lambda: func(*args, **kwargs)), timeout)
     except TimeoutError:
-        raise QueryTimeout(f"the request took longer than {timeout:g} s") from None
+        raise QueryTimeout("request", seconds=f"{timeout:g}") from None
 
 
 # -- the guard ---------------------------------------------------------------------------------------------
@@ -68,8 +74,8 @@ _PREFLIGHT = [(b"access-control-allow-methods", b"GET, HEAD, POST, OPTIONS"),
 class _Guard:
     """Pure ASGI middleware (cheaper than ``@app.middleware``): limits, OPTIONS, security headers."""
 
-    def __init__(self, app, settings: Settings, html_csp: bytes, lean=None):
-        self.app, self.settings, self.lean = app, settings, lean
+    def __init__(self, app, settings: Settings, html_csp: bytes):
+        self.app, self.settings = app, settings
         self.html_csp = (b"content-security-policy", html_csp)
 
     async def __call__(self, scope, receive, send):
@@ -79,9 +85,9 @@ class _Guard:
         headers = scope["headers"]
         refusal = None
         if len(scope.get("raw_path") or path.encode()) + len(scope.get("query_string", b"")) > s.max_url_bytes:
-            refusal = UriTooLong(f"the URL is longer than {s.max_url_bytes} bytes: send the query by POST")
+            refusal = UriTooLong("url", limit=s.max_url_bytes)
         elif len(headers) > s.max_headers or sum(len(k) + len(v) for k, v in headers) > s.max_header_bytes:
-            refusal = HeadersTooLarge(f"the request headers exceed {s.max_headers} fields or {s.max_header_bytes} bytes")
+            refusal = HeadersTooLarge("headers", fields=s.max_headers, limit=s.max_header_bytes)
         extra = list(_SECURITY)
         if path.startswith("/sparql"):
             extra += _CORS
@@ -104,12 +110,9 @@ class _Guard:
         length = next((v for k, v in headers if k == b"content-length"), None)
         chunked = any(k == b"transfer-encoding" for k, _ in headers)
         if length is None and not chunked:
-            if self.lean is not None and path == "/sparql" and scope["method"] == "GET" and \
-                    await self.lean(scope, send_with_headers):
-                return
             return await self.app(scope, receive, send_with_headers)
         if length is not None and (not length.isdigit() or int(length) > s.max_request_bytes):
-            return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
+            return await error_response(TooLarge("body", limit=s.max_request_bytes), scope)(
                 scope, _empty, send_with_headers)
         body, more = [], True
         size = 0
@@ -120,7 +123,7 @@ class _Guard:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > s.max_request_bytes:
-                return await error_response(TooLarge(f"request body larger than {s.max_request_bytes} bytes"), scope)(
+                return await error_response(TooLarge("body", limit=s.max_request_bytes), scope)(
                     scope, _empty, send_with_headers)
             body.append(chunk)
             more = message.get("more_body", False)
@@ -146,6 +149,31 @@ async def _empty():
 
 
 # -- the app -----------------------------------------------------------------------------------------------
+#: what the guard adds to a non-HTML answer of /sparql, precomputed for the lean path
+LEAN_HEADERS = [*_SECURITY, *_CORS, _NOT_HTML_CSP]
+
+
+class App(FastAPI):
+    """FastAPI with the lean path in front: a remembered ``/sparql`` query request
+    (``routes.sparql.lean``) is answered before FastAPI's machinery runs, with the headers the guard
+    would add; anything else goes through the guard and the routers (a body read here is replayed)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        size = lean_body(scope, self.state.settings) if scope["type"] == "http" and scope["path"] == "/sparql" else None
+        if size is not None:
+            parts, more = [], size > 0
+            while more:  # at most MAX_LEAN_BODY bytes, as the Content-Length says
+                message = await receive()
+                parts.append(message.get("body", b""))
+                more = message.get("more_body", False) and message["type"] == "http.request"
+            body = b"".join(parts)
+            if len(body) == size and await lean(self.state, scope, body, send, LEAN_HEADERS):
+                return
+            if size:
+                receive = _replay(body, receive)
+        await super().__call__(scope, receive, send)
+
+
 def create_app(service: Service | Live, settings: Settings | None = None) -> FastAPI:
     """The ASGI app over ``service`` (a ``Live`` follows new builds; a ``Service`` is wrapped in one)."""
     from api import explorer
@@ -162,10 +190,11 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
     async def lifespan(_app):
         with contextlib.suppress(StoreError):  # nothing built yet: the first request says so
             await anyio.to_thread.run_sync(lambda: live.current().warm())
+        gc.freeze()  # start-up objects (models, parsers) leave the collector: full collections cost ~40 % of a cheap query
         yield
         pool.close()  # workers are daemonic too: they also end with the process
 
-    app = FastAPI(
+    app = App(
         lifespan=lifespan,
         title="ogp-kg",
         description="Grafo de conocimiento y búsqueda semántica sobre planes de acción de Gobierno Abierto (OGP).",
@@ -173,9 +202,8 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
     )
     app.state.live, app.state.settings, app.state.pool = live, settings, pool
     app.state.runner = Runner(pool, timeout=settings.timeout, max_bytes=settings.max_query_bytes,
-                              max_depth=settings.max_depth)
-    app.add_middleware(_Guard, settings=settings, html_csp=explorer.CONTENT_SECURITY_POLICY,
-                       lean=functools.partial(sparql.lean, app.state))
+                              max_depth=settings.max_depth, max_kept_answer=settings.max_kept_answer)
+    app.add_middleware(_Guard, settings=settings, html_csp=explorer.CONTENT_SECURITY_POLICY)
 
     @app.exception_handler(OgpKgError)
     async def known_error(request: Request, exc: OgpKgError):
@@ -183,15 +211,15 @@ def create_app(service: Service | Live, settings: Settings | None = None) -> Fas
 
     @app.exception_handler(SyntaxError)
     async def syntax_error(request: Request, exc: SyntaxError):
-        return error_response(RequestError(f"malformed query: {exc}"), request)
+        return error_response(MalformedQuery("syntax", detail=str(exc)), request)
 
     @app.exception_handler(ValueError)
     async def value_error(request: Request, exc: ValueError):
-        return error_response(RequestError(str(exc)), request)
+        return error_response(RequestError("invalid", detail=str(exc)), request)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception):  # a bug, reported without a traceback
-        return error_response(OgpKgError(f"internal error ({type(exc).__name__})"), request)
+        return error_response(Unavailable("internal", name=type(exc).__name__), request)
 
     # the explorer first: its pages on shared paths match only requests that want HTML
     for router in (explorer.router, sparql.router, api_routes.router, data.router):

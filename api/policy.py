@@ -11,12 +11,11 @@ rdflib accepts but Oxigraph rejects fails later with Oxigraph's message. Both ar
 """
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from api.errors import Forbidden, MalformedQuery, QueryTooComplex
+from api.memo import LRU, digest
 from ogp_graph.vocab import OGP, PREFIXES
 
 MAX_QUERY_BYTES = 256_000
@@ -58,6 +57,8 @@ class Analysis:
     loads: bool                    # a LOAD operation
     searches: tuple[SearchCall, ...]  # every call, in the algebra's order (repeats included)
     dynamic_search: bool           # an ogp:search call whose arguments are not constants
+    deterministic: bool = False    # the same answer on the same data: no RAND, NOW, UUID, STRUUID, BNODE, no function call
+    prefixed: bool = True          # uses a prefix it does not declare (the graph's prefixes are predeclared for it)
 
     @property
     def tabular(self) -> bool:
@@ -87,15 +88,17 @@ def guard(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_D
     """
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        raise QueryTooComplex(f"the query has {size} bytes; at most {max_bytes} are accepted")
+        raise QueryTooComplex("bytes", size=size, limit=max_bytes)
     lines = max(text.count("\n"), text.count("\r")) + 1
     if lines > MAX_LINES:
-        raise QueryTooComplex(f"the query has {lines} lines; at most {MAX_LINES} are accepted")
+        raise QueryTooComplex("lines", lines=lines, limit=MAX_LINES)
     if depth(text, limit=max_depth) > max_depth:
-        raise QueryTooComplex(f"the query nests brackets more than {max_depth} levels deep")
+        raise QueryTooComplex("depth", limit=max_depth)
 
 
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+#: functions whose value changes between two runs on the same data (and any extension function)
+_VOLATILE = {"Builtin_RAND", "Builtin_NOW", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE", "Function"}
 _UPDATES = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE", "Modify": "MODIFY",
             "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE", "Add": "ADD", "Move": "MOVE",
             "Copy": "COPY"}
@@ -111,7 +114,8 @@ def _compact(text: str) -> str:
 
 
 def _parse(text: str):
-    """(kind, algebra) from rdflib; the message of the parse that got further when both fail."""
+    """(kind, algebra, whether the text uses a prefix it does not declare) from rdflib; the message of
+    the parse that got further when both fail."""
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql import algebra, parser
 
@@ -124,18 +128,36 @@ def _parse(text: str):
             failures.append((exc.loc, f"{exc.msg} (line {exc.lineno}, column {exc.col})"))
             continue
         except RecursionError:
-            raise QueryTooComplex("the query is nested too deeply to parse") from None
+            raise QueryTooComplex("parse-depth") from None
         try:
-            return kind, translate(tree, initNs=PREFIXES).algebra
+            undeclared = _undeclared_prefixes(tree)
+            return kind, translate(tree, initNs=PREFIXES).algebra, undeclared
         except RecursionError:
-            raise QueryTooComplex("the query is nested too deeply to parse") from None
+            raise QueryTooComplex("parse-depth") from None
         except Exception as exc:  # rdflib's semantic checks (unknown prefix, bad GROUP BY…): fail closed
-            raise MalformedQuery(f"malformed query: {exc}") from None
-    raise MalformedQuery(f"malformed query: {max(failures)[1]}")
+            raise MalformedQuery("syntax", detail=str(exc)) from None
+    raise MalformedQuery("syntax", detail=max(failures)[1])
+
+
+def _undeclared_prefixes(tree) -> bool:
+    """Whether a parse tree uses a prefixed name whose prefix it does not declare (the store then
+    needs the graph's prefixes predeclared)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    used, declared = set(), set()
+    for node in _walk(tree):
+        if isinstance(node, CompValue):
+            if node.name == "pname":
+                used.add(node.get("prefix") or "")
+            elif node.name == "PrefixDecl":
+                declared.add(node.get("prefix") or "")
+    return bool(used - declared)
 
 
 def _walk(root):
-    """Every node under ``root`` (CompValue, list, dict values), iteratively."""
+    """Every node under ``root`` (CompValue, list, dict values, pyparsing results), iteratively."""
+    from pyparsing import ParseResults
+
     stack, seen = [root], set()
     while stack:
         node = stack.pop()
@@ -146,7 +168,7 @@ def _walk(root):
         yield node
         if isinstance(node, dict):
             stack.extend(node.values())
-        elif isinstance(node, (list, tuple, set, frozenset)):
+        elif isinstance(node, (list, tuple, set, frozenset, ParseResults)):
             stack.extend(node)
 
 
@@ -165,14 +187,15 @@ def _analyse(text: str) -> Analysis:
     from rdflib import Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
-    kind, tree = _parse(_compact(text))
+    kind, tree, undeclared = _parse(_compact(text))
     roots = tree if isinstance(tree, list) else [tree]
     names = [getattr(r, "name", "") for r in roots]
     form = _FORMS.get(names[0], "") if kind == "query" else _UPDATES.get(names[0], names[0].upper()) if names else ""
-    services, searches, dynamic, loads = [], [], False, "Load" in names
+    services, searches, dynamic, loads, volatile = [], [], False, "Load" in names, False
     for node in _walk(roots):
         if not isinstance(node, CompValue):
             continue
+        volatile = volatile or node.name in _VOLATILE
         if node.name == "ServiceGraphPattern":
             services.append(str(node.get("term")))
         elif node.name == "Function" and str(node.get("iri")) == OGP.search.value:
@@ -185,27 +208,11 @@ def _analyse(text: str) -> Analysis:
                 searches.append(SearchCall(f"?{var}", text_arg, k, mode))
             else:
                 dynamic = True
-    return Analysis(kind, form, tuple(services), loads, tuple(searches), dynamic)
+    return Analysis(kind, form, tuple(services), loads, tuple(searches), dynamic,
+                    deterministic=kind == "query" and not volatile and not services, prefixed=undeclared)
 
 
-class _Cache:
-    """An LRU of analyses keyed by a digest of the text (bounded memory whatever the query size)."""
-
-    def __init__(self, size: int = 2048):
-        self.size, self.items = size, OrderedDict()
-
-    def get(self, text: str) -> Analysis:
-        key = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-        if key in self.items:
-            self.items.move_to_end(key)
-            return self.items[key]
-        value = self.items[key] = _analyse(text)
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
-        return value
-
-
-_CACHE = _Cache()
+_CACHE: LRU[Analysis] = LRU(2048)  # by a digest of the text: bounded memory whatever the query size
 
 
 def analyse(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_DEPTH) -> Analysis:
@@ -215,7 +222,7 @@ def analyse(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX
     :raises MalformedQuery: rdflib cannot parse it as a query nor as an update; the parser's one-line message.
     """
     guard(text, max_bytes=max_bytes, max_depth=max_depth)
-    return _CACHE.get(text)
+    return _CACHE.get_or_make(digest(text), lambda: _analyse(text))
 
 
 def check(analysis: Analysis, *, allow_update: bool = False, allow_service: tuple[str, ...] = ()) -> None:
@@ -225,9 +232,9 @@ def check(analysis: Analysis, *, allow_update: bool = False, allow_service: tupl
         file on the server), or a SERVICE call to an endpoint not in ``allow_service``.
     """
     if analysis.kind == "update" and not allow_update:
-        raise Forbidden("this endpoint is read-only: SPARQL Update (INSERT, DELETE, LOAD…) is refused")
+        raise Forbidden("update")
     if analysis.loads:
-        raise Forbidden("LOAD is refused: the server does not fetch URLs or read files for a request")
+        raise Forbidden("load")
     refused = [s for s in analysis.services if s not in allow_service]
     if refused:
-        raise Forbidden(f"federated queries (SERVICE) are disabled on this endpoint: {refused[0][:100]}")
+        raise Forbidden("service", endpoint=refused[0][:100])

@@ -1,10 +1,12 @@
 """The HTTP/1.1 protocol ``ogp-kg serve`` runs: uvicorn's httptools protocol with request-line and
 header limits enforced while the request is parsed (a 1 GB header never reaches memory), answered
-414/431 with one line instead of a reset or a generic 400."""
+414/431 with one line instead of a reset or a generic 400 (in the default language: the request's
+headers are not known yet)."""
 from __future__ import annotations
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.errors import HeadersTooLarge, UriTooLong
 from api.settings import Settings
 
 _REASONS = {414: b"URI Too Long", 431: b"Request Header Fields Too Large"}
@@ -23,15 +25,15 @@ class GuardedHttpTools(HttpToolsProtocol):
     def on_url(self, url: bytes) -> None:
         """Refuse (414) a URL past ``max_url_bytes``, counted as it arrives."""
         if len(self.url) + len(url) > self.limits.max_url_bytes:
-            self._refuse(414, f"the URL is longer than {self.limits.max_url_bytes} bytes: send the query by POST")
+            self._refuse(414, str(UriTooLong("url", limit=self.limits.max_url_bytes)))
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
         """Refuse (431) headers past ``max_headers`` fields or ``max_header_bytes``, counted as they arrive."""
         self._header_bytes += len(name) + len(value)
         if self._header_bytes > self.limits.max_header_bytes or len(self.headers) >= self.limits.max_headers:
-            self._refuse(431, f"the request headers exceed {self.limits.max_headers} fields or "
-                              f"{self.limits.max_header_bytes} bytes")
+            self._refuse(431, str(HeadersTooLarge("headers", fields=self.limits.max_headers,
+                                                  limit=self.limits.max_header_bytes)))
         super().on_header(name, value)
 
     def _refuse(self, status: int, message: str):

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     max_waiting: int = 16                    # queries waiting for a worker at most; more get 503 at once
     worker_max_rss_mb: int = 1024            # a worker past this peak RSS is replaced after answering
     fast_ms: float = 25.0                    # queries measured under this run in the server process
+    max_kept_answer: int = 32_768            # bytes of a deterministic query's answer kept for the same request (0: none)
     allow_service: tuple[str, ...] = ()      # SERVICE endpoints the operator allows (none by default)
     write_token: SecretStr | None = None     # enables SPARQL Update for `Authorization: Bearer <token>`
 

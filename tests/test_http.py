@@ -17,7 +17,8 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?c a ogp:Commitment }"
 
 @pytest.fixture(scope="module")
 def client(built):
-    return TestClient(create_app(Service(built[0]), Settings(max_rows=50)))
+    with TestClient(create_app(Service(built[0]), Settings(max_rows=50))) as client:  # start-up warms the models
+        yield client
 
 
 def test_query_by_get_post_form_and_direct_post(client):
@@ -140,6 +141,66 @@ def test_errors_come_in_the_negotiated_format(client):
     assert as_json.json()["status"] == 400 and "malformed query" in as_json.json()["error"]
     as_text = client.get("/sparql", params={"query": "nonsense"}, headers={"Accept": "text/csv"})
     assert as_text.headers["content-type"].startswith("text/plain") and "malformed query" in as_text.text
+
+
+@pytest.mark.parametrize("method, path, kwargs", [
+    ("get", "/sparql", {"params": {"query": "nonsense"}}),                                   # 400 malformed
+    ("get", "/sparql", {"params": {"query": "SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }"}}),  # 403
+    ("post", "/sparql", {"content": b"INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                         "headers": {"Content-Type": "application/sparql-update"}}),           # 403 read-only
+    ("get", "/sparql", {"params": {"query": "ASK {}", "format": "png"}}),                     # 406
+    ("post", "/sparql", {"content": b"ASK {}", "headers": {"Content-Type": "text/plain"}}),  # 415
+    ("get", "/sparql", {"params": {"query": "{" * 40 + "}" * 40}}),                          # 400 too deep
+    ("get", "/commitments/999", {}),                                                         # 404
+])
+def test_errors_speak_the_clients_language(client, method, path, kwargs):
+    """Same request with Accept-Language es and en: same code and status, a one-line message in each
+    language (they differ), Content-Language says which; no or another language → English."""
+    def send(lang: str | None):
+        headers = {**kwargs.get("headers", {}), "Accept": "application/json"}
+        if lang:
+            headers["Accept-Language"] = lang
+        return getattr(client, method)(path, **{**kwargs, "headers": headers})
+
+    es, en, default = send("es-GT,es;q=0.9,en;q=0.5"), send("en-US"), send("fr")
+    assert es.status_code == en.status_code == default.status_code >= 400
+    body_es, body_en = es.json(), en.json()
+    assert body_es["code"] == body_en["code"] and body_es["status"] == body_en["status"] == es.status_code
+    assert body_es["error"] != body_en["error"] and default.json()["error"] == body_en["error"]
+    assert all(len(b["error"].splitlines()) == 1 for b in (body_es, body_en))
+    assert (es.headers["content-language"], en.headers["content-language"]) == ("es", "en")
+
+
+def test_error_catalogues_match():
+    """Every language has the same codes and keys with the same placeholders."""
+    import string
+
+    from api.errors import LANGS, catalogue
+
+    def shape(lang):
+        return {(code, key, frozenset(f for _, f, _, _ in string.Formatter().parse(text) if f))
+                for code, keys in catalogue(lang).items() if not code.startswith("_") for key, text in keys.items()}
+
+    assert all(shape(lang) == shape(LANGS[0]) for lang in LANGS[1:])
+
+
+def test_a_repeated_query_is_answered_like_the_first(client):
+    """The lean path (a GET seen before on this build) answers what the full route answers, with the
+    guard's headers; a query whose value changes between runs (RAND) is run again every time."""
+    responses = [client.get("/sparql", params={"query": COUNT}, headers=JSON) for _ in range(5)]
+    responses += [client.post("/sparql", content=COUNT, headers={**JSON, "Content-Type": "application/sparql-query"})
+                  for _ in range(5)]
+    responses += [client.post("/sparql", data={"query": COUNT}, headers=JSON) for _ in range(5)]
+    assert len({r.content for r in responses}) == 1 and responses[0].json()["results"]["bindings"]
+    last = responses[-1].headers
+    assert last["x-content-type-options"] == "nosniff" and last["access-control-allow-origin"] == "*"
+    assert "frame-ancestors 'none'" in last["content-security-policy"]
+    rand = "SELECT (RAND() AS ?r) WHERE { }"
+    values = {client.get("/sparql", params={"query": rand}, headers=JSON).json()["results"]["bindings"][0]["r"]["value"]
+              for _ in range(6)}
+    assert len(values) > 1
+    other = client.get("/sparql", params={"query": COUNT}, headers={"Accept": "text/csv"})
+    assert other.headers["content-type"].startswith("text/csv") and other.text.splitlines()[0] == "n"
 
 
 def test_search_and_ask_endpoints(client):

@@ -22,6 +22,7 @@ from starlette.datastructures import Headers
 from starlette.routing import Match
 from starlette.types import Scope
 
+from api import conneg
 from api.conneg import wants_html
 from api.explorer import figures, highlight
 from api.explorer.views import FACETS, LANGS, Explorer, entity_iri, filter_iri, filter_param, local_path, source_href
@@ -66,8 +67,7 @@ def explorer(request: Request) -> Explorer:
 
 def language(request: Request) -> str:
     """The page language: ``?lang=`` when it is one of ``LANGS``, else the first."""
-    lang = request.query_params.get("lang", LANGS[0])
-    return lang if lang in LANGS else LANGS[0]
+    return conneg.language([request.query_params.get("lang")], LANGS)
 
 
 def render(request: Request, template: str, *, status: int = 200, **context) -> HTMLResponse:

@@ -26,16 +26,16 @@ async def entity(request: Request, path: str) -> Response:
     :raises NotFound: the graph says nothing about it.
     """
     if not _SAFE_PATH.match(path) or ".." in path.split("/"):
-        raise RequestError("not an entity path")
+        raise RequestError("not-entity-path")
     iri = entity_iri(path).value
     accept = request.headers.get("accept")
     with request.app.state.live.use() as service:
         chosen = negotiate(accept, "graph")
         if chosen is None:
-            raise NotAcceptable(f"cannot describe an entity as {(accept or '')[:100]!r}")
+            raise NotAcceptable("entity", wanted=repr((accept or "")[:100]))
         body = await offload(request, service.describe, iri, chosen[1])
     if not body.strip():
-        raise NotFound(f"no entity {iri}")
+        raise NotFound("entity", iri=iri)
     return Response(body, media_type=chosen[0])
 
 
