@@ -29,8 +29,8 @@ from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
 from indexes.passages import Passage, passages_from_store
 from indexes.search_index import SearchIndex
 from indexes.similarity import Similar, similar_across_groups
-from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, document_report, \
-    write_graph
+from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, distinct, \
+    document_report, write_graph
 from ogp_graph.build import extract as extract_mentions
 from ogp_graph.readers import Document, load_document
 from ogp_graph.errors import DocumentError, StoreError
@@ -43,7 +43,7 @@ from ogp_graph.progress import ProgressDocument, progress_links, report_scopes
 from ogp_graph.segment import Segmentation, find
 from ogp_graph.store import current_build, default_data_dir, new_build, read_manifest
 from ogp_graph.validate import ValidationReport, to_rdflib
-from ogp_graph.vocab import PREFIXES
+from ogp_graph.vocab import OGP, PREFIXES
 from ogp_graph.validate import validate as shacl
 
 if TYPE_CHECKING:
@@ -215,69 +215,184 @@ def _dump_parts(docs: Sequence[CachedDocument]) -> Callable[[str], list[Path]]:
     return lambda format: [doc.directory / f"graph.{DUMP_FORMATS[format][0]}" for doc in docs]
 
 
-def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: BuildLayout | None,
-                progress: Progress) -> pyoxigraph.Store:
-    """The build's store: a copy of ``base``'s (when given) plus the graphs of ``docs``. The links
-    graph is left out; the link stage writes it afresh."""
-    if base is not None:
-        pyoxigraph.Store.read_only(str(base.store)).backup(str(layout.store))
-    store = pyoxigraph.Store(str(layout.store))
-    if store.contains_named_graph(LINKS_GRAPH):
-        store.remove_graph(LINKS_GRAPH)
-    for doc in progress(docs, len(docs), "write"):
-        store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
-    store.flush()
+def _graph(doc: CachedDocument) -> pyoxigraph.Store:
+    """One document's share of the graph, in memory."""
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
     return store
 
 
-def index(docs: Sequence[CachedDocument], *, embedder: str, reuse: SearchIndex | None,
-          progress: Progress) -> SearchIndex:
-    """The search index over the passages of ``docs``; vectors of texts ``reuse`` has are kept."""
+def _triples(store: pyoxigraph.Store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value)
+
+
+@dataclass
+class Written:
+    """Output of the library's ``write``: the build's store, its counts (``triples`` and ``COUNTED``
+    of the default graph) and the N-Triples lines taken out of the default graph."""
+
+    store: pyoxigraph.Store
+    counts: dict[str, int]
+    removed: list[bytes] = field(default_factory=list)
+
+
+def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: BuildLayout | None,
+                added: Sequence[CachedDocument] = (), removed: Sequence[CachedDocument] = (),
+                progress: Progress) -> Written:
+    """The build's store. Without ``base``: the graphs of ``docs``, counted afresh (the link stage
+    writes the links graph). With ``base`` (the published build, whose library was ``docs`` less
+    ``added`` plus ``removed``): a copy of its store, links graph included, with the graphs of
+    ``removed`` taken out — but for the triples a kept document also has — and those of ``added``
+    put in; its manifest's counts follow the change, so the work is that of the change."""
+    if base is None:
+        store = pyoxigraph.Store(str(layout.store))
+        for doc in progress(docs, len(docs), "write"):
+            store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
+        store.flush()
+        return Written(store, {"triples": _triples(store), **{what: count(store, what) for what in COUNTED}})
+    pyoxigraph.Store.read_only(str(base.store)).backup(str(layout.store))
+    store = pyoxigraph.Store(str(layout.store))
+    previous = read_manifest(base.root)
+    written = Written(store, {what: previous[what] for what in ("triples", *COUNTED)})
+    if removed:
+        lines = {line for doc in removed for line in doc.graph.read_bytes().splitlines(keepends=True)}
+        gone = {what: {x for doc in removed for x in distinct(_graph(doc), what)} for what in COUNTED}
+        for quad in pyoxigraph.parse(b"".join(lines), RdfFormat.N_TRIPLES):
+            store.remove(Quad(quad.subject, quad.predicate, quad.object, DefaultGraph()))
+        kept = {line for doc in docs for line in doc.graph.read_bytes().splitlines(keepends=True) if line in lines}
+        if kept:  # triples the removed documents shared with kept ones (an institution, a law, a place)
+            store.bulk_load(b"".join(kept), RdfFormat.N_TRIPLES)
+        written.removed = sorted(lines - kept)
+        written.counts["triples"] -= len(written.removed)
+        for what, nodes in gone.items():
+            written.counts[what] -= len(nodes) - (count(store, what, among=nodes) if nodes else 0)
+    for doc in progress(added, len(added), "write"):
+        own = _graph(doc)
+        written.counts["triples"] += sum(quad not in store for quad in own)
+        for what in COUNTED:
+            if nodes := distinct(own, what):
+                written.counts[what] += len(nodes) - count(store, what, among=nodes)
+        store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
+    store.flush()
+    return written
+
+
+def index(docs: Sequence[CachedDocument], *, embedder: str, reuse: SearchIndex | None, progress: Progress,
+          added: Sequence[CachedDocument] | None = None) -> SearchIndex:
+    """The search index over the passages of ``docs``; vectors of texts ``reuse`` has are kept.
+    With ``added`` (``reuse`` being the published index, over the other documents of ``docs``
+    and maybe removed ones): ``reuse`` less the removed documents' passages, then the added ones
+    appended — only they are embedded and analysed (equal to a build from scratch)."""
     def named(items, total, desc):
         return progress(items, total, "index")
 
-    return SearchIndex.build(list(_passages(docs)), embedder, reuse=reuse, progress=named)
+    if added is None or reuse is None or reuse.embedder.name != get_embedder(embedder).name:
+        return SearchIndex.build(list(_passages(docs)), embedder, reuse=reuse, progress=named)
+    fresh = {d.record["document"] for d in added}
+    kept = {d.record["document"] for d in docs} - fresh
+    rows = [i for i, p in enumerate(reuse.passages) if p.doc in kept]
+    if len(rows) < len(reuse.passages):
+        reuse = reuse.select(rows)
+    return reuse.extend(list(_passages(added)), progress=named)
+
+
+@dataclass(frozen=True)
+class LinkChange:
+    """What a change of the library does to the links graph: similar-commitment links (see
+    ``indexes.similarity``) and ``(report commitment, plan commitment)`` progress links, added
+    and dropped (a build from scratch adds every link)."""
+
+    similar_added: set[Similar]
+    similar_dropped: set[Similar]
+    progress_added: set[tuple[str, str]]
+    progress_dropped: set[tuple[str, str]]
+
+    def quads(self, method: str, *, left: Similar | None) -> tuple[set[Quad], set[Quad]]:
+        """(quads to delete, quads to insert) in the links graph; ``left``: any link that stays,
+        whose quads shared by every link (the extractor's) are not deleted."""
+        def of(similar: Iterable[Similar], progress: Iterable[tuple[str, str]]) -> set[Quad]:
+            found = {q for s in similar for q in similarity_quads(s.source, s.target, s.score, method)}
+            return {Quad(q.subject, q.predicate, q.object, LINKS_GRAPH) for q in [*found, *progress_quads(progress)]}
+
+        insert = of(self.similar_added, self.progress_added)
+        drop = of(self.similar_dropped, self.progress_dropped) - insert
+        return drop - (of([left], ()) if left else set()), insert
 
 
 def link(index: SearchIndex, plan_of: dict[str, str], *, previous: list[Similar] | None,
-         changed: set[str] | None) -> list[Similar]:
-    """Similar commitments across plans. With ``previous`` links and the plans that ``changed``,
-    only pairs touching those plans are recomputed (the others cannot have moved)."""
+         changed: set[str]) -> tuple[list[Similar], set[Similar], set[Similar]]:
+    """Similar commitments across plans: (all, added, dropped). With ``previous`` links and the
+    plans that ``changed``, only pairs touching those plans are recomputed (the others cannot have
+    moved), and added/dropped are the difference."""
     fresh = similar_across_groups(index, plan_of, changed=None if previous is None else changed)
     if previous is None:
-        return fresh
-    kept = [s for s in previous if s.source in plan_of and s.target in plan_of
-            and plan_of[s.source] not in changed and plan_of[s.target] not in changed]
-    return kept + fresh
+        return fresh, set(fresh), set()
+    kept, dropped = [], set()
+    for s in previous:
+        stays = s.source in plan_of and s.target in plan_of and not {plan_of[s.source], plan_of[s.target]} & changed
+        (kept.append if stays else dropped.add)(s)
+    fresh_set = set(fresh)
+    return kept + fresh, fresh_set - dropped, dropped - fresh_set
+
+
+def progress_change(before: Sequence[ProgressDocument], after: Sequence[ProgressDocument], *,
+                    changed: set[tuple] | None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Progress links (added, dropped) between the library ``before`` and ``after``: with
+    ``changed`` (the keys — country, language, first year — of the documents added or removed)
+    only documents with those keys are paired again (no other pair can have changed)."""
+    def links(docs: Sequence[ProgressDocument]) -> set[tuple[str, str]]:
+        return set(progress_links([d for d in docs if changed is None or d.key in changed]))
+
+    old, new = links(before) if changed is not None else set(), links(after)
+    return new - old, old - new
 
 
 def _read_links(layout: BuildLayout) -> list[Similar] | None:
     if not layout.links.exists():
         return None
     with open(layout.links, encoding="utf-8") as fh:
-        return [Similar(**json.loads(line)) for line in fh]
+        return [Similar(s, t, float(score)) for s, t, score in (line.rstrip("\n").split("\t") for line in fh)]
 
 
-def publish(layout: BuildLayout, store: pyoxigraph.Store, links: list[Similar], progress_of: list[tuple[str, str]],
-            *, docs: Sequence[CachedDocument], entries: list[Entry], method: str, remote: RemoteStore | None,
-            added: Sequence[CachedDocument] | None) -> None:
-    """Write the links — similar commitments (named graph and ``links.jsonl``) and reports'
-    ``ogp:progressOf`` their plan's commitments (named graph) —, the dumps and the library of the build;
-    with ``remote``, send the graph there (only the ``added`` documents' graphs when given). The
+def _data(quads: Iterable[Quad]) -> str:
+    """``quads`` as the body of a SPARQL ``INSERT DATA`` / ``DELETE DATA``."""
+    return " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+
+def publish(layout: BuildLayout, written: Written, links: list[Similar], change: LinkChange, *,
+            docs: Sequence[CachedDocument], entries: list[Entry], method: str, remote: RemoteStore | None,
+            base: BuildLayout | None, added: Sequence[CachedDocument]) -> None:
+    """Write the links — similar commitments (``links.tsv`` and, as the ``change``, the named
+    graph) and reports' ``ogp:progressOf`` their plan's commitments (named graph) —, the dumps
+    (with ``base`` and nothing removed: its dumps and the ``added`` documents') and the library
+    of the build; with ``remote``, send the graph there (with ``base``, only the change). The
     manifest, written last, makes the directory a complete build."""
+    store = written.store
     with open(layout.links, "w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(asdict(s)) + "\n" for s in links)
-    quads = [q for s in links for q in similarity_quads(s.source, s.target, s.score, method)] + progress_quads(progress_of)
-    store.bulk_extend([Quad(q.subject, q.predicate, q.object, LINKS_GRAPH) for q in quads])
+        fh.writelines(f"{s.source}\t{s.target}\t{s.score}\n" for s in links)
+    drop, insert = change.quads(method, left=links[0] if links else None)
+    for quad in drop:
+        store.remove(quad)
+    store.bulk_extend(insert)
     store.flush()
-    write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs))
+    if base is not None and not written.removed:
+        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(added), base=base.dumps)
+    else:
+        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs))
     if remote is not None:  # scale-out: queries go to the SPARQL server; the local copy feeds later changes
-        if added is None:
+        if base is None:
             remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))
-        for doc in added or ():
-            remote.add_to_graph(doc.graph.read_bytes())
-        remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH),
-                                     graph=LINKS_GRAPH.value)
+            remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH),
+                                         graph=LINKS_GRAPH.value)
+        else:
+            if written.removed:
+                remote.update("DELETE DATA { " + b"".join(written.removed).decode() + " }")
+            for doc in added:
+                remote.add_to_graph(doc.graph.read_bytes())
+            if drop:
+                remote.update(f"DELETE DATA {{ {_data(drop)} }}")
+            if insert:
+                remote.update(f"INSERT DATA {{ {_data(insert)} }}")
     layout.library.write_text(entries_json(entries), encoding="utf-8")
 
 
@@ -293,16 +408,19 @@ def _previous_index(layout: BuildLayout | None) -> SearchIndex | None:
     """The published index, whose vectors a rebuild reuses for unchanged passages."""
     try:
         return SearchIndex.load(layout.index) if layout else None
-    except (FileNotFoundError, ValueError, OSError):
+    except (FileNotFoundError, ValueError, OSError, KeyError):
         return None
 
 
-def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Path], country: str | None,
-            embedder: str, base: BuildLayout | None, reuse: SearchIndex | None, previous_links: list[Similar] | None,
-            removed_plans: set[str] = frozenset(), store_url: str | None, progress: Progress) -> BuildSummary:
-    """Publish a build whose library is ``keep`` plus the documents ``add``. With ``base`` (the
-    published build; only when nothing is removed) its store is copied and only ``add`` written;
-    with ``previous_links`` only links touching the plans added or ``removed_plans`` are recomputed."""
+def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Path], remove: Sequence[Entry] = (),
+            country: str | None, embedder: str, base: BuildLayout | None, reuse: SearchIndex | None,
+            store_url: str | None, progress: Progress) -> BuildSummary:
+    """Publish a build whose library is ``keep`` plus the documents ``add`` (the published one less
+    ``remove``). With ``base`` (the published build, with a local store) the change is
+    incremental: its store, index, links and dumps are reused and only the added and removed
+    documents' share is written, indexed and linked; without, everything is written afresh
+    (from the cache). A change that gives a kept document other IRIs (a report whose plan
+    comes or goes) or a new pipeline version falls back to the latter."""
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     library, clock = Library(data_dir), StageClock()
@@ -328,14 +446,18 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
             added.append(cached)
             added_paths.append(Path(path))
         # a report whose plan is in the library gets commitment IRIs of its own (read again if that changed)
-        before = report_scopes([_progress_entry(e) for e in keep])
+        before = report_scopes([_progress_entry(e) for e in [*keep, *remove]])
         scopes = report_scopes([*(_progress_entry(e) for e in keep), *(_progress_record(d.record) for d in added)])
         if base is not None and any(scopes[e.sha256] != before[e.sha256] for e in keep):
             base = None  # a kept report changes its IRIs: write the whole store afresh
+        removed = [library.cached(e.sha256, e.read_as, before[e.sha256]) for e in remove]
+        if any(r is None for r in removed):
+            base = None  # a new pipeline version: nothing of the published build is reused
         kept, keep = [], list(keep)
         for k, entry in enumerate(keep):
             cached = library.cached(entry.sha256, entry.read_as, scopes[entry.sha256])
             if cached is None:  # a new pipeline version or scope: read the kept copy again, once
+                base = None
                 cached = read_document(library.source_path(entry), library=library, country=entry.read_as, nlp=nlp,
                                        clock=clock, scope=scopes[entry.sha256])
                 keep[k] = replace(_entry(cached, entry.stored, entry.read_as), added=entry.added)
@@ -350,12 +472,11 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
         if not docs:
             raise DocumentError("library", "no documents left; a library needs at least one")
         t = time.perf_counter()
-        store = write_store(layout, added if base else docs, base=base, progress=progress)
+        written = write_store(layout, docs, base=base, added=added, removed=[r for r in removed if r],
+                              progress=progress)
         clock("write", t)
         t = time.perf_counter()
-        summary = BuildSummary(triples=int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value))
-        for what in COUNTED:
-            setattr(summary, what, count(store, what))
+        summary = BuildSummary(**written.counts)
         summary.documents = [d.record["report"] for d in added]
         failing = [d for d in docs if not d.record["conforms"]]
         summary.conforms = not failing
@@ -366,22 +487,33 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
                 d.directory / "shacl-report.txt").read_text(encoding="utf-8") for d in failing), encoding="utf-8")
         clock("validate", t)
         t = time.perf_counter()
-        search_index = index(docs, embedder=embedder, reuse=reuse, progress=progress)
+        search_index = index(docs, embedder=embedder, reuse=reuse, progress=progress,
+                             added=added if base is not None else None)
         search_index.save(layout.index)
         clock("index", t)
         t = time.perf_counter()
         plan_by_doc = {d.record["document"]: d.record["plan"] for d in docs}
         plan_of = {p.commitment: plan_by_doc[p.doc] for p in search_index.passages}
-        changed = {d.record["plan"] for d in added} | removed_plans
-        links = link(search_index, plan_of, previous=previous_links, changed=changed)
-        progress_of = progress_links([_progress_record(d.record) for d in docs])
-        summary.similar, summary.progress_links = len(links), len(progress_of)
+        changed = {d.record["plan"] for d in added} | {e.plan for e in remove}
+        links, similar_added, similar_dropped = link(search_index, plan_of, changed=changed,
+                                                     previous=_read_links(base) if base else None)
+        records = [_progress_record(d.record) for d in docs]
+        if base is None:
+            progress_added, progress_dropped = progress_change([], records, changed=None)
+        else:
+            before_records = [_progress_record(d.record) for d in [*kept, *(r for r in removed if r)]]
+            progress_added, progress_dropped = progress_change(before_records, records, changed={
+                d.key for d in [*before_records, *records]
+                if d.sha256 in {x.record["sha256"] for x in added} | {e.sha256 for e in remove}})
+        change = LinkChange(similar_added, similar_dropped, progress_added, progress_dropped)
         clock("link", t)
         t = time.perf_counter()
         remote = RemoteStore(store_url) if store_url else None
-        publish(layout, store, links, progress_of, docs=docs, entries=entries, method=search_index.embedder.name, remote=remote,
-                added=added if base else None)
-        del store
+        publish(layout, written, links, change, docs=docs, entries=entries, method=search_index.embedder.name,
+                remote=remote, base=base, added=added)
+        summary.similar = len(links)
+        summary.progress_links = sum(1 for _ in written.store.quads_for_pattern(None, OGP.progressOf, None, LINKS_GRAPH))
+        del written
         clock("publish", t)
         summary.stages = clock.seconds
         summary.seconds = round(time.perf_counter() - started, 2)
@@ -417,8 +549,8 @@ def build_all(
     """
     published = _published(Path(data_dir) if data_dir else default_data_dir())
     return _change(data_dir, keep=[], add=[Path(p) for p in paths or [bundled_report()]], country=country,
-                   embedder=embedder, base=None, reuse=_previous_index(published), previous_links=None,
-                   store_url=store_url, progress=progress or _no_progress)
+                   embedder=embedder, base=None, reuse=_previous_index(published), store_url=store_url,
+                   progress=progress or _no_progress)
 
 
 def add_documents(paths: Sequence[str | Path], *, data_dir: Path | str | None = None, country: str | None = None,
@@ -433,12 +565,10 @@ def add_documents(paths: Sequence[str | Path], *, data_dir: Path | str | None = 
     layout, entries, manifest = _current(data_dir)
     if {file_sha256(Path(p)) for p in paths} <= {e.sha256 for e in entries}:  # nothing new: nothing to publish
         return BuildSummary(**{**{f.name: manifest[f.name] for f in fields(BuildSummary) if f.name in manifest}, "documents": []})
-    remote = manifest.get("remote_store")
-    local = layout.store.exists()
     return _change(data_dir, keep=entries, add=[Path(p) for p in paths], country=country,
-                   embedder=manifest["index"]["embedder"], base=layout if local else None,
-                   reuse=_previous_index(layout), previous_links=_read_links(layout) if local else None,
-                   store_url=remote, progress=progress or _no_progress)
+                   embedder=manifest["index"]["embedder"], base=layout if layout.store.exists() else None,
+                   reuse=_previous_index(layout), store_url=manifest.get("remote_store"),
+                   progress=progress or _no_progress)
 
 
 def remove_documents(refs: Sequence[str], *, data_dir: Path | str | None = None,
@@ -454,9 +584,9 @@ def remove_documents(refs: Sequence[str], *, data_dir: Path | str | None = None,
     keep = [e for e in entries if e.sha256 not in removed]
     if not keep:
         raise DocumentError(", ".join(refs), "removing it would leave the library empty; use `ogp-kg build` instead")
-    summary = _change(data_dir, keep=keep, add=[], country=None, embedder=manifest["index"]["embedder"], base=None,
-                      reuse=_previous_index(layout), previous_links=_read_links(layout),
-                      removed_plans={e.plan for e in removed.values()}, store_url=manifest.get("remote_store"),
+    summary = _change(data_dir, keep=keep, add=[], remove=list(removed.values()), country=None,
+                      embedder=manifest["index"]["embedder"], base=layout if layout.store.exists() else None,
+                      reuse=_previous_index(layout), store_url=manifest.get("remote_store"),
                       progress=progress or _no_progress)
     return list(removed.values()), summary
 

@@ -6,7 +6,7 @@ On disk (one directory, written all-or-nothing)::
     passages.jsonl   the passages, row i = vector i
     vectors.npy      the passage vectors (reused by later builds: no re-embedding)
     dense.faiss      the faiss index
-    bm25/            the bm25s index
+    bm25/            the BM25 index (term frequencies and vocabulary)
 """
 from __future__ import annotations
 
@@ -65,6 +65,21 @@ def _text_key(embedder: str, text: str) -> str:
     return hashlib.sha1(f"{embedder}\0{text}".encode()).hexdigest()
 
 
+def _vectors(embedder: Embedder, passages: Sequence[Passage], reuse: SearchIndex | None,
+             progress: Progress | None) -> np.ndarray:
+    """The vectors of ``passages``: those of texts ``reuse`` has are copied, the others embedded (once per text)."""
+    known: dict[str, np.ndarray] = {}
+    if reuse is not None:
+        known = {_text_key(embedder.name, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
+    keys = [_text_key(embedder.name, p.text) for p in passages]
+    missing = sorted({k: p.text for k, p in zip(keys, passages) if k not in known}.items())
+    fresh = _encode(embedder, [t for _, t in missing], progress)
+    known.update({k: v for (k, _), v in zip(missing, fresh)})
+    if not keys:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.vstack([known[k] for k in keys]).astype(np.float32)
+
+
 def _encode(embedder: Embedder, texts: list[str], progress: Progress | None, batch: int = 64) -> np.ndarray:
     batches = range(0, len(texts), batch)
     if progress:
@@ -95,16 +110,30 @@ class SearchIndex:
         if not passages:
             raise ValueError("nothing to index: no passages")
         model = get_embedder(embedder) if isinstance(embedder, str) else embedder
-        known: dict[str, np.ndarray] = {}
-        if reuse is not None and reuse.embedder.name == model.name:
-            known = {_text_key(model.name, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
-        keys = [_text_key(model.name, p.text) for p in passages]
-        missing = sorted({k: p.text for k, p in zip(keys, passages) if k not in known}.items())
-        fresh = _encode(model, [t for _, t in missing], progress)
-        known.update({k: v for (k, _), v in zip(missing, fresh)})
-        vectors = np.vstack([known[k] for k in keys]).astype(np.float32)
+        reused = reuse if reuse is not None and reuse.embedder.name == model.name else None
+        vectors = _vectors(model, passages, reused, progress)
         return cls(list(passages), vectors, DenseIndex.build(vectors), BM25Index.build([p.text for p in passages]),
                    model, fusion=fusion)
+
+    def extend(self, passages: Sequence[Passage], *, progress: Progress | None = None) -> SearchIndex:
+        """A new index: these passages, then ``passages``. Only texts not indexed yet are embedded,
+        and only ``passages`` are added to faiss and BM25: the result equals ``build`` over all of them."""
+        vectors = _vectors(self.embedder, passages, self, progress)
+        return SearchIndex([*self.passages, *passages], np.vstack([self.vectors, vectors]),
+                           self.dense.extend(vectors), self.bm25.extend([p.text for p in passages]), self.embedder,
+                           fusion=self.fusion)
+
+    def select(self, rows: Sequence[int]) -> SearchIndex:
+        """A new index of the passages ``rows`` (in that order), nothing embedded or analysed again:
+        equal to ``build`` over those passages.
+
+        :raises ValueError: no rows.
+        """
+        if not len(rows):
+            raise ValueError("nothing to index: no passages")
+        vectors = self.vectors[np.asarray(rows, dtype=np.int64)]
+        return SearchIndex([self.passages[i] for i in rows], vectors, DenseIndex.build(vectors),
+                           self.bm25.select(rows), self.embedder, fusion=self.fusion)
 
     def config(self) -> dict:
         """How the index was built, as saved in ``config.json``: embedder, dimension, passage count and

@@ -19,12 +19,13 @@ class Similar:
 
 
 def commitment_vectors(index: SearchIndex) -> tuple[list[str], np.ndarray]:
-    """One normalised vector per commitment: the mean of its passages' vectors."""
+    """One normalised vector per commitment: the mean of its passages' vectors (float64, so that a
+    score does not depend on which block of rows it was computed in)."""
     order: dict[str, list[int]] = {}
     for i, p in enumerate(index.passages):
         order.setdefault(p.commitment, []).append(i)
     iris = list(order)
-    vectors = np.vstack([index.vectors[rows].mean(axis=0) for rows in order.values()])
+    vectors = np.vstack([index.vectors[rows].mean(axis=0, dtype=np.float64) for rows in order.values()])
     return iris, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
