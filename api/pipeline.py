@@ -226,6 +226,9 @@ def _triples(store: pyoxigraph.Store) -> int:
     return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value)
 
 
+_WRITE_BATCH = 64  # documents' graphs per bulk load (a few MB)
+
+
 @dataclass
 class Written:
     """Output of the library's ``write``: the build's store, its counts (``triples`` and ``COUNTED``
@@ -246,8 +249,10 @@ def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: Bu
     put in; its manifest's counts follow the change, so the work is that of the change."""
     if base is None:
         store = pyoxigraph.Store(str(layout.store))
-        for doc in progress(docs, len(docs), "write"):
-            store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
+        batches = range(0, len(docs), _WRITE_BATCH)
+        for b in progress(batches, len(batches), "write"):  # one bulk load per batch: fewer, larger segments
+            store.bulk_load(b"".join(doc.graph.read_bytes() for doc in docs[b : b + _WRITE_BATCH]),
+                            RdfFormat.N_TRIPLES)
         store.flush()
         return Written(store, {"triples": _triples(store), **{what: count(store, what) for what in COUNTED}})
     pyoxigraph.Store.read_only(str(base.store)).backup(str(layout.store))

@@ -17,6 +17,7 @@ import api.pipeline as pipeline
 from api.cli import app
 from api.pipeline import add_documents, build_all, list_documents, remove_documents
 from indexes.passages import Passage
+from indexes.search_index import SearchIndex
 from indexes.similarity import similar_across_groups
 from ogp_graph.errors import DocumentError
 from ogp_graph.layout import BuildLayout
@@ -161,6 +162,47 @@ def test_library_against_an_oxigraph_server(library, tmp_path):
         remove_documents(["gt-2018-2020-extracto.txt"], data_dir=home)
         assert commitments() == 22
         assert isomorphic(Graph().parse(data=remote.dump(), format="nt"), before)
+
+
+def published_state(home: Path) -> dict:
+    """Everything a build publishes, in comparable form: both graphs, the counts, the links
+    file, the dumps, and the index (passages, vectors, BM25 and dense answers)."""
+    layout = BuildLayout(current_build(home))
+    store = open_store(home)
+    manifest = json.loads(layout.manifest.read_text(encoding="utf-8"))
+    index = SearchIndex.load(layout.index)
+    queries = ["acceso a la información pública", "presupuesto municipal", "participación ciudadana"]
+    dumps = {p.suffix: p.read_bytes() for p in layout.dumps.glob("ogp-kg-*")}
+    return {
+        "default": set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()).splitlines()),
+        "links": set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH).splitlines()),
+        "counts": {k: manifest[k] for k in ("triples", "commitments", "institutions", "laws", "places", "metrics",
+                                            "mentions", "similar", "progress_links")},
+        "links.tsv": set(layout.links.read_text(encoding="utf-8").splitlines()),
+        "nt": set(dumps[".nt"].splitlines()), "ttl": dumps[".ttl"],
+        "jsonld": sorted(json.dumps(n, sort_keys=True) for n in json.loads(dumps[".jsonld"])["@graph"]),
+        "passages": [p.id for p in index.passages], "vectors": index.vectors.tobytes(),
+        "bm25": [index.bm25.scores(q).tolist() for q in queries],
+        "dense": [index.search(q, k=5, mode="dense") for q in queries],
+    }
+
+
+def test_add_and_remove_equal_a_build_from_scratch(library, tmp_path, extractions):
+    """An incremental change publishes exactly what a build of the resulting library does."""
+    home, fresh = tmp_path / "home", tmp_path / "fresh"
+    shutil.copytree(library, home, symlinks=True)
+    new_doc = later_plan(tmp_path)
+    add_documents([new_doc], data_dir=home)
+    shutil.copytree(home, fresh, symlinks=True)  # the same cache: the fresh builds read nothing
+    build_all([REPORT, new_doc], data_dir=fresh)
+    added = published_state(home)
+    assert added["links"] and added["counts"]["similar"] > 0
+    assert added == published_state(fresh)
+    # removing the first document: the triples it shared with the second (institutions, places) stay
+    remove_documents([REPORT.name], data_dir=home)
+    build_all([new_doc], data_dir=fresh)
+    assert published_state(home) == published_state(fresh)
+    assert extractions == [new_doc.name]
 
 
 class _Vectors:
