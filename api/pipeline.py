@@ -3,13 +3,17 @@
 Every document goes through the first five on its own, one at a time (memory does not grow with
 the library), and what they produce — the document's share of the graph, its search passages,
 its JSON-LD, its SHACL result and what was found — is cached by content hash and pipeline version
-(``ogp_graph.library``), so a document is read once. A change of the library (``build``, ``add``,
-``remove``) then fills a fresh build directory (``ogp_graph.layout.BuildLayout``): ``write`` loads
-the documents' graphs into the store (an ``add`` starts from a copy of the published store),
-``index`` embeds only passages it has no vector for, ``link`` computes similar commitments across
-plans into their own named graph (``LINKS_GRAPH``) and stage output (``links.jsonl``), and
-``publish`` writes dumps, manifest and library and swaps the directory in atomically. The
-extracted graph (the default graph) is never rewritten by a later stage.
+(``ogp_graph.library``), so a document is read once and validated once, on its own. A change of
+the library (``build``, ``add``, ``remove``) then fills a fresh build directory
+(``ogp_graph.layout.BuildLayout``). A ``build`` writes everything from the cache. An ``add`` or
+``remove`` is incremental, its work proportional to the change: ``write`` copies the published
+store and applies the documents' triples (counts follow the delta), ``index`` appends and drops
+passages (only new ones embedded and analysed), ``link`` recomputes similar commitments only for
+the plans that changed and progress links only for the report/plan pairs that changed, and
+``publish`` applies those links to the named graph (``LINKS_GRAPH``) as deletions and insertions,
+appends to the dumps, writes manifest and library and swaps the directory in atomically. Either
+way the result is the same. The extracted graph (the default graph) is never rewritten by a later
+stage.
 """
 from __future__ import annotations
 
