@@ -328,20 +328,39 @@ class LinkChange:
         return drop - (of([left], ()) if left else set()), insert
 
 
-def link(index: SearchIndex, plan_of: dict[str, str], *, previous: list[Similar] | None,
-         changed: set[str]) -> tuple[list[Similar], set[Similar], set[Similar]]:
-    """Similar commitments across plans: (all, added, dropped). With ``previous`` links and the
-    plans that ``changed``, only pairs touching those plans are recomputed (the others cannot have
-    moved), and added/dropped are the difference."""
+def _line(s: Similar) -> str:
+    """A link as a line of ``links.tsv``."""
+    return f"{s.source}\t{s.target}\t{s.score}\n"
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Output of ``link``: every similar-commitment link (as ``links.tsv`` lines) and, against the
+    previous links, those added and dropped."""
+
+    lines: list[str]
+    added: set[Similar]
+    dropped: set[Similar]
+
+
+def link(index: SearchIndex, plan_of: dict[str, str], *, previous: Path | None, changed: set[str]) -> Linked:
+    """Similar commitments across plans. With ``previous`` (a ``links.tsv``) and the plans that
+    ``changed``, only pairs touching those plans are recomputed (the others cannot have moved):
+    the previous lines of the others are kept as they are, and added/dropped are the difference."""
     fresh = similar_across_groups(index, plan_of, changed=None if previous is None else changed)
     if previous is None:
-        return fresh, set(fresh), set()
+        return Linked([_line(s) for s in fresh], set(fresh), set())
     kept, dropped = [], set()
-    for s in previous:
-        stays = s.source in plan_of and s.target in plan_of and not {plan_of[s.source], plan_of[s.target]} & changed
-        (kept.append if stays else dropped.add)(s)
+    with open(previous, encoding="utf-8") as fh:
+        for line in fh:
+            source, target, score = line.rstrip("\n").split("\t")
+            a, b = plan_of.get(source), plan_of.get(target)
+            if a is None or b is None or a in changed or b in changed:
+                dropped.add(Similar(source, target, float(score)))
+            else:
+                kept.append(line)
     fresh_set = set(fresh)
-    return kept + fresh, fresh_set - dropped, dropped - fresh_set
+    return Linked(kept + [_line(s) for s in fresh], fresh_set - dropped, dropped - fresh_set)
 
 
 def progress_change(before: Sequence[ProgressDocument], after: Sequence[ProgressDocument], *,
@@ -356,19 +375,12 @@ def progress_change(before: Sequence[ProgressDocument], after: Sequence[Progress
     return new - old, old - new
 
 
-def _read_links(layout: BuildLayout) -> list[Similar] | None:
-    if not layout.links.exists():
-        return None
-    with open(layout.links, encoding="utf-8") as fh:
-        return [Similar(s, t, float(score)) for s, t, score in (line.rstrip("\n").split("\t") for line in fh)]
-
-
 def _data(quads: Iterable[Quad]) -> str:
     """``quads`` as the body of a SPARQL ``INSERT DATA`` / ``DELETE DATA``."""
     return " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
 
 
-def publish(layout: BuildLayout, written: Written, links: list[Similar], change: LinkChange, *,
+def publish(layout: BuildLayout, written: Written, links: Linked, change: LinkChange, *,
             docs: Sequence[CachedDocument], entries: list[Entry], method: str, remote: RemoteStore | None,
             base: BuildLayout | None, added: Sequence[CachedDocument]) -> None:
     """Write the links — similar commitments (``links.tsv`` and, as the ``change``, the named
@@ -378,8 +390,9 @@ def publish(layout: BuildLayout, written: Written, links: list[Similar], change:
     manifest, written last, makes the directory a complete build."""
     store = written.store
     with open(layout.links, "w", encoding="utf-8") as fh:
-        fh.writelines(f"{s.source}\t{s.target}\t{s.score}\n" for s in links)
-    drop, insert = change.quads(method, left=links[0] if links else None)
+        fh.writelines(links.lines)
+    left = links.lines[0].rstrip("\n").split("\t") if links.lines else None
+    drop, insert = change.quads(method, left=Similar(left[0], left[1], float(left[2])) if left else None)
     for quad in drop:
         store.remove(quad)
     store.bulk_extend(insert)
@@ -443,6 +456,8 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
             nlp_model.append(build_nlp())
         return nlp_model[0]
 
+    if base is not None and not base.links.exists():
+        base = None  # a build of an earlier layout: write everything afresh
     with new_build(data_dir) as root:
         layout = BuildLayout(root)
         known = {e.sha256 for e in keep}
@@ -504,8 +519,8 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
         plan_by_doc = {d.record["document"]: d.record["plan"] for d in docs}
         plan_of = {p.commitment: plan_by_doc[p.doc] for p in search_index.passages}
         changed = {d.record["plan"] for d in added} | {e.plan for e in remove}
-        links, similar_added, similar_dropped = link(search_index, plan_of, changed=changed,
-                                                     previous=_read_links(base) if base else None)
+        links = link(search_index, plan_of, changed=changed,
+                     previous=base.links if base is not None and base.links.exists() else None)
         records = [_progress_record(d.record) for d in docs]
         if base is None:
             progress_added, progress_dropped = progress_change([], records, changed=None)
@@ -514,13 +529,13 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
             progress_added, progress_dropped = progress_change(before_records, records, changed={
                 d.key for d in [*before_records, *records]
                 if d.sha256 in {x.record["sha256"] for x in added} | {e.sha256 for e in remove}})
-        change = LinkChange(similar_added, similar_dropped, progress_added, progress_dropped)
+        change = LinkChange(links.added, links.dropped, progress_added, progress_dropped)
         clock("link", t)
         t = time.perf_counter()
         remote = RemoteStore(store_url) if store_url else None
         publish(layout, written, links, change, docs=docs, entries=entries, method=search_index.embedder.name,
                 remote=remote, base=base, added=added)
-        summary.similar = len(links)
+        summary.similar = len(links.lines)
         summary.progress_links = sum(1 for _ in written.store.quads_for_pattern(None, OGP.progressOf, None, LINKS_GRAPH))
         del written
         clock("publish", t)

@@ -36,6 +36,8 @@ _EN_WORDS = {"the", "of", "and", "to", "in", "for", "with", "which", "what", "ho
 _ES_WORDS = {"de", "la", "el", "los", "las", "del", "que", "y", "en", "para", "con", "por", "qué", "cómo", "cuál"}
 
 Progress = Callable[[Iterable, int, str], Iterable]
+PASSAGES = "passages.jsonl"
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,10 @@ class SearchIndex:
     "convex" (min-max weighted sum; best on benchmarks/search_questions.json) or "rrf"."""
 
     def __init__(self, passages: list[Passage], vectors: np.ndarray, dense: DenseIndex, bm25: BM25Index,
-                 embedder: Embedder, *, fusion: str = "convex"):
+                 embedder: Embedder, *, fusion: str = "convex", origin: tuple[Path, int] | None = None):
         self.passages, self.vectors, self.dense, self.bm25 = passages, vectors, dense, bm25
         self.embedder, self.fusion = embedder, fusion
+        self.origin = origin  # (a saved index, how many of the first passages are its passages)
         self.commitment_count = len({p.commitment for p in passages})
 
     # -- building and storing -----------------------------------------------------------------
@@ -121,7 +124,7 @@ class SearchIndex:
         vectors = _vectors(self.embedder, passages, self, progress)
         return SearchIndex([*self.passages, *passages], np.vstack([self.vectors, vectors]),
                            self.dense.extend(vectors), self.bm25.extend([p.text for p in passages]), self.embedder,
-                           fusion=self.fusion)
+                           fusion=self.fusion, origin=self.origin)
 
     def select(self, rows: Sequence[int]) -> SearchIndex:
         """A new index of the passages ``rows`` (in that order), nothing embedded or analysed again:
@@ -148,8 +151,12 @@ class SearchIndex:
         tmp = directory.with_name(f".{directory.name}-{uuid.uuid4().hex[:6]}")
         tmp.mkdir(parents=True)
         try:
-            with open(tmp / "passages.jsonl", "w", encoding="utf-8") as fh:
-                fh.writelines(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in self.passages)
+            done = 0
+            if self.origin and (self.origin[0] / PASSAGES).exists():  # its passages, then the appended ones
+                shutil.copyfile(self.origin[0] / PASSAGES, tmp / PASSAGES)
+                done = self.origin[1]
+            with open(tmp / PASSAGES, "a", encoding="utf-8") as fh:
+                fh.writelines(_ENCODE(p.to_dict()) + "\n" for p in self.passages[done:])
             np.save(tmp / "vectors.npy", self.vectors)
             self.dense.save(tmp)
             self.bm25.save(tmp)
@@ -175,10 +182,11 @@ class SearchIndex:
         if embedder and get_embedder(embedder).name != config["embedder"]:
             raise ValueError(f"the index was built with embedder {config['embedder']!r}, not {embedder!r}; "
                              f"rebuild with `ogp-kg build --embedder {embedder}` or query with {config['embedder']!r}")
-        with open(directory / "passages.jsonl", encoding="utf-8") as fh:
-            passages = [Passage(**json.loads(line)) for line in fh]
+        with open(directory / PASSAGES, encoding="utf-8") as fh:
+            passages = [Passage(**d) for d in json.loads("[" + ",".join(fh) + "]")]
         return cls(passages, np.load(directory / "vectors.npy"), DenseIndex.load(directory), BM25Index.load(directory),
-                   get_embedder(config["embedder"]), fusion=config.get("fusion", "convex"))
+                   get_embedder(config["embedder"]), fusion=config.get("fusion", "convex"),
+                   origin=(directory, len(passages)))
 
     # -- searching ------------------------------------------------------------------------------
     def search(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:
