@@ -77,13 +77,15 @@ def export_graph(format: str = "turtle", *, data_dir: Path | str | None = None) 
     return serialize_graph(open_store(data_dir), format)
 
 
-def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: str, issued: dt.date) -> list[Quad]:
-    """VoID + DCAT description of the graph: size, classes, vocabularies, sources, licence, the
-    SPARQL endpoint and one DCAT distribution per dump (``dumps``: media type → file name)."""
+def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: str, issued: dt.date, *,
+                     triples: int | None = None) -> list[Quad]:
+    """VoID + DCAT description of the graph: size (``triples`` when known: every quad of the store,
+    else counted), classes, vocabularies, sources, licence, the SPARQL endpoint and one DCAT
+    distribution per dump (``dumps``: media type → file name)."""
     def lit(value, datatype=None):
         return Literal(str(value), datatype=datatype) if datatype else Literal(str(value))
 
-    triples = len(store)
+    triples = len(store) if triples is None else triples
     quads = [
         Quad(DATASET, RDF.type, VOID.Dataset), Quad(DATASET, RDF.type, DCAT.Dataset),
         Quad(DATASET, DCT.title, Literal("ogp-kg: OGP action plans and progress reports as linked data", language="en")),
@@ -118,7 +120,8 @@ def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: s
 
 
 def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", issued: dt.date | None = None,
-                parts: Callable[[str], Iterable[Path]] | None = None, base: Path | None = None) -> list[Path]:
+                parts: Callable[[str], Iterable[Path]] | None = None, base: Path | None = None,
+                triples: int | None = None) -> list[Path]:
     """Write dated dumps in every format and ``void.ttl`` into ``out_dir``; returns the files.
 
     With ``parts`` (format name → files whose union is the graph in that format, e.g. one per
@@ -126,6 +129,7 @@ def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", i
     lists merged into one ``@graph`` — so it costs a file copy and memory does not grow with the graph.
     With ``base`` too (a dumps directory this function wrote from parts), its dumps come first and
     ``parts`` are only what follows: the cost is that of copying files and of the new parts.
+    ``triples``: the store's size when the caller knows it (see ``describe_dataset``).
     """
     issued = issued or dt.date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -149,7 +153,7 @@ def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", i
         written.append(path)
         dumps[media] = path.name
     void = out_dir / "void.ttl"
-    void.write_bytes(pyoxigraph.serialize([q.triple for q in describe_dataset(store, dumps, base_url, issued)],
+    void.write_bytes(pyoxigraph.serialize([q.triple for q in describe_dataset(store, dumps, base_url, issued, triples=triples)],
                                           format=pyoxigraph.RdfFormat.TURTLE,
                                           prefixes={**PREFIXES, "void": VOID.base, "dcat": DCAT.base}))
     return [*written, void]

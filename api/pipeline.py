@@ -241,6 +241,7 @@ class Written:
     store: pyoxigraph.Store
     counts: dict[str, int]
     removed: list[bytes] = field(default_factory=list)
+    quads: int | None = None  # quads of the store, links graph included (as published), when known
 
 
 def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: BuildLayout | None,
@@ -283,6 +284,8 @@ def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: Bu
                 written.counts[what] += len(nodes) - count(store, what, among=nodes)
         store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
     store.flush()
+    if "quads" in previous:
+        written.quads = previous["quads"] + written.counts["triples"] - previous["triples"]
     return written
 
 
@@ -343,19 +346,29 @@ class Linked:
     dropped: set[Similar]
 
 
-def link(index: SearchIndex, plan_of: dict[str, str], *, previous: Path | None, changed: set[str]) -> Linked:
-    """Similar commitments across plans. With ``previous`` (a ``links.tsv``) and the plans that
-    ``changed``, only pairs touching those plans are recomputed (the others cannot have moved):
-    the previous lines of the others are kept as they are, and added/dropped are the difference."""
+def link(index: SearchIndex, plan_of: dict[str, str], *, previous: Path | None, changed: set[str],
+         touched: set[str] | None) -> Linked:
+    """Similar commitments across plans. With ``previous`` (a ``links.tsv``), the plans that
+    ``changed`` and the commitments of the previous library in those plans (``touched``), only
+    pairs touching those plans are recomputed (the others cannot have moved): the previous lines
+    not naming a touched commitment are kept as they are (all of them, unread, when none is;
+    ``touched`` None: those whose commitments are all still there, in unchanged plans), and
+    added/dropped are the difference."""
     fresh = similar_across_groups(index, plan_of, changed=None if previous is None else changed)
     if previous is None:
         return Linked([_line(s) for s in fresh], set(fresh), set())
     kept, dropped = [], set()
     with open(previous, encoding="utf-8") as fh:
+        if touched is not None and not touched:
+            kept = fh.readlines()
         for line in fh:
             source, target, score = line.rstrip("\n").split("\t")
-            a, b = plan_of.get(source), plan_of.get(target)
-            if a is None or b is None or a in changed or b in changed:
+            if touched is None:
+                a, b = plan_of.get(source), plan_of.get(target)
+                goes = a is None or b is None or a in changed or b in changed
+            else:
+                goes = source in touched or target in touched
+            if goes:
                 dropped.add(Similar(source, target, float(score)))
             else:
                 kept.append(line)
@@ -393,14 +406,19 @@ def publish(layout: BuildLayout, written: Written, links: Linked, change: LinkCh
         fh.writelines(links.lines)
     left = links.lines[0].rstrip("\n").split("\t") if links.lines else None
     drop, insert = change.quads(method, left=Similar(left[0], left[1], float(left[2])) if left else None)
+    if written.quads is not None:
+        written.quads += sum(quad not in store for quad in insert) - sum(quad in store for quad in drop)
     for quad in drop:
         store.remove(quad)
     store.bulk_extend(insert)
     store.flush()
+    if written.quads is None:
+        written.quads = len(store)
     if base is not None and not written.removed:
-        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(added), base=base.dumps)
+        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(added), base=base.dumps,
+                    triples=written.quads)
     else:
-        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs))
+        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs), triples=written.quads)
     if remote is not None:  # scale-out: queries go to the SPARQL server; the local copy feeds later changes
         if base is None:
             remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))
@@ -519,8 +537,10 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
         plan_by_doc = {d.record["document"]: d.record["plan"] for d in docs}
         plan_of = {p.commitment: plan_by_doc[p.doc] for p in search_index.passages}
         changed = {d.record["plan"] for d in added} | {e.plan for e in remove}
-        links = link(search_index, plan_of, changed=changed,
-                     previous=base.links if base is not None and base.links.exists() else None)
+        plan_before = {d.record["document"]: d.record["plan"] for d in [*kept, *(r for r in removed if r)]}
+        touched = {p.commitment for p in reuse.passages if plan_before.get(p.doc) in changed} if reuse else None
+        links = link(search_index, plan_of, changed=changed, touched=touched,
+                     previous=base.links if base is not None else None)
         records = [_progress_record(d.record) for d in docs]
         if base is None:
             progress_added, progress_dropped = progress_change([], records, changed=None)
@@ -537,11 +557,13 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
                 remote=remote, base=base, added=added)
         summary.similar = len(links.lines)
         summary.progress_links = sum(1 for _ in written.store.quads_for_pattern(None, OGP.progressOf, None, LINKS_GRAPH))
+        quads = written.quads
         del written
         clock("publish", t)
         summary.stages = clock.seconds
         summary.seconds = round(time.perf_counter() - started, 2)
-        manifest = {**asdict(summary), "index": search_index.config(), **({"remote_store": store_url} if remote else {})}
+        manifest = {**asdict(summary), "quads": quads, "index": search_index.config(),
+                    **({"remote_store": store_url} if remote else {})}
         layout.manifest.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     library.prune({e.sha256 for e in entries})
     return summary

@@ -19,14 +19,15 @@ class Similar:
 
 
 def commitment_vectors(index: SearchIndex) -> tuple[list[str], np.ndarray]:
-    """One normalised vector per commitment: the mean of its passages' vectors (float64, so that a
-    score does not depend on which block of rows it was computed in)."""
-    order: dict[str, list[int]] = {}
-    for i, p in enumerate(index.passages):
-        order.setdefault(p.commitment, []).append(i)
-    iris = list(order)
-    vectors = np.vstack([index.vectors[rows].mean(axis=0, dtype=np.float64) for rows in order.values()])
-    return iris, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    """One normalised vector per commitment (in order of first passage): the mean of its passages'
+    vectors, in float64 so that a score does not depend on which block of rows it was computed in."""
+    order: dict[str, int] = {}
+    rows = np.fromiter((order.setdefault(p.commitment, len(order)) for p in index.passages), dtype=np.int64,
+                       count=len(index.passages))
+    sums = np.zeros((len(order), index.vectors.shape[1]), dtype=np.float64)
+    np.add.at(sums, rows, index.vectors)
+    vectors = sums / np.bincount(rows, minlength=len(order))[:, None]
+    return list(order), vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def similar_across_groups(index: SearchIndex, group_of: dict[str, str], *, top: int = 3,

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pyoxigraph
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
@@ -177,7 +177,9 @@ def published_state(home: Path) -> dict:
         "default": set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()).splitlines()),
         "links": set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH).splitlines()),
         "counts": {k: manifest[k] for k in ("triples", "commitments", "institutions", "laws", "places", "metrics",
-                                            "mentions", "similar", "progress_links")},
+                                            "mentions", "similar", "progress_links", "quads")},
+        "void": int(next(Graph().parse(layout.dumps / "void.ttl").objects(
+            None, URIRef("http://rdfs.org/ns/void#triples")))),
         "links.tsv": set(layout.links.read_text(encoding="utf-8").splitlines()),
         "nt": set(dumps[".nt"].splitlines()), "ttl": dumps[".ttl"],
         "jsonld": sorted(json.dumps(n, sort_keys=True) for n in json.loads(dumps[".jsonld"])["@graph"]),
@@ -187,8 +189,10 @@ def published_state(home: Path) -> dict:
     }
 
 
-def test_add_and_remove_equal_a_build_from_scratch(library, tmp_path, extractions):
+def test_add_and_remove_equal_a_build_from_scratch(library, tmp_path, extractions, monkeypatch):
     """An incremental change publishes exactly what a build of the resulting library does."""
+    bases, write_store = [], pipeline.write_store
+    monkeypatch.setattr(pipeline, "write_store", lambda *a, **k: bases.append(k["base"]) or write_store(*a, **k))
     home, fresh = tmp_path / "home", tmp_path / "fresh"
     shutil.copytree(library, home, symlinks=True)
     new_doc = later_plan(tmp_path)
@@ -197,12 +201,14 @@ def test_add_and_remove_equal_a_build_from_scratch(library, tmp_path, extraction
     build_all([REPORT, new_doc], data_dir=fresh)
     added = published_state(home)
     assert added["links"] and added["counts"]["similar"] > 0
+    assert added["void"] == added["counts"]["quads"] == len(open_store(home))
     assert added == published_state(fresh)
     # removing the first document: the triples it shared with the second (institutions, places) stay
     remove_documents([REPORT.name], data_dir=home)
     build_all([new_doc], data_dir=fresh)
     assert published_state(home) == published_state(fresh)
     assert extractions == [new_doc.name]
+    assert [b is not None for b in bases] == [True, False, True, False]  # the changes were incremental
 
 
 class _Vectors:
