@@ -24,8 +24,9 @@ def commitment_vectors(index: SearchIndex) -> tuple[list[str], np.ndarray]:
     order: dict[str, int] = {}
     rows = np.fromiter((order.setdefault(p.commitment, len(order)) for p in index.passages), dtype=np.int64,
                        count=len(index.passages))
-    sums = np.zeros((len(order), index.vectors.shape[1]), dtype=np.float64)
-    np.add.at(sums, rows, index.vectors)
+    by_commitment = np.argsort(rows, kind="stable")
+    starts = np.searchsorted(rows[by_commitment], np.arange(len(order)))
+    sums = np.add.reduceat(index.vectors[by_commitment].astype(np.float64), starts, axis=0)
     vectors = sums / np.bincount(rows, minlength=len(order))[:, None]
     return list(order), vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
@@ -50,7 +51,8 @@ def similar_across_groups(index: SearchIndex, group_of: dict[str, str], *, top: 
         for b in range(0, len(rows), _BLOCK):
             block = rows[b : b + _BLOCK]
             scores = vectors[block] @ vectors[cols].T
-            for r, i in enumerate(block):
+            for r in np.flatnonzero((scores >= threshold).any(axis=1)):  # only rows with a candidate
+                i = block[r]
                 hits = np.flatnonzero(scores[r] >= threshold)
                 hits = hits[groups[cols[hits]] != groups[i]]
                 taken: dict[str, int] = {}
