@@ -266,7 +266,8 @@ def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: Bu
     written = Written(store, {what: previous[what] for what in ("triples", *COUNTED)})
     if removed:
         lines = {line for doc in removed for line in doc.graph.read_bytes().splitlines(keepends=True)}
-        gone = {what: {x for doc in removed for x in distinct(_graph(doc), what)} for what in COUNTED}
+        graphs = [_graph(doc) for doc in removed]
+        gone = {what: {x for graph in graphs for x in distinct(graph, what)} for what in COUNTED}
         for quad in pyoxigraph.parse(b"".join(lines), RdfFormat.N_TRIPLES):
             store.remove(Quad(quad.subject, quad.predicate, quad.object, DefaultGraph()))
         kept = {line for doc in docs for line in doc.graph.read_bytes().splitlines(keepends=True) if line in lines}
