@@ -211,6 +211,39 @@ def test_add_and_remove_equal_a_build_from_scratch(library, tmp_path, extraction
     assert [b is not None for b in bases] == [True, False, True, False]  # the changes were incremental
 
 
+def plan_of_the_report(folder: Path) -> Path:
+    """The plan the bundled report reports on, made from it: its header as a plan's, its first three
+    commitments."""
+    lines = REPORT.read_text(encoding="utf-8").splitlines(keepends=True)
+    fourth = next(i for i, line in enumerate(lines) if re.search(r"<b>4</b>", line))
+    path = folder / "gt-2016-2018-plan.txt"
+    path.write_text("".join(lines[:fourth]).replace("(Según autoevaluación de medio término)", "")
+                    .replace("LOGROS INSTITUCIONALES", "TERCER PLAN DE ACCIÓN NACIONAL DE GOBIERNO ABIERTO"),
+                    encoding="utf-8")
+    return path
+
+
+def test_progress_links_follow_an_add_and_a_remove(tmp_path, monkeypatch):
+    """A report added to the library of its plan gets its ogp:progressOf links incrementally, and
+    loses them on removal, exactly as a build from scratch has them."""
+    bases, write_store = [], pipeline.write_store
+    monkeypatch.setattr(pipeline, "write_store", lambda *a, **k: bases.append(k["base"]) or write_store(*a, **k))
+    home, fresh = tmp_path / "home", tmp_path / "fresh"
+    plan = plan_of_the_report(tmp_path)
+    build_all([plan], data_dir=home, country="GT")
+    assert list_documents(data_dir=home)[0].genre == "plan"
+    summary = add_documents([REPORT], data_dir=home, country="GT")
+    assert summary.progress_links >= 3  # the plan's three commitments, reported on
+    shutil.copytree(home, fresh, symlinks=True)
+    build_all([plan, REPORT], data_dir=fresh, country="GT")
+    assert published_state(home) == published_state(fresh)
+    remove_documents([REPORT.name], data_dir=home)
+    build_all([plan], data_dir=fresh, country="GT")
+    after = published_state(home)
+    assert after["counts"]["progress_links"] == 0 and after == published_state(fresh)
+    assert [b is not None for b in bases] == [False, True, False, True, False]
+
+
 class _Vectors:
     """The two attributes of a SearchIndex that similarity reads."""
 
