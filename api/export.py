@@ -49,16 +49,28 @@ def jsonld_context() -> dict:
     return json.loads(CONTEXT_JSONLD.read_text(encoding="utf-8"))["@context"]
 
 
-def _merge_jsonld(parts: Iterable[Path], path: Path) -> None:
-    """One JSON-LD document with the published context from files that each hold a list of node objects."""
-    with open(path, "w", encoding="utf-8") as out:
-        out.write('{"@context": ' + json.dumps(jsonld_context(), ensure_ascii=False) + ',\n "@graph": [')
-        first = True
+_JSONLD_END = "\n]}\n"
+
+
+def _merge_jsonld(parts: Iterable[Path], path: Path, *, base: Path | None = None) -> None:
+    """One JSON-LD document with the published context from files that each hold a list of node
+    objects (after the nodes of ``base``, a document this function wrote)."""
+    if base is not None:
+        shutil.copyfile(base, path)
+        with open(path, "r+b") as out:
+            out.seek(-len(_JSONLD_END) - 1, 2)
+            first = out.read(1) == b"["
+            out.seek(-len(_JSONLD_END), 2)
+            out.truncate()
+    with open(path, "a" if base is not None else "w", encoding="utf-8") as out:
+        if base is None:
+            out.write('{"@context": ' + json.dumps(jsonld_context(), ensure_ascii=False) + ',\n "@graph": [')
+            first = True
         for part in parts:
             for node in json.loads(Path(part).read_text(encoding="utf-8")):
                 out.write(("\n  " if first else ",\n  ") + json.dumps(node, ensure_ascii=False))
                 first = False
-        out.write("\n]}\n")
+        out.write(_JSONLD_END)
 
 
 def export_graph(format: str = "turtle", *, data_dir: Path | str | None = None) -> bytes:
@@ -66,13 +78,15 @@ def export_graph(format: str = "turtle", *, data_dir: Path | str | None = None) 
     return serialize_graph(open_store(data_dir), format)
 
 
-def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: str, issued: dt.date) -> list[Quad]:
-    """VoID + DCAT description of the graph: size, classes, vocabularies, sources, licence, the
-    SPARQL endpoint and one DCAT distribution per dump (``dumps``: media type → file name)."""
+def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: str, issued: dt.date, *,
+                     triples: int | None = None) -> list[Quad]:
+    """VoID + DCAT description of the graph: size (``triples`` when known: every quad of the store,
+    else counted), classes, vocabularies, sources, licence, the SPARQL endpoint and one DCAT
+    distribution per dump (``dumps``: media type → file name)."""
     def lit(value, datatype=None):
         return Literal(str(value), datatype=datatype) if datatype else Literal(str(value))
 
-    triples = len(store)
+    triples = len(store) if triples is None else triples
     quads = [
         Quad(DATASET, RDF.type, VOID.Dataset), Quad(DATASET, RDF.type, DCAT.Dataset),
         Quad(DATASET, DCT.title, Literal("ogp-kg: OGP action plans and progress reports as linked data", language="en")),
@@ -107,31 +121,40 @@ def describe_dataset(store: pyoxigraph.Store, dumps: dict[str, str], base_url: s
 
 
 def write_dumps(store: pyoxigraph.Store, out_dir: Path, *, base_url: str = "", issued: dt.date | None = None,
-                parts: Callable[[str], Iterable[Path]] | None = None) -> list[Path]:
+                parts: Callable[[str], Iterable[Path]] | None = None, base: Path | None = None,
+                triples: int | None = None) -> list[Path]:
     """Write dated dumps in every format and ``void.ttl`` into ``out_dir``; returns the files.
 
     With ``parts`` (format name → files whose union is the graph in that format, e.g. one per
     document) every dump is streamed from them — N-Triples and Turtle concatenated, JSON-LD node
     lists merged into one ``@graph`` — so it costs a file copy and memory does not grow with the graph.
+    With ``base`` too (a dumps directory this function wrote from parts), its dumps come first and
+    ``parts`` are only what follows: the cost is that of copying files and of the new parts.
+    ``triples``: the store's size when the caller knows it (see ``describe_dataset``).
     """
     issued = issued or dt.date.today()
     out_dir.mkdir(parents=True, exist_ok=True)
     written, dumps = [], {}
     for format, (ext, media, rdf_format) in DUMP_FORMATS.items():
         path = out_dir / f"ogp-kg-{issued.isoformat()}.{ext}"
+        previous = max(base.glob(f"ogp-kg-*.{ext}"), default=None) if base is not None else None
+        if base is not None and previous is None:
+            raise FileNotFoundError(f"no .{ext} dump in {base} to start from")
         if parts is None:
             path.write_bytes(serialize_graph(store, format))
         elif rdf_format is None:
-            _merge_jsonld(parts(format), path)
+            _merge_jsonld(parts(format), path, base=previous)
         else:
-            with open(path, "wb") as out:
+            if previous is not None:
+                shutil.copyfile(previous, path)
+            with open(path, "ab" if previous is not None else "wb") as out:
                 for part in parts(format):
                     with open(part, "rb") as fh:
                         shutil.copyfileobj(fh, out)
         written.append(path)
         dumps[media] = path.name
     void = out_dir / "void.ttl"
-    void.write_bytes(pyoxigraph.serialize([q.triple for q in describe_dataset(store, dumps, base_url, issued)],
+    void.write_bytes(pyoxigraph.serialize([q.triple for q in describe_dataset(store, dumps, base_url, issued, triples=triples)],
                                           format=pyoxigraph.RdfFormat.TURTLE,
                                           prefixes={**PREFIXES, "void": VOID.base, "dcat": DCAT.base}))
     return [*written, void]

@@ -3,13 +3,17 @@
 Every document goes through the first five on its own, one at a time (memory does not grow with
 the library), and what they produce — the document's share of the graph, its search passages,
 its JSON-LD, its SHACL result and what was found — is cached by content hash and pipeline version
-(``ogp_graph.library``), so a document is read once. A change of the library (``build``, ``add``,
-``remove``) then fills a fresh build directory (``ogp_graph.layout.BuildLayout``): ``write`` loads
-the documents' graphs into the store (an ``add`` starts from a copy of the published store),
-``index`` embeds only passages it has no vector for, ``link`` computes similar commitments across
-plans into their own named graph (``LINKS_GRAPH``) and stage output (``links.jsonl``), and
-``publish`` writes dumps, manifest and library and swaps the directory in atomically. The
-extracted graph (the default graph) is never rewritten by a later stage.
+(``ogp_graph.library``), so a document is read once and validated once, on its own. A change of
+the library (``build``, ``add``, ``remove``) then fills a fresh build directory
+(``ogp_graph.layout.BuildLayout``). A ``build`` writes everything from the cache. An ``add`` or
+``remove`` is incremental, its work proportional to the change: ``write`` copies the published
+store and applies the documents' triples (counts follow the delta), ``index`` appends and drops
+passages (only new ones embedded and analysed), ``link`` recomputes similar commitments only for
+the plans that changed and progress links only for the report/plan pairs that changed, and
+``publish`` applies those links to the named graph (``LINKS_GRAPH``) as deletions and insertions,
+appends to the dumps, writes manifest and library and swaps the directory in atomically. Either
+way the result is the same. The extracted graph (the default graph) is never rewritten by a later
+stage.
 """
 from __future__ import annotations
 
@@ -29,8 +33,8 @@ from indexes.embedders import DEFAULT_EMBEDDER, get_embedder
 from indexes.passages import Passage, passages_from_store
 from indexes.search_index import SearchIndex
 from indexes.similarity import Similar, similar_across_groups
-from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, document_report, \
-    write_graph
+from ogp_graph.build import BuildSummary, ExtractedDocument, Progress, bundled_report, count, distinct, \
+    document_report, write_graph
 from ogp_graph.build import extract as extract_mentions
 from ogp_graph.readers import Document, load_document
 from ogp_graph.errors import DocumentError, StoreError
@@ -43,7 +47,7 @@ from ogp_graph.progress import ProgressDocument, progress_links, report_scopes
 from ogp_graph.segment import Segmentation, find
 from ogp_graph.store import current_build, default_data_dir, new_build, read_manifest
 from ogp_graph.validate import ValidationReport, to_rdflib
-from ogp_graph.vocab import PREFIXES
+from ogp_graph.vocab import OGP, PREFIXES
 from ogp_graph.validate import validate as shacl
 
 if TYPE_CHECKING:
@@ -215,69 +219,221 @@ def _dump_parts(docs: Sequence[CachedDocument]) -> Callable[[str], list[Path]]:
     return lambda format: [doc.directory / f"graph.{DUMP_FORMATS[format][0]}" for doc in docs]
 
 
-def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: BuildLayout | None,
-                progress: Progress) -> pyoxigraph.Store:
-    """The build's store: a copy of ``base``'s (when given) plus the graphs of ``docs``. The links
-    graph is left out; the link stage writes it afresh."""
-    if base is not None:
-        pyoxigraph.Store.read_only(str(base.store)).backup(str(layout.store))
-    store = pyoxigraph.Store(str(layout.store))
-    if store.contains_named_graph(LINKS_GRAPH):
-        store.remove_graph(LINKS_GRAPH)
-    for doc in progress(docs, len(docs), "write"):
-        store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
-    store.flush()
+def _graph(doc: CachedDocument) -> pyoxigraph.Store:
+    """One document's share of the graph, in memory."""
+    store = pyoxigraph.Store()
+    store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
     return store
 
 
-def index(docs: Sequence[CachedDocument], *, embedder: str, reuse: SearchIndex | None,
-          progress: Progress) -> SearchIndex:
-    """The search index over the passages of ``docs``; vectors of texts ``reuse`` has are kept."""
+def _triples(store: pyoxigraph.Store) -> int:
+    return int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value)
+
+
+_WRITE_BATCH = 64  # documents' graphs per bulk load (a few MB)
+
+
+@dataclass
+class Written:
+    """Output of the library's ``write``: the build's store, its counts (``triples`` and ``COUNTED``
+    of the default graph) and the N-Triples lines taken out of the default graph."""
+
+    store: pyoxigraph.Store
+    counts: dict[str, int]
+    removed: list[bytes] = field(default_factory=list)
+    quads: int | None = None  # quads of the store, links graph included (as published), when known
+
+
+def write_store(layout: BuildLayout, docs: Sequence[CachedDocument], *, base: BuildLayout | None,
+                added: Sequence[CachedDocument] = (), removed: Sequence[CachedDocument] = (),
+                progress: Progress) -> Written:
+    """The build's store. Without ``base``: the graphs of ``docs``, counted afresh (the link stage
+    writes the links graph). With ``base`` (the published build, whose library was ``docs`` less
+    ``added`` plus ``removed``): a copy of its store, links graph included, with the graphs of
+    ``removed`` taken out — but for the triples a kept document also has — and those of ``added``
+    put in; its manifest's counts follow the change, so the work is that of the change."""
+    if base is None:
+        store = pyoxigraph.Store(str(layout.store))
+        batches = range(0, len(docs), _WRITE_BATCH)
+        for b in progress(batches, len(batches), "write"):  # one bulk load per batch: fewer, larger segments
+            store.bulk_load(b"".join(doc.graph.read_bytes() for doc in docs[b : b + _WRITE_BATCH]),
+                            RdfFormat.N_TRIPLES)
+        store.flush()
+        return Written(store, {"triples": _triples(store), **{what: count(store, what) for what in COUNTED}})
+    pyoxigraph.Store.read_only(str(base.store)).backup(str(layout.store))
+    store = pyoxigraph.Store(str(layout.store))
+    previous = read_manifest(base.root)
+    written = Written(store, {what: previous[what] for what in ("triples", *COUNTED)})
+    if removed:
+        lines = {line for doc in removed for line in doc.graph.read_bytes().splitlines(keepends=True)}
+        graphs = [_graph(doc) for doc in removed]
+        gone = {what: {x for graph in graphs for x in distinct(graph, what)} for what in COUNTED}
+        for quad in pyoxigraph.parse(b"".join(lines), RdfFormat.N_TRIPLES):
+            store.remove(Quad(quad.subject, quad.predicate, quad.object, DefaultGraph()))
+        kept = {line for doc in docs for line in doc.graph.read_bytes().splitlines(keepends=True) if line in lines}
+        if kept:  # triples the removed documents shared with kept ones (an institution, a law, a place)
+            store.bulk_load(b"".join(kept), RdfFormat.N_TRIPLES)
+        written.removed = sorted(lines - kept)
+        written.counts["triples"] -= len(written.removed)
+        for what, nodes in gone.items():
+            written.counts[what] -= len(nodes) - (count(store, what, among=nodes) if nodes else 0)
+    for doc in progress(added, len(added), "write"):
+        own = _graph(doc)
+        written.counts["triples"] += sum(quad not in store for quad in own)
+        for what in COUNTED:
+            if nodes := distinct(own, what):
+                written.counts[what] += len(nodes) - count(store, what, among=nodes)
+        store.bulk_load(path=str(doc.graph), format=RdfFormat.N_TRIPLES)
+    store.flush()
+    if "quads" in previous:
+        written.quads = previous["quads"] + written.counts["triples"] - previous["triples"]
+    return written
+
+
+def index(docs: Sequence[CachedDocument], *, embedder: str, reuse: SearchIndex | None, progress: Progress,
+          added: Sequence[CachedDocument] | None = None) -> SearchIndex:
+    """The search index over the passages of ``docs``; vectors of texts ``reuse`` has are kept.
+    With ``added`` (``reuse`` being the published index, over the other documents of ``docs``
+    and maybe removed ones): ``reuse`` less the removed documents' passages, then the added ones
+    appended — only they are embedded and analysed (equal to a build from scratch)."""
     def named(items, total, desc):
         return progress(items, total, "index")
 
-    return SearchIndex.build(list(_passages(docs)), embedder, reuse=reuse, progress=named)
+    if added is None or reuse is None or reuse.embedder.name != get_embedder(embedder).name:
+        return SearchIndex.build(list(_passages(docs)), embedder, reuse=reuse, progress=named)
+    fresh = {d.record["document"] for d in added}
+    kept = {d.record["document"] for d in docs} - fresh
+    rows = [i for i, p in enumerate(reuse.passages) if p.doc in kept]
+    if len(rows) < len(reuse.passages):
+        reuse = reuse.select(rows)
+    return reuse.extend(list(_passages(added)), progress=named)
 
 
-def link(index: SearchIndex, plan_of: dict[str, str], *, previous: list[Similar] | None,
-         changed: set[str] | None) -> list[Similar]:
-    """Similar commitments across plans. With ``previous`` links and the plans that ``changed``,
-    only pairs touching those plans are recomputed (the others cannot have moved)."""
+@dataclass(frozen=True)
+class LinkChange:
+    """What a change of the library does to the links graph: similar-commitment links (see
+    ``indexes.similarity``) and ``(report commitment, plan commitment)`` progress links, added
+    and dropped (a build from scratch adds every link)."""
+
+    similar_added: set[Similar]
+    similar_dropped: set[Similar]
+    progress_added: set[tuple[str, str]]
+    progress_dropped: set[tuple[str, str]]
+
+    def quads(self, method: str, *, left: Similar | None) -> tuple[set[Quad], set[Quad]]:
+        """(quads to delete, quads to insert) in the links graph; ``left``: any link that stays,
+        whose quads shared by every link (the extractor's) are not deleted."""
+        def of(similar: Iterable[Similar], progress: Iterable[tuple[str, str]]) -> set[Quad]:
+            found = {q for s in similar for q in similarity_quads(s.source, s.target, s.score, method)}
+            return {Quad(q.subject, q.predicate, q.object, LINKS_GRAPH) for q in [*found, *progress_quads(progress)]}
+
+        insert = of(self.similar_added, self.progress_added)
+        drop = of(self.similar_dropped, self.progress_dropped) - insert
+        return drop - (of([left], ()) if left else set()), insert
+
+
+def _line(s: Similar) -> str:
+    """A link as a line of ``links.tsv``."""
+    return f"{s.source}\t{s.target}\t{s.score}\n"
+
+
+@dataclass(frozen=True)
+class Linked:
+    """Output of ``link``: every similar-commitment link (as ``links.tsv`` lines) and, against the
+    previous links, those added and dropped."""
+
+    lines: list[str]
+    added: set[Similar]
+    dropped: set[Similar]
+
+
+def link(index: SearchIndex, plan_of: dict[str, str], *, previous: Path | None, changed: set[str],
+         touched: set[str] | None) -> Linked:
+    """Similar commitments across plans. With ``previous`` (a ``links.tsv``), the plans that
+    ``changed`` and the commitments of the previous library in those plans (``touched``), only
+    pairs touching those plans are recomputed (the others cannot have moved): the previous lines
+    not naming a touched commitment are kept as they are (all of them, unread, when none is;
+    ``touched`` None: those whose commitments are all still there, in unchanged plans), and
+    added/dropped are the difference."""
     fresh = similar_across_groups(index, plan_of, changed=None if previous is None else changed)
     if previous is None:
-        return fresh
-    kept = [s for s in previous if s.source in plan_of and s.target in plan_of
-            and plan_of[s.source] not in changed and plan_of[s.target] not in changed]
-    return kept + fresh
+        return Linked([_line(s) for s in fresh], set(fresh), set())
+    kept, dropped = [], set()
+    with open(previous, encoding="utf-8") as fh:
+        if touched is not None and not touched:
+            kept = fh.readlines()
+        for line in fh:
+            source, target, score = line.rstrip("\n").split("\t")
+            if touched is None:
+                a, b = plan_of.get(source), plan_of.get(target)
+                goes = a is None or b is None or a in changed or b in changed
+            else:
+                goes = source in touched or target in touched
+            if goes:
+                dropped.add(Similar(source, target, float(score)))
+            else:
+                kept.append(line)
+    fresh_set = set(fresh)
+    return Linked(kept + [_line(s) for s in fresh], fresh_set - dropped, dropped - fresh_set)
 
 
-def _read_links(layout: BuildLayout) -> list[Similar] | None:
-    if not layout.links.exists():
-        return None
-    with open(layout.links, encoding="utf-8") as fh:
-        return [Similar(**json.loads(line)) for line in fh]
+def progress_change(before: Sequence[ProgressDocument], after: Sequence[ProgressDocument], *,
+                    changed: set[tuple] | None) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """Progress links (added, dropped) between the library ``before`` and ``after``: with
+    ``changed`` (the keys — country, language, first year — of the documents added or removed)
+    only documents with those keys are paired again (no other pair can have changed)."""
+    def links(docs: Sequence[ProgressDocument]) -> set[tuple[str, str]]:
+        return set(progress_links([d for d in docs if changed is None or d.key in changed]))
+
+    old, new = links(before) if changed is not None else set(), links(after)
+    return new - old, old - new
 
 
-def publish(layout: BuildLayout, store: pyoxigraph.Store, links: list[Similar], progress_of: list[tuple[str, str]],
-            *, docs: Sequence[CachedDocument], entries: list[Entry], method: str, remote: RemoteStore | None,
-            added: Sequence[CachedDocument] | None) -> None:
-    """Write the links — similar commitments (named graph and ``links.jsonl``) and reports'
-    ``ogp:progressOf`` their plan's commitments (named graph) —, the dumps and the library of the build;
-    with ``remote``, send the graph there (only the ``added`` documents' graphs when given). The
+def _data(quads: Iterable[Quad]) -> str:
+    """``quads`` as the body of a SPARQL ``INSERT DATA`` / ``DELETE DATA``."""
+    return " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+
+def publish(layout: BuildLayout, written: Written, links: Linked, change: LinkChange, *,
+            docs: Sequence[CachedDocument], entries: list[Entry], method: str, remote: RemoteStore | None,
+            base: BuildLayout | None, added: Sequence[CachedDocument]) -> None:
+    """Write the links — similar commitments (``links.tsv`` and, as the ``change``, the named
+    graph) and reports' ``ogp:progressOf`` their plan's commitments (named graph) —, the dumps
+    (with ``base`` and nothing removed: its dumps and the ``added`` documents') and the library
+    of the build; with ``remote``, send the graph there (with ``base``, only the change). The
     manifest, written last, makes the directory a complete build."""
+    store = written.store
     with open(layout.links, "w", encoding="utf-8") as fh:
-        fh.writelines(json.dumps(asdict(s)) + "\n" for s in links)
-    quads = [q for s in links for q in similarity_quads(s.source, s.target, s.score, method)] + progress_quads(progress_of)
-    store.bulk_extend([Quad(q.subject, q.predicate, q.object, LINKS_GRAPH) for q in quads])
+        fh.writelines(links.lines)
+    left = links.lines[0].rstrip("\n").split("\t") if links.lines else None
+    drop, insert = change.quads(method, left=Similar(left[0], left[1], float(left[2])) if left else None)
+    if written.quads is not None:
+        written.quads += sum(quad not in store for quad in insert) - sum(quad in store for quad in drop)
+    for quad in drop:
+        store.remove(quad)
+    store.bulk_extend(insert)
     store.flush()
-    write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs))
+    if written.quads is None:
+        written.quads = len(store)
+    if base is not None and not written.removed:
+        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(added), base=base.dumps,
+                    triples=written.quads)
+    else:
+        write_dumps(store, layout.dumps, base_url=BASE_URL, parts=_dump_parts(docs), triples=written.quads)
     if remote is not None:  # scale-out: queries go to the SPARQL server; the local copy feeds later changes
-        if added is None:
+        if base is None:
             remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=DefaultGraph()))
-        for doc in added or ():
-            remote.add_to_graph(doc.graph.read_bytes())
-        remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH),
-                                     graph=LINKS_GRAPH.value)
+            remote.replace_default_graph(store.dump(format=RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH),
+                                         graph=LINKS_GRAPH.value)
+        else:
+            if written.removed:
+                remote.update("DELETE DATA { " + b"".join(written.removed).decode() + " }")
+            for doc in added:
+                remote.add_to_graph(doc.graph.read_bytes())
+            if drop:
+                remote.update(f"DELETE DATA {{ {_data(drop)} }}")
+            if insert:
+                remote.update(f"INSERT DATA {{ {_data(insert)} }}")
     layout.library.write_text(entries_json(entries), encoding="utf-8")
 
 
@@ -293,16 +449,19 @@ def _previous_index(layout: BuildLayout | None) -> SearchIndex | None:
     """The published index, whose vectors a rebuild reuses for unchanged passages."""
     try:
         return SearchIndex.load(layout.index) if layout else None
-    except (FileNotFoundError, ValueError, OSError):
+    except (FileNotFoundError, ValueError, OSError, KeyError):
         return None
 
 
-def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Path], country: str | None,
-            embedder: str, base: BuildLayout | None, reuse: SearchIndex | None, previous_links: list[Similar] | None,
-            removed_plans: set[str] = frozenset(), store_url: str | None, progress: Progress) -> BuildSummary:
-    """Publish a build whose library is ``keep`` plus the documents ``add``. With ``base`` (the
-    published build; only when nothing is removed) its store is copied and only ``add`` written;
-    with ``previous_links`` only links touching the plans added or ``removed_plans`` are recomputed."""
+def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Path], remove: Sequence[Entry] = (),
+            country: str | None, embedder: str, base: BuildLayout | None, reuse: SearchIndex | None,
+            store_url: str | None, progress: Progress) -> BuildSummary:
+    """Publish a build whose library is ``keep`` plus the documents ``add`` (the published one less
+    ``remove``). With ``base`` (the published build, with a local store) the change is
+    incremental: its store, index, links and dumps are reused and only the added and removed
+    documents' share is written, indexed and linked; without, everything is written afresh
+    (from the cache). A change that gives a kept document other IRIs (a report whose plan
+    comes or goes) or a new pipeline version falls back to the latter."""
     started = time.perf_counter()
     data_dir = Path(data_dir) if data_dir else default_data_dir()
     library, clock = Library(data_dir), StageClock()
@@ -316,6 +475,8 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
             nlp_model.append(build_nlp())
         return nlp_model[0]
 
+    if base is not None and not base.links.exists():
+        base = None  # a build of an earlier layout: write everything afresh
     with new_build(data_dir) as root:
         layout = BuildLayout(root)
         known = {e.sha256 for e in keep}
@@ -328,14 +489,18 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
             added.append(cached)
             added_paths.append(Path(path))
         # a report whose plan is in the library gets commitment IRIs of its own (read again if that changed)
-        before = report_scopes([_progress_entry(e) for e in keep])
+        before = report_scopes([_progress_entry(e) for e in [*keep, *remove]])
         scopes = report_scopes([*(_progress_entry(e) for e in keep), *(_progress_record(d.record) for d in added)])
         if base is not None and any(scopes[e.sha256] != before[e.sha256] for e in keep):
             base = None  # a kept report changes its IRIs: write the whole store afresh
+        removed = [library.cached(e.sha256, e.read_as, before[e.sha256]) for e in remove]
+        if any(r is None for r in removed):
+            base = None  # a new pipeline version: nothing of the published build is reused
         kept, keep = [], list(keep)
         for k, entry in enumerate(keep):
             cached = library.cached(entry.sha256, entry.read_as, scopes[entry.sha256])
             if cached is None:  # a new pipeline version or scope: read the kept copy again, once
+                base = None
                 cached = read_document(library.source_path(entry), library=library, country=entry.read_as, nlp=nlp,
                                        clock=clock, scope=scopes[entry.sha256])
                 keep[k] = replace(_entry(cached, entry.stored, entry.read_as), added=entry.added)
@@ -350,12 +515,11 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
         if not docs:
             raise DocumentError("library", "no documents left; a library needs at least one")
         t = time.perf_counter()
-        store = write_store(layout, added if base else docs, base=base, progress=progress)
+        written = write_store(layout, docs, base=base, added=added, removed=[r for r in removed if r],
+                              progress=progress)
         clock("write", t)
         t = time.perf_counter()
-        summary = BuildSummary(triples=int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value))
-        for what in COUNTED:
-            setattr(summary, what, count(store, what))
+        summary = BuildSummary(**written.counts)
         summary.documents = [d.record["report"] for d in added]
         failing = [d for d in docs if not d.record["conforms"]]
         summary.conforms = not failing
@@ -366,26 +530,41 @@ def _change(data_dir: Path | str | None, *, keep: list[Entry], add: Sequence[Pat
                 d.directory / "shacl-report.txt").read_text(encoding="utf-8") for d in failing), encoding="utf-8")
         clock("validate", t)
         t = time.perf_counter()
-        search_index = index(docs, embedder=embedder, reuse=reuse, progress=progress)
+        search_index = index(docs, embedder=embedder, reuse=reuse, progress=progress,
+                             added=added if base is not None else None)
         search_index.save(layout.index)
         clock("index", t)
         t = time.perf_counter()
         plan_by_doc = {d.record["document"]: d.record["plan"] for d in docs}
         plan_of = {p.commitment: plan_by_doc[p.doc] for p in search_index.passages}
-        changed = {d.record["plan"] for d in added} | removed_plans
-        links = link(search_index, plan_of, previous=previous_links, changed=changed)
-        progress_of = progress_links([_progress_record(d.record) for d in docs])
-        summary.similar, summary.progress_links = len(links), len(progress_of)
+        changed = {d.record["plan"] for d in added} | {e.plan for e in remove}
+        plan_before = {d.record["document"]: d.record["plan"] for d in [*kept, *(r for r in removed if r)]}
+        touched = {p.commitment for p in reuse.passages if plan_before.get(p.doc) in changed} if reuse else None
+        links = link(search_index, plan_of, changed=changed, touched=touched,
+                     previous=base.links if base is not None else None)
+        records = [_progress_record(d.record) for d in docs]
+        if base is None:
+            progress_added, progress_dropped = progress_change([], records, changed=None)
+        else:
+            before_records = [_progress_record(d.record) for d in [*kept, *(r for r in removed if r)]]
+            progress_added, progress_dropped = progress_change(before_records, records, changed={
+                d.key for d in [*before_records, *records]
+                if d.sha256 in {x.record["sha256"] for x in added} | {e.sha256 for e in remove}})
+        change = LinkChange(links.added, links.dropped, progress_added, progress_dropped)
         clock("link", t)
         t = time.perf_counter()
         remote = RemoteStore(store_url) if store_url else None
-        publish(layout, store, links, progress_of, docs=docs, entries=entries, method=search_index.embedder.name, remote=remote,
-                added=added if base else None)
-        del store
+        publish(layout, written, links, change, docs=docs, entries=entries, method=search_index.embedder.name,
+                remote=remote, base=base, added=added)
+        summary.similar = len(links.lines)
+        summary.progress_links = sum(1 for _ in written.store.quads_for_pattern(None, OGP.progressOf, None, LINKS_GRAPH))
+        quads = written.quads
+        del written
         clock("publish", t)
         summary.stages = clock.seconds
         summary.seconds = round(time.perf_counter() - started, 2)
-        manifest = {**asdict(summary), "index": search_index.config(), **({"remote_store": store_url} if remote else {})}
+        manifest = {**asdict(summary), "quads": quads, "index": search_index.config(),
+                    **({"remote_store": store_url} if remote else {})}
         layout.manifest.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     library.prune({e.sha256 for e in entries})
     return summary
@@ -417,8 +596,8 @@ def build_all(
     """
     published = _published(Path(data_dir) if data_dir else default_data_dir())
     return _change(data_dir, keep=[], add=[Path(p) for p in paths or [bundled_report()]], country=country,
-                   embedder=embedder, base=None, reuse=_previous_index(published), previous_links=None,
-                   store_url=store_url, progress=progress or _no_progress)
+                   embedder=embedder, base=None, reuse=_previous_index(published), store_url=store_url,
+                   progress=progress or _no_progress)
 
 
 def add_documents(paths: Sequence[str | Path], *, data_dir: Path | str | None = None, country: str | None = None,
@@ -433,12 +612,10 @@ def add_documents(paths: Sequence[str | Path], *, data_dir: Path | str | None = 
     layout, entries, manifest = _current(data_dir)
     if {file_sha256(Path(p)) for p in paths} <= {e.sha256 for e in entries}:  # nothing new: nothing to publish
         return BuildSummary(**{**{f.name: manifest[f.name] for f in fields(BuildSummary) if f.name in manifest}, "documents": []})
-    remote = manifest.get("remote_store")
-    local = layout.store.exists()
     return _change(data_dir, keep=entries, add=[Path(p) for p in paths], country=country,
-                   embedder=manifest["index"]["embedder"], base=layout if local else None,
-                   reuse=_previous_index(layout), previous_links=_read_links(layout) if local else None,
-                   store_url=remote, progress=progress or _no_progress)
+                   embedder=manifest["index"]["embedder"], base=layout if layout.store.exists() else None,
+                   reuse=_previous_index(layout), store_url=manifest.get("remote_store"),
+                   progress=progress or _no_progress)
 
 
 def remove_documents(refs: Sequence[str], *, data_dir: Path | str | None = None,
@@ -454,9 +631,9 @@ def remove_documents(refs: Sequence[str], *, data_dir: Path | str | None = None,
     keep = [e for e in entries if e.sha256 not in removed]
     if not keep:
         raise DocumentError(", ".join(refs), "removing it would leave the library empty; use `ogp-kg build` instead")
-    summary = _change(data_dir, keep=keep, add=[], country=None, embedder=manifest["index"]["embedder"], base=None,
-                      reuse=_previous_index(layout), previous_links=_read_links(layout),
-                      removed_plans={e.plan for e in removed.values()}, store_url=manifest.get("remote_store"),
+    summary = _change(data_dir, keep=keep, add=[], remove=list(removed.values()), country=None,
+                      embedder=manifest["index"]["embedder"], base=layout if layout.store.exists() else None,
+                      reuse=_previous_index(layout), store_url=manifest.get("remote_store"),
                       progress=progress or _no_progress)
     return list(removed.values()), summary
 

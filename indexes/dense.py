@@ -29,6 +29,15 @@ class DenseIndex:
         index.add(vectors)
         return cls(index)
 
+    def extend(self, vectors: np.ndarray, *, exact_limit: int = EXACT_LIMIT) -> DenseIndex:
+        """A new index: these vectors, then ``vectors`` added to a copy (rebuilt only when the exact
+        index grows past ``exact_limit`` and becomes HNSW, as ``build`` would make it)."""
+        if self.exact and len(self) + len(vectors) > exact_limit:
+            return DenseIndex.build(np.vstack([self.index.reconstruct_n(0, len(self)), vectors]), exact_limit=exact_limit)
+        index = faiss.clone_index(self.index)
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return DenseIndex(index)
+
     def __len__(self) -> int:
         return self.index.ntotal
 

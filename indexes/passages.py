@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pyoxigraph
 
@@ -26,7 +26,7 @@ class Passage:
 
     def to_dict(self) -> dict:
         """The passage as plain JSON-ready data."""
-        return asdict(self)
+        return dict(self.__dict__)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:

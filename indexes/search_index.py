@@ -6,7 +6,7 @@ On disk (one directory, written all-or-nothing)::
     passages.jsonl   the passages, row i = vector i
     vectors.npy      the passage vectors (reused by later builds: no re-embedding)
     dense.faiss      the faiss index
-    bm25/            the bm25s index
+    bm25/            the BM25 index (term frequencies and vocabulary)
 """
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ MAX_QUERY_CHARS = 2000
 LEXICAL_WEIGHT = {"es": 1.0, "en": 0.25}
 
 Progress = Callable[[Iterable, int, str], Iterable]
+PASSAGES = "passages.jsonl"
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,21 @@ def _text_key(embedder: str, text: str) -> str:
     return hashlib.sha1(f"{embedder}\0{text}".encode()).hexdigest()
 
 
+def _vectors(embedder: Embedder, passages: Sequence[Passage], reuse: SearchIndex | None,
+             progress: Progress | None) -> np.ndarray:
+    """The vectors of ``passages``: those of texts ``reuse`` has are copied, the others embedded (once per text)."""
+    known: dict[str, np.ndarray] = {}
+    if reuse is not None:
+        known = {_text_key(embedder.name, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
+    keys = [_text_key(embedder.name, p.text) for p in passages]
+    missing = sorted({k: p.text for k, p in zip(keys, passages) if k not in known}.items())
+    fresh = _encode(embedder, [t for _, t in missing], progress)
+    known.update({k: v for (k, _), v in zip(missing, fresh)})
+    if not keys:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.vstack([known[k] for k in keys]).astype(np.float32)
+
+
 def _encode(embedder: Embedder, texts: list[str], progress: Progress | None, batch: int = 64) -> np.ndarray:
     batches = range(0, len(texts), batch)
     if progress:
@@ -70,9 +87,10 @@ class SearchIndex:
     "convex" (min-max weighted sum; best on benchmarks/search_questions.json) or "rrf"."""
 
     def __init__(self, passages: list[Passage], vectors: np.ndarray, dense: DenseIndex, bm25: BM25Index,
-                 embedder: Embedder, *, fusion: str = "convex"):
+                 embedder: Embedder, *, fusion: str = "convex", origin: tuple[Path, int] | None = None):
         self.passages, self.vectors, self.dense, self.bm25 = passages, vectors, dense, bm25
         self.embedder, self.fusion = embedder, fusion
+        self.origin = origin  # (a saved index, how many of the first passages are its passages)
         self.commitment_count = len({p.commitment for p in passages})
 
     # -- building and storing -----------------------------------------------------------------
@@ -87,16 +105,30 @@ class SearchIndex:
         if not passages:
             raise ValueError("nothing to index: no passages")
         model = get_embedder(embedder) if isinstance(embedder, str) else embedder
-        known: dict[str, np.ndarray] = {}
-        if reuse is not None and reuse.embedder.name == model.name:
-            known = {_text_key(model.name, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
-        keys = [_text_key(model.name, p.text) for p in passages]
-        missing = sorted({k: p.text for k, p in zip(keys, passages) if k not in known}.items())
-        fresh = _encode(model, [t for _, t in missing], progress)
-        known.update({k: v for (k, _), v in zip(missing, fresh)})
-        vectors = np.vstack([known[k] for k in keys]).astype(np.float32)
+        reused = reuse if reuse is not None and reuse.embedder.name == model.name else None
+        vectors = _vectors(model, passages, reused, progress)
         return cls(list(passages), vectors, DenseIndex.build(vectors), BM25Index.build([p.text for p in passages]),
                    model, fusion=fusion)
+
+    def extend(self, passages: Sequence[Passage], *, progress: Progress | None = None) -> SearchIndex:
+        """A new index: these passages, then ``passages``. Only texts not indexed yet are embedded,
+        and only ``passages`` are added to faiss and BM25: the result equals ``build`` over all of them."""
+        vectors = _vectors(self.embedder, passages, self, progress)
+        return SearchIndex([*self.passages, *passages], np.vstack([self.vectors, vectors]),
+                           self.dense.extend(vectors), self.bm25.extend([p.text for p in passages]), self.embedder,
+                           fusion=self.fusion, origin=self.origin)
+
+    def select(self, rows: Sequence[int]) -> SearchIndex:
+        """A new index of the passages ``rows`` (in that order), nothing embedded or analysed again:
+        equal to ``build`` over those passages.
+
+        :raises ValueError: no rows.
+        """
+        if not len(rows):
+            raise ValueError("nothing to index: no passages")
+        vectors = self.vectors[np.asarray(rows, dtype=np.int64)]
+        return SearchIndex([self.passages[i] for i in rows], vectors, DenseIndex.build(vectors),
+                           self.bm25.select(rows), self.embedder, fusion=self.fusion)
 
     def config(self) -> dict:
         """How the index was built, as saved in ``config.json``: embedder, dimension, passage count and
@@ -111,8 +143,12 @@ class SearchIndex:
         tmp = directory.with_name(f".{directory.name}-{uuid.uuid4().hex[:6]}")
         tmp.mkdir(parents=True)
         try:
-            with open(tmp / "passages.jsonl", "w", encoding="utf-8") as fh:
-                fh.writelines(json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in self.passages)
+            done = 0
+            if self.origin and (self.origin[0] / PASSAGES).exists():  # its passages, then the appended ones
+                shutil.copyfile(self.origin[0] / PASSAGES, tmp / PASSAGES)
+                done = self.origin[1]
+            with open(tmp / PASSAGES, "a", encoding="utf-8") as fh:
+                fh.writelines(_ENCODE(p.to_dict()) + "\n" for p in self.passages[done:])
             np.save(tmp / "vectors.npy", self.vectors)
             self.dense.save(tmp)
             self.bm25.save(tmp)
@@ -138,10 +174,11 @@ class SearchIndex:
         if embedder and get_embedder(embedder).name != config["embedder"]:
             raise ValueError(f"the index was built with embedder {config['embedder']!r}, not {embedder!r}; "
                              f"rebuild with `ogp-kg build --embedder {embedder}` or query with {config['embedder']!r}")
-        with open(directory / "passages.jsonl", encoding="utf-8") as fh:
-            passages = [Passage(**json.loads(line)) for line in fh]
+        with open(directory / PASSAGES, encoding="utf-8") as fh:
+            passages = [Passage(**d) for d in json.loads("[" + ",".join(fh) + "]")]
         return cls(passages, np.load(directory / "vectors.npy"), DenseIndex.load(directory), BM25Index.load(directory),
-                   get_embedder(config["embedder"]), fusion=config.get("fusion", "convex"))
+                   get_embedder(config["embedder"]), fusion=config.get("fusion", "convex"),
+                   origin=(directory, len(passages)))
 
     # -- searching ------------------------------------------------------------------------------
     def search(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:

@@ -19,13 +19,16 @@ class Similar:
 
 
 def commitment_vectors(index: SearchIndex) -> tuple[list[str], np.ndarray]:
-    """One normalised vector per commitment: the mean of its passages' vectors."""
-    order: dict[str, list[int]] = {}
-    for i, p in enumerate(index.passages):
-        order.setdefault(p.commitment, []).append(i)
-    iris = list(order)
-    vectors = np.vstack([index.vectors[rows].mean(axis=0) for rows in order.values()])
-    return iris, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    """One normalised vector per commitment (in order of first passage): the mean of its passages'
+    vectors, in float64 so that a score does not depend on which block of rows it was computed in."""
+    order: dict[str, int] = {}
+    rows = np.fromiter((order.setdefault(p.commitment, len(order)) for p in index.passages), dtype=np.int64,
+                       count=len(index.passages))
+    by_commitment = np.argsort(rows, kind="stable")
+    starts = np.searchsorted(rows[by_commitment], np.arange(len(order)))
+    sums = np.add.reduceat(index.vectors[by_commitment].astype(np.float64), starts, axis=0)
+    vectors = sums / np.bincount(rows, minlength=len(order))[:, None]
+    return list(order), vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
 def similar_across_groups(index: SearchIndex, group_of: dict[str, str], *, top: int = 3,
@@ -48,7 +51,8 @@ def similar_across_groups(index: SearchIndex, group_of: dict[str, str], *, top: 
         for b in range(0, len(rows), _BLOCK):
             block = rows[b : b + _BLOCK]
             scores = vectors[block] @ vectors[cols].T
-            for r, i in enumerate(block):
+            for r in np.flatnonzero((scores >= threshold).any(axis=1)):  # only rows with a candidate
+                i = block[r]
                 hits = np.flatnonzero(scores[r] >= threshold)
                 hits = hits[groups[cols[hits]] != groups[i]]
                 taken: dict[str, int] = {}

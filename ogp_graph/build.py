@@ -215,8 +215,17 @@ _COUNTS = {
 }
 
 
-def count(store: pyoxigraph.Store, what: str) -> int:
-    """Distinct ``what`` (a key of the summary: commitments, institutions, laws, places, …)."""
-    query = f"{sparql_prefixes()}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {_COUNTS[what]} }}"
+def count(store: pyoxigraph.Store, what: str, *, among: Iterable[pyoxigraph.NamedNode] | None = None) -> int:
+    """Distinct ``what`` (a key of the summary: commitments, institutions, laws, places, …); with
+    ``among``, only those of these nodes (the ones ``store`` has)."""
+    values = "" if among is None else "VALUES ?x { " + " ".join(map(str, among)) + " } "
+    query = f"{sparql_prefixes()}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {values}{_COUNTS[what]} }}"
     return int(next(iter(store.query(query)))["n"].value)
+
+
+def distinct(store: pyoxigraph.Store, what: str) -> list[pyoxigraph.NamedNode]:
+    """The distinct ``what`` of ``store`` (the nodes ``count`` counts)."""
+    return [row["x"] for row in store.query(f"{sparql_prefixes()}SELECT DISTINCT ?x WHERE {{ {_COUNTS[what]} }}")]
+
+
 __all__ = ["extract", "load_documents", "bundled_report", "BuildSummary", "DocumentError"]

@@ -4,11 +4,13 @@
 
     builds/<id>/
       store/            pyoxigraph store: the extracted graph (default graph) and the
-                        cross-document links (named graph ``ogpid:graph/links``)
+                        cross-document links (named graph ``ogpid:graph/links``); a change of
+                        the library copies the published one and applies only its delta
       manifest.json     what the build produced (summary, index config, remote store)
       library.json      the documents of the library, with what was found in each
       index/            the search index (passages, vectors, faiss, BM25)
-      links.jsonl       the link stage's output: similar commitments across plans, with scores
+      links.tsv         the link stage's output: similar commitments across plans (source,
+                        target, score; tab-separated), which the next change updates
       data/             open-data dumps and their VoID description
       shacl-report.txt  written only when a document's graph violates the shapes
 
@@ -24,7 +26,7 @@ STORE_DIR = "store"
 MANIFEST = "manifest.json"
 LIBRARY = "library.json"
 INDEX_DIR = "index"
-LINKS = "links.jsonl"
+LINKS = "links.tsv"
 DUMPS_DIR = "data"
 SHACL_REPORT = "shacl-report.txt"
 

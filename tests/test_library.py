@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pyoxigraph
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
@@ -17,6 +17,7 @@ import api.pipeline as pipeline
 from api.cli import app
 from api.pipeline import add_documents, build_all, list_documents, remove_documents
 from indexes.passages import Passage
+from indexes.search_index import SearchIndex
 from indexes.similarity import similar_across_groups
 from ogp_graph.errors import DocumentError
 from ogp_graph.layout import BuildLayout
@@ -161,6 +162,86 @@ def test_library_against_an_oxigraph_server(library, tmp_path):
         remove_documents(["gt-2018-2020-extracto.txt"], data_dir=home)
         assert commitments() == 22
         assert isomorphic(Graph().parse(data=remote.dump(), format="nt"), before)
+
+
+def published_state(home: Path) -> dict:
+    """Everything a build publishes, in comparable form: both graphs, the counts, the links
+    file, the dumps, and the index (passages, vectors, BM25 and dense answers)."""
+    layout = BuildLayout(current_build(home))
+    store = open_store(home)
+    manifest = json.loads(layout.manifest.read_text(encoding="utf-8"))
+    index = SearchIndex.load(layout.index)
+    queries = ["acceso a la información pública", "presupuesto municipal", "participación ciudadana"]
+    dumps = {p.suffix: p.read_bytes() for p in layout.dumps.glob("ogp-kg-*")}
+    return {
+        "default": set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()).splitlines()),
+        "links": set(store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=LINKS_GRAPH).splitlines()),
+        "counts": {k: manifest[k] for k in ("triples", "commitments", "institutions", "laws", "places", "metrics",
+                                            "mentions", "similar", "progress_links", "quads")},
+        "void": int(next(Graph().parse(layout.dumps / "void.ttl").objects(
+            None, URIRef("http://rdfs.org/ns/void#triples")))),
+        "links.tsv": set(layout.links.read_text(encoding="utf-8").splitlines()),
+        "nt": set(dumps[".nt"].splitlines()), "ttl": dumps[".ttl"],
+        "jsonld": sorted(json.dumps(n, sort_keys=True) for n in json.loads(dumps[".jsonld"])["@graph"]),
+        "passages": [p.id for p in index.passages], "vectors": index.vectors.tobytes(),
+        "bm25": [index.bm25.scores(q).tolist() for q in queries],
+        "dense": [index.search(q, k=5, mode="dense") for q in queries],
+    }
+
+
+def test_add_and_remove_equal_a_build_from_scratch(library, tmp_path, extractions, monkeypatch):
+    """An incremental change publishes exactly what a build of the resulting library does."""
+    bases, write_store = [], pipeline.write_store
+    monkeypatch.setattr(pipeline, "write_store", lambda *a, **k: bases.append(k["base"]) or write_store(*a, **k))
+    home, fresh = tmp_path / "home", tmp_path / "fresh"
+    shutil.copytree(library, home, symlinks=True)
+    new_doc = later_plan(tmp_path)
+    add_documents([new_doc], data_dir=home)
+    shutil.copytree(home, fresh, symlinks=True)  # the same cache: the fresh builds read nothing
+    build_all([REPORT, new_doc], data_dir=fresh)
+    added = published_state(home)
+    assert added["links"] and added["counts"]["similar"] > 0
+    assert added["void"] == added["counts"]["quads"] == len(open_store(home))
+    assert added == published_state(fresh)
+    # removing the first document: the triples it shared with the second (institutions, places) stay
+    remove_documents([REPORT.name], data_dir=home)
+    build_all([new_doc], data_dir=fresh)
+    assert published_state(home) == published_state(fresh)
+    assert extractions == [new_doc.name]
+    assert [b is not None for b in bases] == [True, False, True, False]  # the changes were incremental
+
+
+def plan_of_the_report(folder: Path) -> Path:
+    """The plan the bundled report reports on, made from it: its header as a plan's, its first three
+    commitments."""
+    lines = REPORT.read_text(encoding="utf-8").splitlines(keepends=True)
+    fourth = next(i for i, line in enumerate(lines) if re.search(r"<b>4</b>", line))
+    path = folder / "gt-2016-2018-plan.txt"
+    path.write_text("".join(lines[:fourth]).replace("(Según autoevaluación de medio término)", "")
+                    .replace("LOGROS INSTITUCIONALES", "TERCER PLAN DE ACCIÓN NACIONAL DE GOBIERNO ABIERTO"),
+                    encoding="utf-8")
+    return path
+
+
+def test_progress_links_follow_an_add_and_a_remove(tmp_path, monkeypatch):
+    """A report added to the library of its plan gets its ogp:progressOf links incrementally, and
+    loses them on removal, exactly as a build from scratch has them."""
+    bases, write_store = [], pipeline.write_store
+    monkeypatch.setattr(pipeline, "write_store", lambda *a, **k: bases.append(k["base"]) or write_store(*a, **k))
+    home, fresh = tmp_path / "home", tmp_path / "fresh"
+    plan = plan_of_the_report(tmp_path)
+    build_all([plan], data_dir=home, country="GT")
+    assert list_documents(data_dir=home)[0].genre == "plan"
+    summary = add_documents([REPORT], data_dir=home, country="GT")
+    assert summary.progress_links >= 3  # the plan's three commitments, reported on
+    shutil.copytree(home, fresh, symlinks=True)
+    build_all([plan, REPORT], data_dir=fresh, country="GT")
+    assert published_state(home) == published_state(fresh)
+    remove_documents([REPORT.name], data_dir=home)
+    build_all([plan], data_dir=fresh, country="GT")
+    after = published_state(home)
+    assert after["counts"]["progress_links"] == 0 and after == published_state(fresh)
+    assert [b is not None for b in bases] == [False, True, False, True, False]
 
 
 class _Vectors:

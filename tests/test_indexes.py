@@ -1,0 +1,101 @@
+"""Search indexes that grow and shrink: appending or dropping passages equals indexing from scratch."""
+from __future__ import annotations
+
+import re
+import zlib
+
+import bm25s
+import numpy as np
+import pytest
+
+from indexes.bm25 import BM25Index, analyze
+from indexes.dense import DenseIndex
+from indexes.passages import Passage
+from indexes.search_index import SearchIndex
+from tests.conftest import REPORT
+
+QUERIES = ["acceso a la información pública", "presupuesto abierto municipal", "participación ciudadana",
+           "transparencia fiscal", "open government", "ninguna palabra conocida zzzq"]
+
+
+class WordHashEmbedder:
+    """Feature hashing of words into 64 dimensions: deterministic, no model (tests only)."""
+
+    name, dim = "test-hash", 64
+
+    def encode(self, texts: list[str], *, kind: str = "passage", batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                h = zlib.crc32(word.encode())
+                out[i, h % self.dim] += 1.0 if h & 1024 else -1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    """The bundled report's non-empty lines, tags stripped: real text of every length."""
+    lines = (" ".join(re.sub(r"<[^>]+>", " ", line).split()) for line in REPORT.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def passages(texts: list[str]) -> list[Passage]:
+    return [Passage(f"c{i // 3}#p{i % 3}", f"c{i // 3}", t, "doc", 0, len(t), "body") for i, t in enumerate(texts)]
+
+
+def test_bm25_scores_as_bm25s_does(texts):
+    index = BM25Index.build(texts)
+    reference = bm25s.BM25()
+    reference.index([analyze(t) or ["_"] for t in texts], show_progress=False)
+    for query in QUERIES:
+        terms = [t for t in analyze(query) if t in reference.vocab_dict]
+        expected = reference.get_scores(terms) if terms else np.zeros(len(texts))
+        assert np.allclose(index.scores(query), expected, atol=1e-5), query
+    assert index.scores("presupuesto").max() > 0 and not index.scores("zzzq").any()
+
+
+def test_bm25_extend_and_select_equal_a_fresh_index(texts):
+    half = len(texts) // 2
+    grown = BM25Index.build(texts[:half]).extend(texts[half:])
+    rows = [i for i in range(len(texts)) if i % 3]
+    shrunk = BM25Index.build(texts).select(rows)
+    for query in QUERIES:
+        assert np.array_equal(grown.scores(query), BM25Index.build(texts).scores(query))
+        assert np.array_equal(shrunk.scores(query), BM25Index.build([texts[i] for i in rows]).scores(query))
+    assert len(shrunk.vocab) < len(BM25Index.build(texts).vocab) or len(rows) == len(texts)
+
+
+def test_bm25_saved_and_loaded(texts, tmp_path):
+    index = BM25Index.build(texts)
+    index.save(tmp_path)
+    loaded = BM25Index.load(tmp_path)
+    assert all(np.array_equal(index.scores(q), loaded.scores(q)) for q in QUERIES)
+
+
+def test_search_index_extend_and_select_equal_build(texts, tmp_path):
+    embedder, all_passages = WordHashEmbedder(), passages(texts)
+    half = len(all_passages) // 2
+    fresh = SearchIndex.build(all_passages, embedder)
+    grown = SearchIndex.build(all_passages[:half], embedder).extend(all_passages[half:])
+    kept = [i for i, p in enumerate(all_passages) if not p.commitment.endswith("1")]
+    shrunk = fresh.select(kept)
+    smaller = SearchIndex.build([all_passages[i] for i in kept], embedder)
+    assert np.array_equal(grown.vectors, fresh.vectors) and grown.config() == fresh.config()
+    for a, b in ((grown, fresh), (shrunk, smaller)):
+        for query in QUERIES[:5]:
+            for mode in ("hybrid", "dense", "bm25"):
+                assert a.search(query, k=5, mode=mode) == b.search(query, k=5, mode=mode), (query, mode)
+
+
+def test_dense_extend_adds_vectors_and_turns_hnsw_past_the_exact_limit():
+    rng = np.random.default_rng(3)
+    vectors = rng.normal(size=(60, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    small = DenseIndex.build(vectors[:40], exact_limit=50)
+    grown = small.extend(vectors[40:45], exact_limit=50)
+    assert grown.exact and len(grown) == 45 and len(small) == 40  # the original is untouched
+    scores, ids = grown.search(vectors[42:43], 1)
+    assert ids[0][0] == 42 and scores[0][0] == pytest.approx(1.0, abs=1e-5)
+    past = grown.extend(vectors[45:], exact_limit=50)
+    assert not past.exact and len(past) == 60
+    assert past.search(vectors[55:56], 1)[1][0][0] == 55
