@@ -12,10 +12,23 @@ import numpy as np
 
 from api.ask.linking import CUES, Links
 from indexes.search_index import query_language
+from ogp_graph.text import match_form
 
 INTENTS = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8")).items()
            if not k.startswith("_")}
 CUE_WEIGHT = 0.05
+WORD = re.compile(r"[a-z0-9]{3,}")
+STOP = set("""que cual cuales quien quienes como donde cuando cuanto cuanta cuantos cuantas del los las una uno unos
+unas por para con sin sobre entre este esta estos estas ese esa fue son ser han hay tiene tienen tuvo the and for
+with what which who how many much does did was were are has have that this from into of plan informe document
+compromiso compromisos commitment commitments compromisso compromissos quem quantos quantas tem""".split())
+
+
+def stems(text: str) -> set[str]:
+    """Content-word stems (first five letters) of ``text``, for overlap."""
+    return {w[:5] for w in WORD.findall(match_form(text)) if w not in STOP}
+
+
 _PLACEHOLDER = {"org": {"es": "la institucion", "en": "the agency", "pt": "a instituicao"},
                 "law": {"es": "la ley", "en": "the act", "pt": "a lei"},
                 "place": {"es": "el lugar", "en": "the place", "pt": "o lugar"},
@@ -27,6 +40,12 @@ def language(folded: str) -> str:
     if sum(bool(re.search(p, folded)) for p in CUES["language"]["pt"]) >= 2:
         return "pt"
     return query_language(folded)
+
+
+def expand(folded: str, lang: str) -> str:
+    """The folded question with the chat shorthand of ``lang`` written out ("de q trata" → "de que trata")."""
+    table = CUES["shorthand"].get(lang, {})
+    return re.sub(r"[a-z]+", lambda m: table.get(m.group(0), m.group(0)), folded) if table else folded
 
 
 def cue_hits(intent: str, folded: str, lang: str) -> int:
@@ -77,6 +96,11 @@ class IntentModel:
                 names += [name] * len(phrases)
                 texts += phrases
         return names, self.embedder.encode(texts, kind="query")
+
+    @cached_property
+    def generic_stems(self) -> set[str]:
+        """Content-word stems of every example phrasing: words that ask, not words that describe."""
+        return stems(" ".join(t for spec in INTENTS.values() for phrases in spec["examples"].values() for t in phrases))
 
     def warm(self) -> None:
         """Load the embedder and embed the labelled examples now (they are embedded once)."""

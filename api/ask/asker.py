@@ -6,9 +6,9 @@ from dataclasses import replace
 from functools import cached_property
 
 from api.ask import builders
-from api.ask.analysis import INTENTS, IntentModel, generic_text, language, satisfied
+from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, satisfied, stems
 from api.ask.answer import Answer, QuestionError
-from api.ask.builders import MESSAGES, Context, stems
+from api.ask.builders import MESSAGES, Context
 from api.ask.evidence import Evidence
 from api.ask.linking import Commitment, Linker
 from indexes.search_index import Hit
@@ -72,14 +72,16 @@ class Asker:
 
     def _ask(self, question: str, lang: str, *, carried: Commitment | None = None) -> tuple[Answer, Commitment | None]:
         """The answer, and the commitment it is about (when one)."""
-        folded = match_form(question)
+        folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
         hits, fused = self._search(question, vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                       evidence=self.evidence, service=self.service, hits=hits)
         explicit = links.of("commitment")
-        candidates = self.linker.candidates(links) if links.number is not None and not explicit else []
+        candidates = self._narrow(self.linker.candidates(links), links, folded) if links.number is not None and not explicit else []
+        if len(candidates) == 1:  # the other entities or words of the question single out one plan's commitment
+            explicit, candidates = [candidates[0]], []
         ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
         ctx.candidates = candidates
         scores = self.model.scores(vectors[1], folded, lang)
@@ -104,6 +106,35 @@ class Asker:
             answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
                              sparql=answer.sparql)
         return answer, ctx.commitment
+
+    def _narrow(self, candidates: list[Commitment], links, folded: str) -> list[Commitment]:
+        """The candidates (one per plan, same number) the question points to: those related to an
+        institution, law or place it names, else the one sharing the most content words of the
+        question (beyond the words of the intent examples) when it shares more than any other."""
+        if len(candidates) < 2:
+            return candidates
+        named = [e.iri for e in links.entities if e.kind in ("org", "law", "place")]
+        if named:
+            rows = self.service.query(f"""SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {" ".join(f"<{c.iri}>" for c in candidates)} }}
+                VALUES ?x {{ {" ".join(f"<{x}>" for x in named)} }}
+                ?c ogp:responsibleOrganization|ogp:citesLegislation|dct:spatial|ogp:mentions ?x }}""")
+            related = {r["c"].value for r in rows}
+            if related:
+                return [c for c in candidates if c.iri in related]
+        span = links.number_span or (0, 0)
+        wanted = (stems(folded[: span[0]] + " " + folded[span[1] :]) - self.model.generic_stems
+                  - stems(" ".join(n for names in self.linker.country_names.values() for n in names)))
+        if not wanted:
+            return candidates
+        overlap = {c.iri: len(wanted & self._stems_of(c)) for c in candidates}
+        ranked = sorted(candidates, key=lambda c: -overlap[c.iri])
+        if overlap[ranked[0].iri] and overlap[ranked[0].iri] > overlap[ranked[1].iri]:
+            return ranked[:1]
+        return candidates
+
+    def _stems_of(self, c: Commitment) -> set[str]:
+        """Content-word stems of a commitment's title and indexed passages."""
+        return stems(" ".join([c.title, *(p.text for p in self.service.index.passages if p.commitment == c.iri)]))
 
     def _search(self, question: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
         """Commitments in scope by dense similarity of their best passage, and by that similarity

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from babel import Locale
 
-from api.ask.analysis import Asked, asked_quantity
+from api.ask.analysis import STOP, WORD, Asked, asked_quantity, stems
 from api.ask.answer import Answer
 from api.ask.evidence import Evidence
 from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
@@ -20,18 +20,6 @@ from ogp_graph.text import match_form
 
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
-_WORD = re.compile(r"[a-z0-9]{3,}")
-_STOP = set("""que cual cuales quien quienes como donde cuando cuanto cuanta cuantos cuantas del los las una uno unos
-unas por para con sin sobre entre este esta estos estas ese esa fue son ser han hay tiene tienen tuvo the and for
-with what which who how many much does did was were are has have that this from into of plan informe document
-compromiso compromisos commitment commitments compromisso compromissos quem quantos quantas tem""".split())
-
-
-def stems(text: str) -> set[str]:
-    """Content-word stems (first five letters) of ``text``, for overlap."""
-    return {w[:5] for w in _WORD.findall(match_form(text)) if w not in _STOP}
-
-
 @dataclass
 class Context:
     """Everything a builder needs about one question."""
@@ -213,7 +201,7 @@ def dates(ctx: Context) -> Answer:
     wanted = stems(ctx.question)
     best, best_score = None, 0
     for s in ctx.body_sentences(c, "ogp:sourceSpan"):
-        words = set(_WORD.findall(match_form(s["text"])))
+        words = set(WORD.findall(match_form(s["text"])))
         if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])):
             continue
         score = len(wanted & stems(s["text"])) + (1 if words & months else 0)
@@ -433,10 +421,21 @@ def law_number(ctx: Context) -> Answer:
     e = ctx.links.of("law")[0]
     query = f"SELECT ?label (SAMPLE(?n) AS ?name) WHERE {{ <{e.iri}> rdfs:label ?label . OPTIONAL {{ <{e.iri}> skos:prefLabel ?n }} }} GROUP BY ?label"
     row = ctx.select(query)[0]
-    if not re.search(r"\d", row["label"]):  # the graph knows the law by name only: look for its number in the text
+    if re.search(r"\d", row["label"]):
+        return ctx.answer("law_number", ctx.say("law_number", name=row["name"] or e.label, label=row["label"]),
+                          items=[row], sparql=query, evidence=ctx.mention_evidence(e.iri, limit=1), confidence=0.9)
+    # known by name only: the numbered law the text cites right after one of its mentions ("… Act (Public Law 117-167)")
+    query = f"""SELECT ?other ?label ?doc ?b ?e WHERE {{ ?m itsrdf:taIdentRef <{e.iri}> ; nif:referenceContext ?doc ;
+        nif:beginIndex ?b ; nif:endIndex ?end . ?n itsrdf:taIdentRef ?other ; nif:referenceContext ?doc ;
+        nif:beginIndex ?nb ; nif:endIndex ?e . ?other a eli:LegalResource ; rdfs:label ?label .
+        FILTER(?other != <{e.iri}> && ?nb >= ?end && ?nb <= ?end + 3 && REGEX(?label, "[0-9]")) }} ORDER BY ?b LIMIT 1"""
+    rows = ctx.select(query)
+    if not rows:
         return citing_law(ctx)
-    return ctx.answer("law_number", ctx.say("law_number", name=row["name"] or e.label, label=row["label"]), items=[row],
-                      sparql=query, evidence=ctx.mention_evidence(e.iri, limit=1), confidence=0.9)
+    r = rows[0]
+    ev = [ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))]
+    return ctx.answer("law_number", ctx.say("law_number", name=row["name"] or e.label, label=r["label"]), items=[r],
+                      sparql=query, evidence=ev, confidence=0.85)
 
 
 def citing_law(ctx: Context) -> Answer:
@@ -474,9 +473,9 @@ def _noun_matches(asked: Asked, row: dict, text: str) -> bool:
     if not asked.nouns or asked.kind != "count":
         return True
     line = text[int(row["e"]) : int(row["e"]) + 60].split("\n")[0]
-    after = " ".join(_WORD.findall(match_form(line))[:4])
-    around = {w[:5] for w in _WORD.findall(f"{match_form(row['unit'])} {match_form(row['what'])} {after}")}
-    return any(n[:5] in around for n in asked.matches if n not in _STOP)
+    after = " ".join(WORD.findall(match_form(line))[:4])
+    around = {w[:5] for w in WORD.findall(f"{match_form(row['unit'])} {match_form(row['what'])} {after}")}
+    return any(n[:5] in around for n in asked.matches if n not in STOP)
 
 
 def quantity(ctx: Context) -> Answer:
@@ -518,7 +517,7 @@ def quantity(ctx: Context) -> Answer:
                          language=found.plan.language)
     label = ""
     if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
-        unit_stems = {w[:5] for w in _WORD.findall(match_form(best["what"]))}
+        unit_stems = {w[:5] for w in WORD.findall(match_form(best["what"]))}
         label = best["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
     confidence = (0.9 if c is not None else min(0.85, (0.6 if scope else 0.45) + 0.12 * overlap)) * ctx.link_score
     return ctx.answer("money" if asked.kind == "money" else "quantity", ctx.say("quantity", value=value, what=f" {label}" if label else "", commitment=ctx.cref(found), text=ev["text"]),

@@ -12,6 +12,7 @@ from pathlib import Path
 from babel import Locale
 from rapidfuzz import fuzz
 
+from ogp_graph.metadata import countries
 from ogp_graph.text import match_form
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
@@ -165,9 +166,23 @@ class Linker:
         return sorted((c for c in self.commitments.values() if c.number == links.number and c.plan in links.plans),
                       key=lambda c: c.plan.iri)
 
+    @cached_property
+    def country_names(self) -> dict[str, set[str]]:
+        """Folded names of each plan's country: its names and demonyms (``ogp_graph/data/countries.json``),
+        its Babel names in Spanish, English and Portuguese, and the colloquial ones of ``cues.json``."""
+        known = countries()
+        names: dict[str, set[str]] = {}
+        for code in {p.country for p in self.plans}:
+            found = set(CUES["countries"].get(code, ()))
+            if code in known:
+                found |= {*known[code].names.values(), known[code].name, *known[code].demonyms}
+            found |= {n for lang in ("es", "en", "pt") if (n := Locale.parse(lang).territories.get(code))}
+            names[code] = {match_form(n) for n in found if len(n) >= 2}
+        return names
+
     def _plans_named(self, folded: str, taken: list) -> list[Plan]:
         codes = set()
-        for code, names in CUES["countries"].items():
+        for code, names in self.country_names.items():
             for name in names:
                 for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
                     codes.add(code)
