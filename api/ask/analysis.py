@@ -72,7 +72,7 @@ def asked_quantity(folded: str, lang: str) -> Asked:
     kinds = CUES["kinds"]
     for p in kinds["count"][lang]:
         if m := re.search(p, folded):
-            nouns = m.group(1).split()
+            nouns = [w for w in m.group(1).split() if w not in NOUNS["function_words"]] or m.group(1).split()[:1]
             if nouns[0] in NOUNS["money"]:
                 return Asked("money")
             return Asked("count", tuple(nouns), tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))

@@ -19,6 +19,9 @@ from ogp_graph.text import match_form, sentences
 CONFIDENCE_THRESHOLD = 0.5
 #: a commitment linked by description needs this dense score (e5 cosine) and a shared word
 DESCRIPTION_MIN = 0.80
+#: a commitment of a plan in another language than the question's is linked by description on
+#: its dense score alone when it is this much above DESCRIPTION_MIN
+CROSS_LANGUAGE_MARGIN = 0.02
 #: an intent whose needs are met is used only when it scores within this of the best intent
 INTENT_SLACK = 0.04
 #: intents about one commitment lose this much when the commitment is only described
@@ -60,7 +63,7 @@ class Asker:
         if not re.search(r"[a-z]", folded):
             raise QuestionError(MESSAGES[lang]["error_words"])
         parts = _SECOND_QUESTION.split(question, maxsplit=1)
-        first, about = self._ask(parts[0], lang)
+        first, about = self._ask(parts[0], lang, whole=question if len(parts) > 1 else None)
         if len(parts) == 1:
             return first
         second, _ = self._ask(parts[1], lang, carried=about)  # "…y cuántas…": the same commitment
@@ -70,23 +73,26 @@ class Asker:
                        sparql="\n\n".join(q for q in (first.sparql, second.sparql) if q) or None,
                        confidence=min(first.confidence, second.confidence))
 
-    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None) -> tuple[Answer, Commitment | None]:
-        """The answer, and the commitment it is about (when one)."""
+    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None,
+             whole: str | None = None) -> tuple[Answer, Commitment | None]:
+        """The answer, and the commitment it is about (when one); ``whole`` is the two-fact
+        question this one begins, whose other words help choose among same-number commitments."""
         folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
-        hits, fused = self._search(question, vectors[0], {p.iri for p in links.plans})
+        hits, fused = self._search(links.without_scope(folded), vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                       evidence=self.evidence, service=self.service, hits=hits)
         explicit = links.of("commitment")
-        candidates = self._narrow(self.linker.candidates(links), links, folded) if links.number is not None and not explicit else []
+        words = expand(match_form(whole), lang) if whole else folded
+        candidates = self._narrow(self.linker.candidates(links), links, words) if links.number is not None and not explicit else []
         if len(candidates) == 1:  # the other entities or words of the question single out one plan's commitment
             explicit, candidates = [candidates[0]], []
         ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
         ctx.candidates = candidates
         scores = self.model.scores(vectors[1], folded, lang)
         ranked = sorted(scores, key=scores.get, reverse=True)
-        described = None if ctx.commitment or candidates else self._described(question, hits, fused)
+        described = None if ctx.commitment or candidates else self._described(question, lang, hits, fused)
         if described:  # a commitment found by description is weaker evidence than a named entity
             scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
             ranked = sorted(scores, key=scores.get, reverse=True)
@@ -99,6 +105,8 @@ class Asker:
             if candidates:
                 return self._ambiguous(ctx, intent, candidates), None
             ctx.commitment, ctx.link_score = described
+        elif ctx.commitment is None and not candidates:
+            ctx.described = described
         answer = builders.BUILDERS[intent](ctx)
         if ctx.link_score < 1:
             answer = replace(answer, confidence=round(answer.confidence * ctx.link_score, 3))
@@ -136,12 +144,12 @@ class Asker:
         """Content-word stems of a commitment's title and indexed passages."""
         return stems(" ".join([c.title, *(p.text for p in self.service.index.passages if p.commitment == c.iri)]))
 
-    def _search(self, question: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
-        """Commitments in scope by dense similarity of their best passage, and by that similarity
-        plus the passage's share of the best BM25 score (half weight), best first."""
+    def _search(self, words: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
+        """Commitments in scope by dense similarity (``vector``) of their best passage, and by that
+        similarity plus the passage's BM25 share for ``words`` (half weight), best first."""
         index = self.service.index
         dense = index.vectors @ vector
-        lexical = index.bm25.scores(question)
+        lexical = index.bm25.scores(words)
         top = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
         best: dict[str, tuple[float, float, int]] = {}
         for i, p in enumerate(index.passages):
@@ -155,9 +163,10 @@ class Asker:
         fused = [Hit(c, round(f, 6), index.passages[i]) for c, (_, f, i) in sorted(best.items(), key=lambda x: -x[1][1])]
         return hits[:10], fused[:10]
 
-    def _described(self, question: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
+    def _described(self, question: str, lang: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
         """The commitment a question describes: the best fused (dense + BM25) hit in scope when
-        its dense score is high enough and it shares a content word with the question; its
+        its dense score is high enough and it shares a content word with the question (beyond the
+        words of the intent examples; a plan in another language: a higher dense score instead); its
         confidence grows with the lead over the second hit and with the dense score."""
         dense = {h.commitment: h.score for h in hits}
         ranked = [h for h in fused if h.commitment in dense]
@@ -165,8 +174,9 @@ class Asker:
             return None
         best = self.linker.commitments[ranked[0].commitment]
         passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
-        if not stems(question) & stems(" ".join(passages + [best.title])):
-            return None
+        shared = (stems(question) - self.model.generic_stems) & stems(" ".join(passages + [best.title]))
+        if not shared and (best.plan.language == lang or dense[best.iri] < DESCRIPTION_MIN + CROSS_LANGUAGE_MARGIN):
+            return None  # across languages no word is shared: the dense score alone, higher, must do
         lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
         return best, round(min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84)), 3)
 
@@ -193,7 +203,7 @@ class Asker:
         if not hits or hits[0].score < SEARCH_MIN:
             return ctx.unknown("unknown", ctx.say("no_match"), confidence=hits[0].score if hits else 0.0)
         best = self.linker.commitments[hits[0].commitment]
-        wanted = stems(ctx.question)
+        wanted = stems(ctx.links.without_scope(ctx.folded)) - self.model.generic_stems
         sentences = [self.evidence.sentence(p.doc, a, b, commitment=ctx.c_dict(best))
                      for p in self.service.index.passages if p.commitment == best.iri and p.kind == "body"
                      for a, b in self.evidence.sentences_of(p.doc, [(p.start, p.end)])]

@@ -35,6 +35,7 @@ class Context:
     link_score: float = 1.0
     hits: list = field(default_factory=list)  # dense search hits in scope, best first
     candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
+    described: tuple | None = None  # (commitment, link score) the question describes, for intents that do not need one
 
     def say(self, key: str, **values) -> str:
         """The message ``key`` in the question's language, filled with ``values``."""
@@ -184,6 +185,9 @@ def status(ctx: Context) -> Answer:
         ev = [ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]), commitment=ctx.c_dict(c))] if r["doc"] else []
         return ctx.answer("status", ctx.say("status_yes", commitment=ctx.cref(c), text=ev[0]["text"] if ev else c.title),
                           items=[{**ctx.c_dict(c), "complete": True}], sparql=query, evidence=ev, confidence=0.9)
+    genre = f"""ASK {{ <{c.iri}> ogp:titleSpan/nif:referenceContext/ogp:genre "plan" }}"""
+    if ctx.service.query(genre):  # a plan says what will be done, never how far it got
+        return ctx.no_fact("status", ctx.what("status"), sparql=genre)
     body = ctx.body_sentences(c)[:1]
     return ctx.answer("status", ctx.say("status_no", commitment=ctx.cref(c), text=body[0]["text"] if body else c.title),
                       items=[{**ctx.c_dict(c), "complete": False}], sparql=query, evidence=body, confidence=0.75)
@@ -479,27 +483,44 @@ def _noun_matches(asked: Asked, row: dict, text: str) -> bool:
 
 
 def quantity(ctx: Context) -> Answer:
-    """A number of the asked kind from a metric of the linked commitment (or, when none is linked,
-    of the commitments the question's other entities or words point to); never from elsewhere."""
+    """A number of the asked kind from a metric of the linked commitment (or of the same-number
+    candidates); else of the commitment the question describes, of those its institutions or
+    places point to, of any in scope sharing its words — each tried in turn; never from elsewhere."""
     asked = asked_quantity(ctx.folded, ctx.lang)
-    if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and ctx.commitment:
-        return _milestones(ctx)
     c = ctx.commitment
-    scope = ""
+    described = ctx.described[0] if ctx.described else None
+    if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and (c or described):
+        return _milestones(ctx, c or described, score=1.0 if c else ctx.described[1])
     if c is not None:
-        scope = f"FILTER(?c = <{c.iri}>)"
+        attempts = [(f"FILTER(?c = <{c.iri}>)", 0.9)]
     elif ctx.candidates:
-        scope = "VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }"
-    elif named := [e for e in ctx.links.entities if e.kind in ("org", "place")]:
-        scope = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
-    elif asked.kind == "count" and not asked.nouns:
+        attempts = [("VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }", 0.9)]
+    else:
+        attempts = [(f"FILTER(?c = <{described.iri}>)", 0.85 * ctx.described[1])] if described else []
+        attempts += [(f"?c ogp:responsibleOrganization|ogp:mentions <{e.iri}> .", 0.0)
+                     for e in ctx.links.entities if e.kind in ("org", "place")][:1]
+        if asked.nouns or asked.kind != "count":
+            attempts.append(("", -1.0))
+    what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
+    query = None
+    for scope, base in attempts:
+        query, rows = _metrics(ctx, asked.kind, scope)
+        if found := _best_metric(ctx, asked, rows, open_scope=base < 0):
+            best, overlap = found
+            confidence = base if base > 0 else min(0.85, (0.6 if base == 0 else 0.45) + 0.12 * overlap)
+            return _quantity_answer(ctx, asked, best, query, confidence)
+    if not attempts:
         return ctx.unknown("quantity", ctx.say("no_match"))
-    query, rows = _metrics(ctx, asked.kind, scope)
+    return ctx.no_fact("quantity", what, sparql=query)
+
+
+def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bool) -> tuple[dict, float] | None:
+    """The metric row counting what was asked that shares most words with the question (search
+    rank breaks ties), with that overlap; None when no row fits (in an open scope: shares no word)."""
     texts = ctx.evidence.texts
     rows = [r for r in rows if _noun_matches(asked, r, texts[r["doc"]])]
-    what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
     if not rows:
-        return ctx.no_fact("quantity", what, sparql=query)
+        return None
     wanted = stems(ctx.question) - {n[:5] for n in asked.nouns}
     ranked = {h.commitment: 0.5 / (1 + i) for i, h in enumerate(ctx.hits[:5])}  # a tie-breaker, never enough alone
 
@@ -509,8 +530,12 @@ def quantity(ctx: Context) -> Answer:
 
     best = max(rows, key=score)
     overlap = score(best)[0]
-    if not scope and overlap < 1:  # nothing but the words of the question point to this commitment
-        return ctx.no_fact("quantity", what, sparql=query)
+    if open_scope and overlap < 1:  # nothing but the words of the question point to this commitment
+        return None
+    return best, overlap
+
+
+def _quantity_answer(ctx: Context, asked: Asked, best: dict, query: str, confidence: float) -> Answer:
     found = ctx.commitment_by_iri(best["c"])
     ev = ctx.evidence.sentence(best["doc"], int(best["b"]), int(best["e"]), commitment=ctx.c_dict(found))
     value = format_value(best["v"], kind=asked.kind, unit=best["unit"], country=found.plan.country,
@@ -519,20 +544,21 @@ def quantity(ctx: Context) -> Answer:
     if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
         unit_stems = {w[:5] for w in WORD.findall(match_form(best["what"]))}
         label = best["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
-    confidence = (0.9 if c is not None else min(0.85, (0.6 if scope else 0.45) + 0.12 * overlap)) * ctx.link_score
-    return ctx.answer("money" if asked.kind == "money" else "quantity", ctx.say("quantity", value=value, what=f" {label}" if label else "", commitment=ctx.cref(found), text=ev["text"]),
+    return ctx.answer("money" if asked.kind == "money" else "quantity",
+                      ctx.say("quantity", value=value, what=f" {label}" if label else "", commitment=ctx.cref(found),
+                              text=ev["text"]),
                       items=[{**best, **ctx.c_dict(found)}], sparql=query, evidence=[ev], plans=[found.plan],
                       confidence=confidence)
 
 
-def _milestones(ctx: Context) -> Answer:
-    c = ctx.commitment
+def _milestones(ctx: Context, c: Commitment, *, score: float) -> Answer:
     query = f"SELECT (COUNT(?m) AS ?n) WHERE {{ <{c.iri}> ogp:milestone ?m }}"
     n = int(ctx.select(query)[0]["n"])
+    ctx.commitment = c
     if not n:
-        return ctx.no_fact("quantity", ctx.what("count").format(noun="hitos"), sparql=query)
+        return ctx.no_fact("quantity", ctx.what("count", noun=ctx.say("milestones_noun")), sparql=query)
     return ctx.answer("quantity", ctx.say("milestones", Commitment=ctx.cref(c, capital=True), count=n),
-                      items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9)
+                      items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9 * score)
 
 
 BUILDERS = {f.__name__: f for f in (responsible, progress, status, dates, completed, count_by_org, count_commitments,

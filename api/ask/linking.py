@@ -77,6 +77,16 @@ class Links:
     restricted: bool = False
     number: int | None = None  # a commitment number named without saying which plan
     number_span: tuple[int, int] | None = None
+    scope_spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names countries
+
+    def without_scope(self, folded: str) -> str:
+        """The folded question without the words that name countries (they restrict the plans, not describe)."""
+        out, at = [], 0
+        for s, t in sorted(self.scope_spans):
+            if s >= at:
+                out.append(folded[at:s])
+                at = t
+        return " ".join(out + [folded[at:]])
 
     def of(self, kind: str) -> list[Entity]:
         """The linked entities of ``kind`` ("org", "law", "place"), in order."""
@@ -140,6 +150,7 @@ class Linker:
         links = Links()
         taken: list[tuple[int, int]] = []
         plans = self._plans_named(folded, taken)
+        links.scope_spans = list(taken)
         links.restricted = bool(plans)
         links.plans = self._one_per_translation(plans or self.plans, language)
         for label, e in self.labels:
