@@ -99,8 +99,10 @@ class IntentModel:
 
     @cached_property
     def generic_stems(self) -> set[str]:
-        """Content-word stems of every example phrasing: words that ask, not words that describe."""
-        return stems(" ".join(t for spec in INTENTS.values() for phrases in spec["examples"].values() for t in phrases))
+        """Stems of the words of every example phrasing but the countable nouns (``nouns.json``):
+        words that ask, not words that describe."""
+        asked = stems(" ".join(t for spec in INTENTS.values() for phrases in spec["examples"].values() for t in phrases))
+        return asked - stems(" ".join(w for group in NOUNS["groups"] for w in group))
 
     def warm(self) -> None:
         """Load the embedder and embed the labelled examples now (they are embedded once)."""

@@ -26,6 +26,8 @@ CROSS_LANGUAGE_MARGIN = 0.02
 INTENT_SLACK = 0.04
 #: intents about one commitment lose this much when the commitment is only described
 DESCRIBED_PENALTY = 0.03
+#: an ambiguous number answered by the one plan holding a fact of the asked kind keeps this share of its confidence
+ONLY_ONE_FACT = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
@@ -165,8 +167,9 @@ class Asker:
 
     def _described(self, question: str, lang: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
         """The commitment a question describes: the best fused (dense + BM25) hit in scope when
-        its dense score is high enough and it shares a content word with the question (beyond the
-        words of the intent examples; a plan in another language: a higher dense score instead); its
+        its dense score is high enough and it shares content words with the question (beyond the
+        words of the intent examples): one of its title or two of its text (a plan in another
+        language: a higher dense score instead); its
         confidence grows with the lead over the second hit and with the dense score."""
         dense = {h.commitment: h.score for h in hits}
         ranked = [h for h in fused if h.commitment in dense]
@@ -174,19 +177,28 @@ class Asker:
             return None
         best = self.linker.commitments[ranked[0].commitment]
         passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
-        shared = (stems(question) - self.model.generic_stems) & stems(" ".join(passages + [best.title]))
-        if not shared and (best.plan.language == lang or dense[best.iri] < DESCRIPTION_MIN + CROSS_LANGUAGE_MARGIN):
-            return None  # across languages no word is shared: the dense score alone, higher, must do
+        wanted = stems(question) - self.model.generic_stems
+        shared = wanted & stems(" ".join(passages + [best.title]))
+        if best.plan.language != lang and dense[best.iri] >= DESCRIPTION_MIN + CROSS_LANGUAGE_MARGIN:
+            pass  # across languages words are rarely shared: the dense score alone, higher, must do
+        elif not (wanted & stems(best.title) or len(shared) >= 2):
+            return None
         lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
         return best, round(min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84)), 3)
 
     def _ambiguous(self, ctx: Context, intent: str, candidates) -> Answer:
-        """One answer per plan that has a commitment with the number asked, each naming its country."""
+        """One answer per plan that has a commitment with the number asked, each naming its country;
+        plans whose commitment holds no fact of the asked kind are left out (when one is left, its
+        answer, a little less sure)."""
         answers = []
         for c in candidates:
             ctx.commitment = c
             answers.append(builders.BUILDERS[intent](ctx))
         ctx.commitment = None
+        if any(a.known for a in answers):  # only the plans that hold a fact of the asked kind answer
+            candidates, answers = map(list, zip(*[(c, a) for c, a in zip(candidates, answers) if a.known]))
+        if len(answers) == 1:
+            return replace(answers[0], confidence=round(answers[0].confidence * ONLY_ONE_FACT, 3))
         parts = " | ".join(f"{c.plan.country_name(ctx.lang)}: {a.answer}" for c, a in zip(candidates, answers))
         text = ctx.say("ambiguous", count=len(candidates), number=ctx.links.number, parts=parts)
         leads = {a.answer.split(":")[0] for a in answers}

@@ -18,6 +18,10 @@ from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
 from api.ask.numbers import format_value
 from ogp_graph.text import match_form
 
+#: a commitment linked by description this surely is the only one a quantity question is answered from
+SURE_DESCRIPTION = 0.75
+#: at most this many equally good figures of one commitment are given together
+MAX_TIED = 4
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
 @dataclass
@@ -484,8 +488,9 @@ def _noun_matches(asked: Asked, row: dict, text: str) -> bool:
 
 def quantity(ctx: Context) -> Answer:
     """A number of the asked kind from a metric of the linked commitment (or of the same-number
-    candidates); else of the commitment the question describes, of those its institutions or
-    places point to, of any in scope sharing its words — each tried in turn; never from elsewhere."""
+    candidates); else of the commitments the institution or place it names points to; else of the
+    commitment it describes (only it when surely described), then of any in scope sharing its
+    words. Never from elsewhere."""
     asked = asked_quantity(ctx.folded, ctx.lang)
     c = ctx.commitment
     described = ctx.described[0] if ctx.described else None
@@ -496,17 +501,20 @@ def quantity(ctx: Context) -> Answer:
     elif ctx.candidates:
         attempts = [("VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }", 0.9)]
     else:
-        attempts = [(f"FILTER(?c = <{described.iri}>)", 0.85 * ctx.described[1])] if described else []
-        attempts += [(f"?c ogp:responsibleOrganization|ogp:mentions <{e.iri}> .", 0.0)
-                     for e in ctx.links.entities if e.kind in ("org", "place")][:1]
-        if asked.nouns or asked.kind != "count":
-            attempts.append(("", -1.0))
+        named = [e for e in ctx.links.entities if e.kind in ("org", "place")]
+        # what a named institution or place, or a surely described commitment, lacks is never borrowed
+        if named:
+            attempts = [(f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> .", 0.0)]
+        else:
+            attempts = [(f"FILTER(?c = <{described.iri}>)", 0.85 * ctx.described[1])] if described else []
+            if (not described or ctx.described[1] < SURE_DESCRIPTION) and (asked.nouns or asked.kind != "count"):
+                attempts.append(("", -1.0))
     what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
     query = None
     for scope, base in attempts:
         query, rows = _metrics(ctx, asked.kind, scope)
         if found := _best_metric(ctx, asked, rows, open_scope=base < 0):
-            best, overlap = found
+            best, overlap = found  # the best rows
             confidence = base if base > 0 else min(0.85, (0.6 if base == 0 else 0.45) + 0.12 * overlap)
             return _quantity_answer(ctx, asked, best, query, confidence)
     if not attempts:
@@ -514,9 +522,10 @@ def quantity(ctx: Context) -> Answer:
     return ctx.no_fact("quantity", what, sparql=query)
 
 
-def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bool) -> tuple[dict, float] | None:
-    """The metric row counting what was asked that shares most words with the question (search
-    rank breaks ties), with that overlap; None when no row fits (in an open scope: shares no word)."""
+def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bool) -> tuple[list[dict], float] | None:
+    """The metric rows counting what was asked that share most words with the question (search
+    rank breaks ties between commitments; the best commitment's equally good rows, in text order),
+    with that overlap; None when no row fits (in an open scope: when it shares no word)."""
     texts = ctx.evidence.texts
     rows = [r for r in rows if _noun_matches(asked, r, texts[r["doc"]])]
     if not rows:
@@ -532,23 +541,30 @@ def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bo
     overlap = score(best)[0]
     if open_scope and overlap < 1:  # nothing but the words of the question point to this commitment
         return None
-    return best, overlap
+    tied = [r for r in sorted(rows, key=lambda r: int(r["b"])) if r["c"] == best["c"] and score(r)[0] == overlap]
+    return tied[:MAX_TIED], overlap
 
 
-def _quantity_answer(ctx: Context, asked: Asked, best: dict, query: str, confidence: float) -> Answer:
-    found = ctx.commitment_by_iri(best["c"])
-    ev = ctx.evidence.sentence(best["doc"], int(best["b"]), int(best["e"]), commitment=ctx.c_dict(found))
-    value = format_value(best["v"], kind=asked.kind, unit=best["unit"], country=found.plan.country,
-                         language=found.plan.language)
-    label = ""
-    if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
-        unit_stems = {w[:5] for w in WORD.findall(match_form(best["what"]))}
-        label = best["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
+def _quantity_answer(ctx: Context, asked: Asked, rows: list[dict], query: str, confidence: float) -> Answer:
+    """The value of each metric row (one commitment's), with what it counts, and their sentences."""
+    found = ctx.commitment_by_iri(rows[0]["c"])
+    values, evidence = [], []
+    for r in rows:
+        value = format_value(r["v"], kind=asked.kind, unit=r["unit"], country=found.plan.country,
+                             language=found.plan.language)
+        label = r["what"] if len(rows) > 1 else ""
+        if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
+            unit_stems = {w[:5] for w in WORD.findall(match_form(r["what"]))}
+            label = r["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
+        values.append(f"{value} ({label})" if len(rows) > 1 else f"{value} {label}".rstrip())
+        ev = ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]), commitment=ctx.c_dict(found))
+        evidence.append(ev)
+    texts = list(dict.fromkeys(ev["text"] for ev in evidence))
     return ctx.answer("money" if asked.kind == "money" else "quantity",
-                      ctx.say("quantity", value=value, what=f" {label}" if label else "", commitment=ctx.cref(found),
-                              text=ev["text"]),
-                      items=[{**best, **ctx.c_dict(found)}], sparql=query, evidence=[ev], plans=[found.plan],
-                      confidence=confidence)
+                      ctx.say("quantity", value="; ".join(values), what="", commitment=ctx.cref(found),
+                              text=" … ".join(texts)),
+                      items=[{**r, **ctx.c_dict(found)} for r in rows], sparql=query, evidence=evidence,
+                      plans=[found.plan], confidence=confidence)
 
 
 def _milestones(ctx: Context, c: Commitment, *, score: float) -> Answer:
