@@ -22,8 +22,26 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
 _COMMITMENT_NO = re.compile(r"\b(?:compromisos?|commitments?|compromissos?)\s+(?:numero\s+|number\s+|no\.?\s*|n\.?\s*|#\s*)?"
                             r"(\d{1,3}|[a-z]+)\b")
-_PERIOD = re.compile(r"\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
+_PERIOD = re.compile(r"(?<![\d-])\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
 _FUZZY_MIN = 84
+_ORG_WORDS = json.loads((Path(__file__).parent / "data" / "org_words.json").read_text(encoding="utf-8"))["es"]
+
+
+def english(label: str) -> tuple[str, ...]:
+    """English renderings of a folded Spanish institution name, with and without "the" ("ministry
+    of the interior", "ministry of interior"); none when a word has no rendering (``org_words.json``)."""
+    words, adjectives = _ORG_WORDS["words"], _ORG_WORDS["adjectives"]
+    tokens = re.findall(r"(?:de|para) (?:la|las|los|el)\b|[a-z]+", label)
+    if len(tokens) < 2 or any(t not in words for t in tokens):
+        return ()
+    out: list[str] = []
+    for i, t in enumerate(tokens):  # a noun's adjective goes before it: "instituto nacional" → "national institute"
+        if t in adjectives and i > 0 and tokens[i - 1] not in adjectives and words[tokens[i - 1]] == out[-1]:
+            out.insert(len(out) - 1, words[t])
+        else:
+            out.append(words[t])
+    text = " ".join(out)
+    return tuple(dict.fromkeys((text, text.replace(" of the ", " of "))))
 
 
 @dataclass(frozen=True)
@@ -129,8 +147,9 @@ class Linker:
         for kind, query in queries.items():
             for row in self.service.query(query):
                 label = match_form(row["l"].value).strip(" .,;:")
-                if len(label) >= 3:
-                    table.setdefault((label, row["x"].value), Entity(kind, row["x"].value, row["main"].value, 0, 0))
+                for form in (label, *(english(label) if kind == "org" else ())):
+                    if len(form) >= 3:
+                        table.setdefault((form, row["x"].value), Entity(kind, row["x"].value, row["main"].value, 0, 0))
         return sorted(((label, e) for (label, _), e in table.items()), key=lambda item: -len(item[0]))
 
     @cached_property
@@ -140,6 +159,15 @@ class Linker:
             OPTIONAL { ?x ogp:acronym ?a } } GROUP BY ?x ?name""")
         return {r["x"].value: r["name"].value + (f" ({r['acr'].value})" if r["acr"] and r["acr"].value not in r["name"].value
                                                  else "") for r in rows}
+
+    @cached_property
+    def org_plans(self) -> dict[str, set[str]]:
+        """Institution IRI → the plans whose commitments it leads or is mentioned in."""
+        found: dict[str, set[str]] = {}
+        for r in self.service.query("""SELECT DISTINCT ?x ?p WHERE { ?c ogp:actionPlan ?p ;
+                ogp:responsibleOrganization|ogp:mentions ?x . ?x a org:Organization }"""):
+            found.setdefault(r["x"].value, set()).add(r["p"].value)
+        return found
 
     @cached_property
     def _fuzzy_labels(self) -> list[tuple[str, int, Entity]]:
@@ -160,7 +188,8 @@ class Linker:
                     if not (same and e.kind != "place") and all(x.iri != e.iri for x in links.entities):
                         links.entities.append(Entity(e.kind, e.iri, e.label, m.start(), m.end()))
                     taken.append((m.start(), m.end()))
-        links.entities += self._fuzzy(folded, taken)
+        in_scope = {p.iri for p in links.plans}
+        links.entities += [e for e in self._fuzzy(folded, taken) if self.org_plans.get(e.iri, set()) & in_scope]
         if m := _COMMITMENT_NO.search(folded):
             token = m.group(1)
             number = int(token) if token.isdigit() else _NUMBER_WORDS.get(token)
@@ -214,7 +243,8 @@ class Linker:
         return [next((p for p in group if p.language == language), group[0]) for group in groups.values()]
 
     def _fuzzy(self, folded: str, taken: list) -> list[Entity]:
-        """Institutions named with a misspelling: word n-grams close to a label of as many words."""
+        """Institutions named with a misspelling: word n-grams close to a label of as many words
+        (kept by ``link`` only for institutions of the plans in scope)."""
         words = [(m.start(), m.end()) for m in re.finditer(r"[a-z0-9/]+", folded)]
         found = []
         for label, size, e in self._fuzzy_labels:
