@@ -10,7 +10,7 @@ from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, languag
 from api.ask.answer import Answer, QuestionError
 from api.ask.builders import MESSAGES, Context
 from api.ask.evidence import Evidence
-from api.ask.linking import Commitment, Linker
+from api.ask.linking import Commitment, Linker, Links
 from indexes.search_index import Hit
 from ogp_graph.text import match_form, sentences
 
@@ -87,7 +87,8 @@ class Asker:
                       evidence=self.evidence, service=self.service, hits=hits)
         explicit = links.of("commitment")
         words = expand(match_form(whole), lang) if whole else folded
-        candidates = self._narrow(self.linker.candidates(links), links, words) if links.number is not None and not explicit else []
+        candidates = (self._narrow(self.linker.candidates(links), links, words)
+                      if links.number is not None and not explicit else [])
         if len(candidates) == 1:  # the other entities or words of the question single out one plan's commitment
             explicit, candidates = [candidates[0]], []
         ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
@@ -117,7 +118,7 @@ class Asker:
                              sparql=answer.sparql)
         return answer, ctx.commitment
 
-    def _narrow(self, candidates: list[Commitment], links, folded: str) -> list[Commitment]:
+    def _narrow(self, candidates: list[Commitment], links: Links, folded: str) -> list[Commitment]:
         """The candidates (one per plan, same number) the question points to: those related to an
         institution, law or place it names, else the one sharing the most content words of the
         question (beyond the words of the intent examples) when it shares more than any other."""
@@ -125,7 +126,8 @@ class Asker:
             return candidates
         named = [e.iri for e in links.entities if e.kind in ("org", "law", "place")]
         if named:
-            rows = self.service.query(f"""SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {" ".join(f"<{c.iri}>" for c in candidates)} }}
+            values = " ".join(f"<{c.iri}>" for c in candidates)
+            rows = self.service.query(f"""SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }}
                 VALUES ?x {{ {" ".join(f"<{x}>" for x in named)} }}
                 ?c ogp:responsibleOrganization|ogp:citesLegislation|dct:spatial|ogp:mentions ?x }}""")
             related = {r["c"].value for r in rows}
