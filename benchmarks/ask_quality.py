@@ -1,4 +1,4 @@
-"""Question answering quality: the original 53 questions and the v2 dev/test halves.
+"""Question answering quality: the original 53 questions, the v2 and v3 dev/test halves.
 
 A v2 question is correct when the answer says it does not know exactly when it is unanswerable,
 and otherwise contains every ``expect`` string and one string of each ``any`` group (accent- and
@@ -7,8 +7,10 @@ case-insensitive), or starts with Sí/Yes (No) for ``yes_no`` questions. The ori
 Reports accuracy per category and language on each half, the mean confidence of right and wrong
 answers, the abstention rate on unanswerable and on answerable questions.
 
-Run: ``python benchmarks/ask_quality.py [--data-dir DIR] [--set v1|dev|test|all] [-v]`` (builds the
-bundled report, or the four documents for v2, into a temporary directory when no DIR is given).
+Run: ``python benchmarks/ask_quality.py [--data-dir DIR] [--set v1|dev|test|v3dev|v3test|all] [-v]``
+(builds the bundled report, or the documents of v2 and v3, into a temporary directory when no DIR is
+given). v3 is about a real document read from ``../shared/corpus/real``; it is skipped when that file
+is absent.
 Targets (test half): ≥ 85 % overall, ≥ 75 % per category, ≥ 90 % abstention on unanswerable with
 ≤ 5 % on answerable, English ≥ 80 %; original set ≥ 95 %.
 """
@@ -33,6 +35,7 @@ REPORT = HERE.parent / "ogp_graph" / "data" / "gt-2016-2018-autoevaluacion-medio
 FOREIGN = HERE.parent.parent / "shared" / "corpus" / "foreign"
 DOCUMENTS = [REPORT, *(FOREIGN / d for d in ("ec-2019-2022-plan-accion-es.txt", "ec-2019-2022-action-plan-en.txt",
                                               "us-nap5-2022.md"))]
+REAL = HERE.parent.parent / "shared" / "corpus" / "real" / "co-2015-2017-plan-accion.pdf"  # the v3 set's document
 _YES, _NO = ("si", "yes", "sim"), ("no", "nao")
 
 
@@ -94,16 +97,22 @@ def report(name: str, service: Service, questions: list[dict], *, verbose: bool)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data-dir", help="an existing build (v1 needs the bundled report; v2 the four documents)")
-    parser.add_argument("--set", choices=["v1", "dev", "test", "all"], default="all")
+    parser.add_argument("--data-dir", help="an existing build (v1 needs the bundled report; v2 the four documents, "
+                                           "v3 the Colombia plan)")
+    parser.add_argument("--set", choices=["v1", "dev", "test", "v3dev", "v3test", "all"], default="all")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every wrong answer")
     args = parser.parse_args()
     sets = {"v1": ["ask_questions.json"], "dev": ["ask_questions_v2_dev.json"], "test": ["ask_questions_v2_test.json"],
-            "all": ["ask_questions.json", "ask_questions_v2_dev.json", "ask_questions_v2_test.json"]}[args.set]
+            "v3dev": ["ask_questions_v3_dev.json"], "v3test": ["ask_questions_v3_test.json"],
+            "all": ["ask_questions.json", "ask_questions_v2_dev.json", "ask_questions_v2_test.json",
+                    "ask_questions_v3_dev.json", "ask_questions_v3_test.json"]}[args.set]
+    if not REAL.is_file():
+        print(f"skipping the v3 set: {REAL} is absent")
+        sets = [name for name in sets if "_v3_" not in name]
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or tmp
         if not args.data_dir:
-            build_all(DOCUMENTS if args.set != "v1" else None, data_dir=data_dir)
+            build_all(None if args.set == "v1" else DOCUMENTS + ([REAL] if REAL.is_file() else []), data_dir=data_dir)
         service = Service(data_dir)
         for name in sets:
             report(name, service, load(name), verbose=args.verbose)

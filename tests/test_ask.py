@@ -177,3 +177,26 @@ def test_no_answer_states_a_number_outside_a_sentence_of_the_commitment_it_names
         assert any(int(r["b"].value) <= begin and end <= int(r["e"].value) for r in spans), (q["q"], answer.answer)
         checked += 1
     assert checked >= 20
+
+
+def test_english_renderings_of_spanish_institution_names_chat_shorthand_and_asked_nouns():
+    from api.ask.analysis import asked_quantity, expand
+    from api.ask.linking import english
+
+    assert "ministry of the interior" in english("ministerio del interior")
+    assert english("instituto nacional de salud") == ("national institute of health",)
+    assert english("ministerio de cosas raras") == ()
+    assert expand("de q se trata", "es") == "de que se trata"
+    assert asked_quantity("how many municipalities will the training reach", "en").nouns == ("municipalities",)
+
+
+def test_a_number_with_other_words_picks_its_plan_and_a_law_by_name_gets_its_number(world):
+    answer = world.ask("quien se encarga del compromiso 14 y cuantas municipalidades firmaron")
+    assert [p["country"] for p in answer.plans] == ["GT"] and "CGC" in answer.answer
+    law = world.ask("which public law is the Payment Integrity Information Act")
+    assert law.known and "116-117" in law.answer
+
+
+def test_a_plan_does_not_say_whether_a_commitment_was_completed(world):
+    answer = world.ask("esta completo el compromiso 6 de ecuador")
+    assert not answer.known and "plan" in answer.answer

@@ -11,11 +11,23 @@ from pathlib import Path
 import numpy as np
 
 from api.ask.linking import CUES, Links
-from ogp_graph.text import detect_language
+from ogp_graph.text import detect_language, match_form
 
 INTENTS = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8")).items()
            if not k.startswith("_")}
 CUE_WEIGHT = 0.05
+WORD = re.compile(r"[a-z0-9]{3,}")
+STOP = set("""que cual cuales quien quienes como donde cuando cuanto cuanta cuantos cuantas del los las una uno unos
+unas por para con sin sobre entre este esta estos estas ese esa fue son ser han hay tiene tienen tuvo the and for
+with what which who how many much does did was were are has have that this from into of plan informe document
+compromiso compromisos commitment commitments compromisso compromissos quem quantos quantas tem""".split())
+
+
+def stems(text: str) -> set[str]:
+    """Content-word stems (first five letters) of ``text``, for overlap."""
+    return {w[:5] for w in WORD.findall(match_form(text)) if w not in STOP}
+
+
 _PLACEHOLDER = {"org": {"es": "la institucion", "en": "the agency", "pt": "a instituicao"},
                 "law": {"es": "la ley", "en": "the act", "pt": "a lei"},
                 "place": {"es": "el lugar", "en": "the place", "pt": "o lugar"},
@@ -26,6 +38,12 @@ def language(folded: str) -> str:
     """The question's language: "es", "en" or "pt" (Spanish when unsure)."""
     lang = detect_language(folded)
     return lang if lang in ("en", "pt") else "es"
+
+
+def expand(folded: str, lang: str) -> str:
+    """The folded question with the chat shorthand of ``lang`` written out ("de q trata" → "de que trata")."""
+    table = CUES["shorthand"].get(lang, {})
+    return re.sub(r"[a-z]+", lambda m: table.get(m.group(0), m.group(0)), folded) if table else folded
 
 
 def cue_hits(intent: str, folded: str, lang: str) -> int:
@@ -52,7 +70,7 @@ def asked_quantity(folded: str, lang: str) -> Asked:
     kinds = CUES["kinds"]
     for p in kinds["count"][lang]:
         if m := re.search(p, folded):
-            nouns = m.group(1).split()
+            nouns = [w for w in m.group(1).split() if w not in NOUNS["function_words"]] or m.group(1).split()[:1]
             if nouns[0] in NOUNS["money"]:
                 return Asked("money")
             return Asked("count", tuple(nouns), tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
@@ -76,6 +94,13 @@ class IntentModel:
                 names += [name] * len(phrases)
                 texts += phrases
         return names, self.embedder.encode(texts, kind="query")
+
+    @cached_property
+    def generic_stems(self) -> set[str]:
+        """Stems of the words of every example phrasing but the countable nouns (``nouns.json``):
+        words that ask, not words that describe."""
+        asked = stems(" ".join(t for spec in INTENTS.values() for phrases in spec["examples"].values() for t in phrases))
+        return asked - stems(" ".join(w for group in NOUNS["groups"] for w in group))
 
     def warm(self) -> None:
         """Load the embedder and embed the labelled examples now (they are embedded once)."""

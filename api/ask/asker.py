@@ -6,23 +6,28 @@ from dataclasses import replace
 from functools import cached_property
 
 from api.ask import builders
-from api.ask.analysis import INTENTS, IntentModel, generic_text, language, satisfied
+from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, satisfied, stems
 from api.ask.answer import Answer, QuestionError
-from api.ask.builders import MESSAGES, Context, stems
+from api.ask.builders import MESSAGES, Context
 from api.ask.evidence import Evidence
-from api.ask.linking import Commitment, Linker
+from api.ask.linking import Commitment, Linker, Links
 from indexes.search_index import Hit
 from ogp_graph.text import match_form, sentences
 
 #: an answer whose confidence is below this says it does not know (set from the dev half, see
 #: benchmarks/README.md)
-CONFIDENCE_THRESHOLD = 0.5
+CONFIDENCE_THRESHOLD = 0.55
 #: a commitment linked by description needs this dense score (e5 cosine) and a shared word
 DESCRIPTION_MIN = 0.80
+#: a commitment of a plan in another language than the question's is linked by description on
+#: its dense score alone when it is this much above DESCRIPTION_MIN
+CROSS_LANGUAGE_MARGIN = 0.02
 #: an intent whose needs are met is used only when it scores within this of the best intent
 INTENT_SLACK = 0.04
 #: intents about one commitment lose this much when the commitment is only described
 DESCRIBED_PENALTY = 0.03
+#: an ambiguous number answered by the one plan holding a fact of the asked kind keeps this share of its confidence
+ONLY_ONE_FACT = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
@@ -60,7 +65,7 @@ class Asker:
         if not re.search(r"[a-z]", folded):
             raise QuestionError(MESSAGES[lang]["error_words"])
         parts = _SECOND_QUESTION.split(question, maxsplit=1)
-        first, about = self._ask(parts[0], lang)
+        first, about = self._ask(parts[0], lang, whole=question if len(parts) > 1 else None)
         if len(parts) == 1:
             return first
         second, _ = self._ask(parts[1], lang, carried=about)  # "…y cuántas…": the same commitment
@@ -70,21 +75,27 @@ class Asker:
                        sparql="\n\n".join(q for q in (first.sparql, second.sparql) if q) or None,
                        confidence=min(first.confidence, second.confidence))
 
-    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None) -> tuple[Answer, Commitment | None]:
-        """The answer, and the commitment it is about (when one)."""
-        folded = match_form(question)
+    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None,
+             whole: str | None = None) -> tuple[Answer, Commitment | None]:
+        """The answer, and the commitment it is about (when one); ``whole`` is the two-fact
+        question this one begins, whose other words help choose among same-number commitments."""
+        folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
-        hits, fused = self._search(question, vectors[0], {p.iri for p in links.plans})
+        hits, fused = self._search(links.without_scope(folded), vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                       evidence=self.evidence, service=self.service, hits=hits)
         explicit = links.of("commitment")
-        candidates = self.linker.candidates(links) if links.number is not None and not explicit else []
+        words = expand(match_form(whole), lang) if whole else folded
+        candidates = (self._narrow(self.linker.candidates(links), links, words)
+                      if links.number is not None and not explicit else [])
+        if len(candidates) == 1:  # the other entities or words of the question single out one plan's commitment
+            explicit, candidates = [candidates[0]], []
         ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
         ctx.candidates = candidates
         scores = self.model.scores(vectors[1], folded, lang)
         ranked = sorted(scores, key=scores.get, reverse=True)
-        described = None if ctx.commitment or candidates else self._described(question, hits, fused)
+        described = None if ctx.commitment or candidates else self._described(question, lang, hits, fused)
         if described:  # a commitment found by description is weaker evidence than a named entity
             scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
             ranked = sorted(scores, key=scores.get, reverse=True)
@@ -97,6 +108,8 @@ class Asker:
             if candidates:
                 return self._ambiguous(ctx, intent, candidates), None
             ctx.commitment, ctx.link_score = described
+        elif ctx.commitment is None and not candidates:
+            ctx.described = described
         answer = builders.BUILDERS[intent](ctx)
         if ctx.link_score < 1:
             answer = replace(answer, confidence=round(answer.confidence * ctx.link_score, 3))
@@ -105,12 +118,42 @@ class Asker:
                              sparql=answer.sparql)
         return answer, ctx.commitment
 
-    def _search(self, question: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
-        """Commitments in scope by dense similarity of their best passage, and by that similarity
-        plus the passage's share of the best BM25 score (half weight), best first."""
+    def _narrow(self, candidates: list[Commitment], links: Links, folded: str) -> list[Commitment]:
+        """The candidates (one per plan, same number) the question points to: those related to an
+        institution, law or place it names, else the one sharing the most content words of the
+        question (beyond the words of the intent examples) when it shares more than any other."""
+        if len(candidates) < 2:
+            return candidates
+        named = [e.iri for e in links.entities if e.kind in ("org", "law", "place")]
+        if named:
+            values = " ".join(f"<{c.iri}>" for c in candidates)
+            rows = self.service.query(f"""SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }}
+                VALUES ?x {{ {" ".join(f"<{x}>" for x in named)} }}
+                ?c ogp:responsibleOrganization|ogp:citesLegislation|dct:spatial|ogp:mentions ?x }}""")
+            related = {r["c"].value for r in rows}
+            if related:
+                return [c for c in candidates if c.iri in related]
+        span = links.number_span or (0, 0)
+        wanted = (stems(folded[: span[0]] + " " + folded[span[1] :]) - self.model.generic_stems
+                  - stems(" ".join(n for names in self.linker.country_names.values() for n in names)))
+        if not wanted:
+            return candidates
+        overlap = {c.iri: len(wanted & self._stems_of(c)) for c in candidates}
+        ranked = sorted(candidates, key=lambda c: -overlap[c.iri])
+        if overlap[ranked[0].iri] and overlap[ranked[0].iri] > overlap[ranked[1].iri]:
+            return ranked[:1]
+        return candidates
+
+    def _stems_of(self, c: Commitment) -> set[str]:
+        """Content-word stems of a commitment's title and indexed passages."""
+        return stems(" ".join([c.title, *(p.text for p in self.service.index.passages if p.commitment == c.iri)]))
+
+    def _search(self, words: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
+        """Commitments in scope by dense similarity (``vector``) of their best passage, and by that
+        similarity plus the passage's BM25 share for ``words`` (half weight), best first."""
         index = self.service.index
         dense = index.vectors @ vector
-        lexical = index.bm25.scores(question)
+        lexical = index.bm25.scores(words)
         top = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
         best: dict[str, tuple[float, float, int]] = {}
         for i, p in enumerate(index.passages):
@@ -124,9 +167,11 @@ class Asker:
         fused = [Hit(c, round(f, 6), index.passages[i]) for c, (_, f, i) in sorted(best.items(), key=lambda x: -x[1][1])]
         return hits[:10], fused[:10]
 
-    def _described(self, question: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
+    def _described(self, question: str, lang: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
         """The commitment a question describes: the best fused (dense + BM25) hit in scope when
-        its dense score is high enough and it shares a content word with the question; its
+        its dense score is high enough and it shares content words with the question (beyond the
+        words of the intent examples): one of its title or two of its text (a plan in another
+        language: a higher dense score instead); its
         confidence grows with the lead over the second hit and with the dense score."""
         dense = {h.commitment: h.score for h in hits}
         ranked = [h for h in fused if h.commitment in dense]
@@ -134,18 +179,28 @@ class Asker:
             return None
         best = self.linker.commitments[ranked[0].commitment]
         passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
-        if not stems(question) & stems(" ".join(passages + [best.title])):
+        wanted = stems(question) - self.model.generic_stems
+        shared = wanted & stems(" ".join(passages + [best.title]))
+        if best.plan.language != lang and dense[best.iri] >= DESCRIPTION_MIN + CROSS_LANGUAGE_MARGIN:
+            pass  # across languages words are rarely shared: the dense score alone, higher, must do
+        elif not (wanted & stems(best.title) or len(shared) >= 2):
             return None
         lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
         return best, round(min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84)), 3)
 
     def _ambiguous(self, ctx: Context, intent: str, candidates) -> Answer:
-        """One answer per plan that has a commitment with the number asked, each naming its country."""
+        """One answer per plan that has a commitment with the number asked, each naming its country;
+        plans whose commitment holds no fact of the asked kind are left out (when one is left, its
+        answer, a little less sure)."""
         answers = []
         for c in candidates:
             ctx.commitment = c
             answers.append(builders.BUILDERS[intent](ctx))
         ctx.commitment = None
+        if any(a.known for a in answers):  # only the plans that hold a fact of the asked kind answer
+            candidates, answers = map(list, zip(*[(c, a) for c, a in zip(candidates, answers) if a.known]))
+        if len(answers) == 1:
+            return replace(answers[0], confidence=round(answers[0].confidence * ONLY_ONE_FACT, 3))
         parts = " | ".join(f"{c.plan.country_name(ctx.lang)}: {a.answer}" for c, a in zip(candidates, answers))
         text = ctx.say("ambiguous", count=len(candidates), number=ctx.links.number, parts=parts)
         leads = {a.answer.split(":")[0] for a in answers}
@@ -162,7 +217,7 @@ class Asker:
         if not hits or hits[0].score < SEARCH_MIN:
             return ctx.unknown("unknown", ctx.say("no_match"), confidence=hits[0].score if hits else 0.0)
         best = self.linker.commitments[hits[0].commitment]
-        wanted = stems(ctx.question)
+        wanted = stems(ctx.links.without_scope(ctx.folded)) - self.model.generic_stems
         sentences = [self.evidence.sentence(p.doc, a, b, commitment=ctx.c_dict(best))
                      for p in self.service.index.passages if p.commitment == best.iri and p.kind == "body"
                      for a, b in self.evidence.sentences_of(p.doc, [(p.start, p.end)])]

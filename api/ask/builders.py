@@ -11,27 +11,19 @@ from pathlib import Path
 
 from babel import Locale
 
-from api.ask.analysis import Asked, asked_quantity
+from api.ask.analysis import STOP, WORD, Asked, asked_quantity, stems
 from api.ask.answer import Answer
 from api.ask.evidence import Evidence
 from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
 from api.ask.numbers import format_value
 from ogp_graph.text import match_form
 
+#: a commitment linked by description this surely is the only one a quantity question is answered from
+SURE_DESCRIPTION = 0.75
+#: at most this many equally good figures of one commitment are given together
+MAX_TIED = 4
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
-_WORD = re.compile(r"[a-z0-9]{3,}")
-_STOP = set("""que cual cuales quien quienes como donde cuando cuanto cuanta cuantos cuantas del los las una uno unos
-unas por para con sin sobre entre este esta estos estas ese esa fue son ser han hay tiene tienen tuvo the and for
-with what which who how many much does did was were are has have that this from into of plan informe document
-compromiso compromisos commitment commitments compromisso compromissos quem quantos quantas tem""".split())
-
-
-def stems(text: str) -> set[str]:
-    """Content-word stems (first five letters) of ``text``, for overlap."""
-    return {w[:5] for w in _WORD.findall(match_form(text)) if w not in _STOP}
-
-
 @dataclass
 class Context:
     """Everything a builder needs about one question."""
@@ -47,6 +39,7 @@ class Context:
     link_score: float = 1.0
     hits: list = field(default_factory=list)  # dense search hits in scope, best first
     candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
+    described: tuple | None = None  # (commitment, link score) the question describes, for intents that do not need one
 
     def say(self, key: str, **values) -> str:
         """The message ``key`` in the question's language, filled with ``values``."""
@@ -196,6 +189,9 @@ def status(ctx: Context) -> Answer:
         ev = [ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]), commitment=ctx.c_dict(c))] if r["doc"] else []
         return ctx.answer("status", ctx.say("status_yes", commitment=ctx.cref(c), text=ev[0]["text"] if ev else c.title),
                           items=[{**ctx.c_dict(c), "complete": True}], sparql=query, evidence=ev, confidence=0.9)
+    genre = f"""ASK {{ <{c.iri}> ogp:titleSpan/nif:referenceContext/ogp:genre "plan" }}"""
+    if ctx.service.query(genre):  # a plan says what will be done, never how far it got
+        return ctx.no_fact("status", ctx.what("status"), sparql=genre)
     body = ctx.body_sentences(c)[:1]
     return ctx.answer("status", ctx.say("status_no", commitment=ctx.cref(c), text=body[0]["text"] if body else c.title),
                       items=[{**ctx.c_dict(c), "complete": False}], sparql=query, evidence=body, confidence=0.75)
@@ -213,7 +209,7 @@ def dates(ctx: Context) -> Answer:
     wanted = stems(ctx.question)
     best, best_score = None, 0
     for s in ctx.body_sentences(c, "ogp:sourceSpan"):
-        words = set(_WORD.findall(match_form(s["text"])))
+        words = set(WORD.findall(match_form(s["text"])))
         if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])):
             continue
         score = len(wanted & stems(s["text"])) + (1 if words & months else 0)
@@ -433,10 +429,21 @@ def law_number(ctx: Context) -> Answer:
     e = ctx.links.of("law")[0]
     query = f"SELECT ?label (SAMPLE(?n) AS ?name) WHERE {{ <{e.iri}> rdfs:label ?label . OPTIONAL {{ <{e.iri}> skos:prefLabel ?n }} }} GROUP BY ?label"
     row = ctx.select(query)[0]
-    if not re.search(r"\d", row["label"]):  # the graph knows the law by name only: look for its number in the text
+    if re.search(r"\d", row["label"]):
+        return ctx.answer("law_number", ctx.say("law_number", name=row["name"] or e.label, label=row["label"]),
+                          items=[row], sparql=query, evidence=ctx.mention_evidence(e.iri, limit=1), confidence=0.9)
+    # known by name only: the numbered law the text cites right after one of its mentions ("… Act (Public Law 117-167)")
+    query = f"""SELECT ?other ?label ?doc ?b ?e WHERE {{ ?m itsrdf:taIdentRef <{e.iri}> ; nif:referenceContext ?doc ;
+        nif:beginIndex ?b ; nif:endIndex ?end . ?n itsrdf:taIdentRef ?other ; nif:referenceContext ?doc ;
+        nif:beginIndex ?nb ; nif:endIndex ?e . ?other a eli:LegalResource ; rdfs:label ?label .
+        FILTER(?other != <{e.iri}> && ?nb >= ?end && ?nb <= ?end + 3 && REGEX(?label, "[0-9]")) }} ORDER BY ?b LIMIT 1"""
+    rows = ctx.select(query)
+    if not rows:
         return citing_law(ctx)
-    return ctx.answer("law_number", ctx.say("law_number", name=row["name"] or e.label, label=row["label"]), items=[row],
-                      sparql=query, evidence=ctx.mention_evidence(e.iri, limit=1), confidence=0.9)
+    r = rows[0]
+    ev = [ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))]
+    return ctx.answer("law_number", ctx.say("law_number", name=row["name"] or e.label, label=r["label"]), items=[r],
+                      sparql=query, evidence=ev, confidence=0.85)
 
 
 def citing_law(ctx: Context) -> Answer:
@@ -474,33 +481,55 @@ def _noun_matches(asked: Asked, row: dict, text: str) -> bool:
     if not asked.nouns or asked.kind != "count":
         return True
     line = text[int(row["e"]) : int(row["e"]) + 60].split("\n")[0]
-    after = " ".join(_WORD.findall(match_form(line))[:4])
-    around = {w[:5] for w in _WORD.findall(f"{match_form(row['unit'])} {match_form(row['what'])} {after}")}
-    return any(n[:5] in around for n in asked.matches if n not in _STOP)
+    after = " ".join(WORD.findall(match_form(line))[:4])
+    around = {w[:5] for w in WORD.findall(f"{match_form(row['unit'])} {match_form(row['what'])} {after}")}
+    return any(n[:5] in around for n in asked.matches if n not in STOP)
 
 
 def quantity(ctx: Context) -> Answer:
-    """A number of the asked kind from a metric of the linked commitment (or, when none is linked,
-    of the commitments the question's other entities or words point to); never from elsewhere."""
+    """A number of the asked kind from a metric of the linked commitment (or of the same-number
+    candidates); else of the commitments the institution or place it names points to; else of the
+    commitment it describes (only it when surely described), then of any in scope sharing its
+    words. Never from elsewhere."""
     asked = asked_quantity(ctx.folded, ctx.lang)
-    if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and ctx.commitment:
-        return _milestones(ctx)
     c = ctx.commitment
-    scope = ""
+    described = ctx.described[0] if ctx.described else None
+    if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and (c or described):
+        return _milestones(ctx, c or described, score=1.0 if c else ctx.described[1])
     if c is not None:
-        scope = f"FILTER(?c = <{c.iri}>)"
+        attempts = [(f"FILTER(?c = <{c.iri}>)", 0.9)]
     elif ctx.candidates:
-        scope = "VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }"
-    elif named := [e for e in ctx.links.entities if e.kind in ("org", "place")]:
-        scope = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
-    elif asked.kind == "count" and not asked.nouns:
+        attempts = [("VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }", 0.9)]
+    else:
+        named = [e for e in ctx.links.entities if e.kind in ("org", "place")]
+        # what a named institution or place, or a surely described commitment, lacks is never borrowed
+        if named:
+            attempts = [(f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> .", 0.0)]
+        else:
+            attempts = [(f"FILTER(?c = <{described.iri}>)", 0.85 * ctx.described[1])] if described else []
+            if (not described or ctx.described[1] < SURE_DESCRIPTION) and (asked.nouns or asked.kind != "count"):
+                attempts.append(("", -1.0))
+    what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
+    query = None
+    for scope, base in attempts:
+        query, rows = _metrics(ctx, asked.kind, scope)
+        if found := _best_metric(ctx, asked, rows, open_scope=base < 0):
+            best, overlap = found  # the best rows
+            confidence = base if base > 0 else min(0.85, (0.6 if base == 0 else 0.45) + 0.12 * overlap)
+            return _quantity_answer(ctx, asked, best, query, confidence)
+    if not attempts:
         return ctx.unknown("quantity", ctx.say("no_match"))
-    query, rows = _metrics(ctx, asked.kind, scope)
+    return ctx.no_fact("quantity", what, sparql=query)
+
+
+def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bool) -> tuple[list[dict], float] | None:
+    """The metric rows counting what was asked that share most words with the question (search
+    rank breaks ties between commitments; the best commitment's equally good rows, in text order),
+    with that overlap; None when no row fits (in an open scope: when it shares no word)."""
     texts = ctx.evidence.texts
     rows = [r for r in rows if _noun_matches(asked, r, texts[r["doc"]])]
-    what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
     if not rows:
-        return ctx.no_fact("quantity", what, sparql=query)
+        return None
     wanted = stems(ctx.question) - {n[:5] for n in asked.nouns}
     ranked = {h.commitment: 0.5 / (1 + i) for i, h in enumerate(ctx.hits[:5])}  # a tie-breaker, never enough alone
 
@@ -510,30 +539,42 @@ def quantity(ctx: Context) -> Answer:
 
     best = max(rows, key=score)
     overlap = score(best)[0]
-    if not scope and overlap < 1:  # nothing but the words of the question point to this commitment
-        return ctx.no_fact("quantity", what, sparql=query)
-    found = ctx.commitment_by_iri(best["c"])
-    ev = ctx.evidence.sentence(best["doc"], int(best["b"]), int(best["e"]), commitment=ctx.c_dict(found))
-    value = format_value(best["v"], kind=asked.kind, unit=best["unit"], country=found.plan.country,
-                         language=found.plan.language)
-    label = ""
-    if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
-        unit_stems = {w[:5] for w in _WORD.findall(match_form(best["what"]))}
-        label = best["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
-    confidence = (0.9 if c is not None else min(0.85, (0.6 if scope else 0.45) + 0.12 * overlap)) * ctx.link_score
-    return ctx.answer("money" if asked.kind == "money" else "quantity", ctx.say("quantity", value=value, what=f" {label}" if label else "", commitment=ctx.cref(found), text=ev["text"]),
-                      items=[{**best, **ctx.c_dict(found)}], sparql=query, evidence=[ev], plans=[found.plan],
-                      confidence=confidence)
+    if open_scope and overlap < 1:  # nothing but the words of the question point to this commitment
+        return None
+    tied = [r for r in sorted(rows, key=lambda r: int(r["b"])) if r["c"] == best["c"] and score(r)[0] == overlap]
+    return tied[:MAX_TIED], overlap
 
 
-def _milestones(ctx: Context) -> Answer:
-    c = ctx.commitment
+def _quantity_answer(ctx: Context, asked: Asked, rows: list[dict], query: str, confidence: float) -> Answer:
+    """The value of each metric row (one commitment's), with what it counts, and their sentences."""
+    found = ctx.commitment_by_iri(rows[0]["c"])
+    values, evidence = [], []
+    for r in rows:
+        value = format_value(r["v"], kind=asked.kind, unit=r["unit"], country=found.plan.country,
+                             language=found.plan.language)
+        label = r["what"] if len(rows) > 1 else ""
+        if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
+            unit_stems = {w[:5] for w in WORD.findall(match_form(r["what"]))}
+            label = r["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
+        values.append(f"{value} ({label})" if len(rows) > 1 else f"{value} {label}".rstrip())
+        ev = ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]), commitment=ctx.c_dict(found))
+        evidence.append(ev)
+    texts = list(dict.fromkeys(ev["text"] for ev in evidence))
+    return ctx.answer("money" if asked.kind == "money" else "quantity",
+                      ctx.say("quantity", value="; ".join(values), what="", commitment=ctx.cref(found),
+                              text=" … ".join(texts)),
+                      items=[{**r, **ctx.c_dict(found)} for r in rows], sparql=query, evidence=evidence,
+                      plans=[found.plan], confidence=confidence)
+
+
+def _milestones(ctx: Context, c: Commitment, *, score: float) -> Answer:
     query = f"SELECT (COUNT(?m) AS ?n) WHERE {{ <{c.iri}> ogp:milestone ?m }}"
     n = int(ctx.select(query)[0]["n"])
+    ctx.commitment = c
     if not n:
-        return ctx.no_fact("quantity", ctx.what("count").format(noun="hitos"), sparql=query)
+        return ctx.no_fact("quantity", ctx.what("count", noun=ctx.say("milestones_noun")), sparql=query)
     return ctx.answer("quantity", ctx.say("milestones", Commitment=ctx.cref(c, capital=True), count=n),
-                      items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9)
+                      items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9 * score)
 
 
 BUILDERS = {f.__name__: f for f in (responsible, progress, status, dates, completed, count_by_org, count_commitments,

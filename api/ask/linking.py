@@ -12,6 +12,7 @@ from pathlib import Path
 from babel import Locale
 from rapidfuzz import fuzz
 
+from ogp_graph.metadata import countries
 from ogp_graph.text import match_form
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
@@ -21,8 +22,26 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
     "one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
 _COMMITMENT_NO = re.compile(r"\b(?:compromisos?|commitments?|compromissos?)\s+(?:numero\s+|number\s+|no\.?\s*|n\.?\s*|#\s*)?"
                             r"(\d{1,3}|[a-z]+)\b")
-_PERIOD = re.compile(r"\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
+_PERIOD = re.compile(r"(?<![\d-])\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
 _FUZZY_MIN = 84
+_ORG_WORDS = json.loads((Path(__file__).parent / "data" / "org_words.json").read_text(encoding="utf-8"))["es"]
+
+
+def english(label: str) -> tuple[str, ...]:
+    """English renderings of a folded Spanish institution name, with and without "the" ("ministry
+    of the interior", "ministry of interior"); none when a word has no rendering (``org_words.json``)."""
+    words, adjectives = _ORG_WORDS["words"], _ORG_WORDS["adjectives"]
+    tokens = re.findall(r"(?:de|para) (?:la|las|los|el)\b|[a-z]+", label)
+    if len(tokens) < 2 or any(t not in words for t in tokens):
+        return ()
+    out: list[str] = []
+    for i, t in enumerate(tokens):  # a noun's adjective goes before it: "instituto nacional" → "national institute"
+        if t in adjectives and i > 0 and tokens[i - 1] not in adjectives and words[tokens[i - 1]] == out[-1]:
+            out.insert(len(out) - 1, words[t])
+        else:
+            out.append(words[t])
+    text = " ".join(out)
+    return tuple(dict.fromkeys((text, text.replace(" of the ", " of "))))
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,16 @@ class Links:
     restricted: bool = False
     number: int | None = None  # a commitment number named without saying which plan
     number_span: tuple[int, int] | None = None
+    scope_spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names countries
+
+    def without_scope(self, folded: str) -> str:
+        """The folded question without the words that name countries (they restrict the plans, not describe)."""
+        out, at = [], 0
+        for s, t in sorted(self.scope_spans):
+            if s >= at:
+                out.append(folded[at:s])
+                at = t
+        return " ".join(out + [folded[at:]])
 
     def of(self, kind: str) -> list[Entity]:
         """The linked entities of ``kind`` ("org", "law", "place"), in order."""
@@ -118,8 +147,9 @@ class Linker:
         for kind, query in queries.items():
             for row in self.service.query(query):
                 label = match_form(row["l"].value).strip(" .,;:")
-                if len(label) >= 3:
-                    table.setdefault((label, row["x"].value), Entity(kind, row["x"].value, row["main"].value, 0, 0))
+                for form in (label, *(english(label) if kind == "org" else ())):
+                    if len(form) >= 3:
+                        table.setdefault((form, row["x"].value), Entity(kind, row["x"].value, row["main"].value, 0, 0))
         return sorted(((label, e) for (label, _), e in table.items()), key=lambda item: -len(item[0]))
 
     @cached_property
@@ -131,6 +161,15 @@ class Linker:
                                                  else "") for r in rows}
 
     @cached_property
+    def org_plans(self) -> dict[str, set[str]]:
+        """Institution IRI → the plans whose commitments it leads or is mentioned in."""
+        found: dict[str, set[str]] = {}
+        for r in self.service.query("""SELECT DISTINCT ?x ?p WHERE { ?c ogp:actionPlan ?p ;
+                ogp:responsibleOrganization|ogp:mentions ?x . ?x a org:Organization }"""):
+            found.setdefault(r["x"].value, set()).add(r["p"].value)
+        return found
+
+    @cached_property
     def _fuzzy_labels(self) -> list[tuple[str, int, Entity]]:
         return [(label, label.count(" ") + 1, e) for label, e in self.labels if e.kind == "org" and len(label) >= 5]
 
@@ -139,6 +178,7 @@ class Linker:
         links = Links()
         taken: list[tuple[int, int]] = []
         plans = self._plans_named(folded, taken)
+        links.scope_spans = list(taken)
         links.restricted = bool(plans)
         links.plans = self._one_per_translation(plans or self.plans, language)
         for label, e in self.labels:
@@ -148,7 +188,8 @@ class Linker:
                     if not (same and e.kind != "place") and all(x.iri != e.iri for x in links.entities):
                         links.entities.append(Entity(e.kind, e.iri, e.label, m.start(), m.end()))
                     taken.append((m.start(), m.end()))
-        links.entities += self._fuzzy(folded, taken)
+        in_scope = {p.iri for p in links.plans}
+        links.entities += [e for e in self._fuzzy(folded, taken) if self.org_plans.get(e.iri, set()) & in_scope]
         if m := _COMMITMENT_NO.search(folded):
             token = m.group(1)
             number = int(token) if token.isdigit() else _NUMBER_WORDS.get(token)
@@ -165,9 +206,23 @@ class Linker:
         return sorted((c for c in self.commitments.values() if c.number == links.number and c.plan in links.plans),
                       key=lambda c: c.plan.iri)
 
+    @cached_property
+    def country_names(self) -> dict[str, set[str]]:
+        """Folded names of each plan's country: its names and demonyms (``ogp_graph/data/countries.json``),
+        its Babel names in Spanish, English and Portuguese, and the colloquial ones of ``cues.json``."""
+        known = countries()
+        names: dict[str, set[str]] = {}
+        for code in {p.country for p in self.plans}:
+            found = set(CUES["countries"].get(code, ()))
+            if code in known:
+                found |= {*known[code].names.values(), known[code].name, *known[code].demonyms}
+            found |= {n for lang in ("es", "en", "pt") if (n := Locale.parse(lang).territories.get(code))}
+            names[code] = {match_form(n) for n in found if len(n) >= 2}
+        return names
+
     def _plans_named(self, folded: str, taken: list) -> list[Plan]:
         codes = set()
-        for code, names in CUES["countries"].items():
+        for code, names in self.country_names.items():
             for name in names:
                 for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
                     codes.add(code)
@@ -188,7 +243,8 @@ class Linker:
         return [next((p for p in group if p.language == language), group[0]) for group in groups.values()]
 
     def _fuzzy(self, folded: str, taken: list) -> list[Entity]:
-        """Institutions named with a misspelling: word n-grams close to a label of as many words."""
+        """Institutions named with a misspelling: word n-grams close to a label of as many words
+        (kept by ``link`` only for institutions of the plans in scope)."""
         words = [(m.start(), m.end()) for m in re.finditer(r"[a-z0-9/]+", folded)]
         found = []
         for label, size, e in self._fuzzy_labels:
