@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode, QueryBoolean, RdfFormat
 
 from api.ask import Answer, Asker
 from api.conneg import negotiate
-from api.errors import Forbidden, NotAcceptable, NotFound, QueryTimeout, RequestError  # noqa: F401 (re-exported)
+from api.errors import Forbidden, NotAcceptable, NotFound, RequestError  # noqa: F401 (re-exported)
 from api.functions import inline_search, scored_functions, search_functions
 from api.memo import LRU, digest
 from api.policy import Analysis, SearchCall, analyse, check

@@ -13,7 +13,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from ogp_graph.errors import OgpKgError
+from ogp_graph.errors import DocumentError, InputError, OgpKgError, StoreError
 
 #: languages of the catalogue; the first is the default
 LANGS = ("en", "es")
@@ -111,21 +111,29 @@ class Unavailable(RequestError):
     code = "unavailable"
 
 
-#: error class → HTTP status (the only place statuses are decided; subclasses inherit)
+class QuestionError(OgpKgError):
+    """A question that cannot be asked (not a string, empty, too long, no words); its message is in
+    the question's language (``api/ask/data/messages.json``)."""
+
+    code = "bad-question"
+
+
+#: error class → HTTP status: the only place statuses are decided (subclasses inherit); errors of
+#: the graph and index stages carry no status of their own
 STATUS = {
     MalformedQuery: 400, QueryTooComplex: 400, Forbidden: 403, NotFound: 404,
     NotAcceptable: 406, TooLarge: 413, UriTooLong: 414, UnsupportedMedia: 415, HeadersTooLarge: 431,
     QueryTimeout: 503, Busy: 503, Unavailable: 503, RequestError: 400,
+    QuestionError: 422, InputError: 400, DocumentError: 422, StoreError: 503,
 }
 
 
 def status_of(exc: BaseException) -> int:
-    """The HTTP status of an error: by catalogue class, else a ``status`` attribute (errors of other
-    packages, e.g. ``QuestionError`` → 422), else 503 for other ogp-kg errors (store missing…)."""
+    """The HTTP status of an error, from ``STATUS`` by its class; 503 for any other ogp-kg error."""
     for cls in type(exc).__mro__:
         if cls in STATUS:
             return STATUS[cls]
-    return getattr(exc, "status", 503)
+    return 503
 
 
 def code_of(exc: BaseException) -> str:

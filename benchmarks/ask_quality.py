@@ -20,11 +20,9 @@ import argparse
 import json
 import tempfile
 import time
-import warnings
 from collections import defaultdict
 from pathlib import Path
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 
 from api.core import Service  # noqa: E402
 from api.pipeline import build_all  # noqa: E402

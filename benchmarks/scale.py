@@ -30,14 +30,12 @@ import statistics
 import subprocess
 import sys
 import time
-import warnings
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pycountry
 
-warnings.filterwarnings("ignore", message=r"\[W095\]")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 

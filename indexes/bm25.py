@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import cached_property, lru_cache
@@ -19,28 +18,25 @@ import bm25s
 import numpy as np
 import Stemmer
 
+from ogp_graph.text import match_form
+
 BM25_DIR = "bm25"
 K1, B = 1.5, 0.75
 _TOKEN = re.compile(r"\w\w+")
 _EMPTY = "_"  # the one term of a passage with no index term (as bm25s does)
 
 
-def fold(text: str) -> str:
-    """Lower case without accents: "Información" → "informacion"."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
-
-
 @lru_cache(maxsize=1)
 def _analyzer():
     stemmer = Stemmer.Stemmer("spanish")
-    stop = {fold(w) for w in bm25s.stopwords.STOPWORDS_SPANISH} | set(bm25s.stopwords.STOPWORDS_EN)
+    stop = {match_form(w) for w in bm25s.stopwords.STOPWORDS_SPANISH} | set(bm25s.stopwords.STOPWORDS_EN)
     return stemmer, frozenset(stop)
 
 
 def analyze(text: str) -> list[str]:
     """The index terms of ``text``: folded, stopwords removed, stemmed."""
     stemmer, stop = _analyzer()
-    return stemmer.stemWords([t for t in _TOKEN.findall(fold(text)) if t not in stop])
+    return stemmer.stemWords([t for t in _TOKEN.findall(match_form(text)) if t not in stop])
 
 
 class BM25Index:

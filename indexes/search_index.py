@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ogp_graph.errors import InputError
+
 from indexes.bm25 import BM25Index
 from indexes.dense import DenseIndex
 from indexes.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
@@ -103,7 +105,7 @@ class SearchIndex:
         :raises ValueError: no passages.
         """
         if not passages:
-            raise ValueError("nothing to index: no passages")
+            raise InputError("nothing to index: no passages")
         model = get_embedder(embedder) if isinstance(embedder, str) else embedder
         reused = reuse if reuse is not None and reuse.embedder.name == model.name else None
         vectors = _vectors(model, passages, reused, progress)
@@ -125,7 +127,7 @@ class SearchIndex:
         :raises ValueError: no rows.
         """
         if not len(rows):
-            raise ValueError("nothing to index: no passages")
+            raise InputError("nothing to index: no passages")
         vectors = self.vectors[np.asarray(rows, dtype=np.int64)]
         return SearchIndex([self.passages[i] for i in rows], vectors, DenseIndex.build(vectors),
                            self.bm25.select(rows), self.embedder, fusion=self.fusion)
@@ -172,7 +174,7 @@ class SearchIndex:
             raise FileNotFoundError(f"no search index in {directory}: run `ogp-kg build` first")
         config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
         if embedder and get_embedder(embedder).name != config["embedder"]:
-            raise ValueError(f"the index was built with embedder {config['embedder']!r}, not {embedder!r}; "
+            raise InputError(f"the index was built with embedder {config['embedder']!r}, not {embedder!r}; "
                              f"rebuild with `ogp-kg build --embedder {embedder}` or query with {config['embedder']!r}")
         with open(directory / PASSAGES, encoding="utf-8") as fh:
             passages = [Passage(**d) for d in json.loads("[" + ",".join(fh) + "]")]
@@ -191,12 +193,12 @@ class SearchIndex:
         :raises ValueError: empty query, k < 1, unknown mode.
         """
         if mode not in MODES:
-            raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
+            raise InputError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
         if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-            raise ValueError(f"k must be a positive integer, not {k!r}")
+            raise InputError(f"k must be a positive integer, not {k!r}")
         queries = [" ".join(t.split())[:MAX_QUERY_CHARS] if isinstance(t, str) else "" for t in texts]
         if any(not q for q in queries):
-            raise ValueError("empty query")
+            raise InputError("empty query")
         k = min(k, self.commitment_count)
         depth = min(len(self.passages), max(50, 10 * k))
         dense_vectors = self.embedder.encode(queries, kind="query") if mode != "bm25" else None

@@ -6,7 +6,8 @@ embedding space plus cue words (``data/cues.json``), and answered by a builder t
 SPARQL from those parts and quotes the document sentences the graph's provenance points to.
 When the graph holds no fact of the asked type for what the question names, the answer says so.
 """
-from api.ask.answer import Answer, QuestionError
+from api.ask.answer import Answer
 from api.ask.asker import Asker
+from api.errors import QuestionError
 
 __all__ = ["Answer", "Asker", "QuestionError"]

@@ -1,15 +1,8 @@
-"""What ``ask`` returns, and the one error it raises."""
+"""What ``ask`` returns (the one error it raises, ``QuestionError``, is in the error catalogue)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from ogp_graph.errors import OgpKgError
-
-
-class QuestionError(OgpKgError):
-    """A question that cannot be asked (not a string, empty, too long, no words)."""
-
-    status = 422
 
 
 @dataclass(kw_only=True)

@@ -7,7 +7,8 @@ from functools import cached_property
 
 from api.ask import builders
 from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, satisfied, stems
-from api.ask.answer import Answer, QuestionError
+from api.ask.answer import Answer
+from api.errors import QuestionError
 from api.ask.builders import MESSAGES, Context
 from api.ask.evidence import Evidence
 from api.ask.linking import Commitment, Linker, Links

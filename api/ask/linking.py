@@ -209,13 +209,13 @@ class Linker:
     @cached_property
     def country_names(self) -> dict[str, set[str]]:
         """Folded names of each plan's country: its names and demonyms (``ogp_graph/data/countries.json``),
-        its Babel names in Spanish, English and Portuguese, and the colloquial ones of ``cues.json``."""
+        its colloquial aliases, and its Babel names in Spanish, English and Portuguese."""
         known = countries()
         names: dict[str, set[str]] = {}
         for code in {p.country for p in self.plans}:
-            found = set(CUES["countries"].get(code, ()))
+            found: set[str] = set()
             if code in known:
-                found |= {*known[code].names.values(), known[code].name, *known[code].demonyms}
+                found |= {*known[code].names.values(), known[code].name, *known[code].demonyms, *known[code].aliases}
             found |= {n for lang in ("es", "en", "pt") if (n := Locale.parse(lang).territories.get(code))}
             names[code] = {match_form(n) for n in found if len(n) >= 2}
         return names

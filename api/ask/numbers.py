@@ -3,16 +3,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
-
-def country_locale(country: str, language: str) -> str:
-    """The locale of ``language`` as spoken in ``country`` ("es_GT"), else the language's own."""
-    try:
-        return str(Locale.parse(f"{language}_{country}"))
-    except (UnknownLocaleError, ValueError):
-        return language
+from ogp_graph.countries import country_locale
 
 
 def format_value(value: Decimal | str, *, kind: str, unit: str, country: str, language: str) -> str:
