@@ -89,6 +89,23 @@ def built(tmp_path_factory):
     return _build(tmp_path_factory)
 
 
+WORLD = ("ec-2019-2022-plan-accion-es.txt", "ec-2019-2022-action-plan-en.txt", "us-nap5-2022.md")
+
+
+@pytest.fixture(scope="session")
+def world_built(tmp_path_factory):
+    """The bundled report with the Ecuador plan (Spanish and English) and the US NAP5 in one graph,
+    built once per session and shared by the ask and multi-country tests (skipped without
+    ../shared). Returns (data dir, build summary)."""
+    from api.pipeline import build_all
+
+    docs = [FOREIGN / d for d in WORLD]
+    if not all(d.exists() for d in docs):
+        pytest.skip("../shared/corpus/foreign absent")
+    home = tmp_path_factory.mktemp("world")
+    return home, build_all([REPORT, *docs], data_dir=home)
+
+
 @pytest.fixture(scope="session")
 def built_remote(tmp_path_factory, oxigraph_server):
     """The bundled report built once and published to a real Oxigraph SPARQL server (remote mode)."""

@@ -9,7 +9,6 @@ from typer.testing import CliRunner
 from api.ask import QuestionError
 from api.cli import app
 from api.core import Service
-from ogp_graph.text import match_form as fold
 
 QUESTIONS = json.loads((Path(__file__).resolve().parents[1] / "benchmarks" / "ask_questions.json").read_text())
 
@@ -125,16 +124,8 @@ V2 = [q for half in ("dev", "test") for q in json.loads(
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    from api.pipeline import build_all
-    from tests.conftest import FOREIGN, REPORT
-
-    docs = [FOREIGN / d for d in ("ec-2019-2022-plan-accion-es.txt", "ec-2019-2022-action-plan-en.txt", "us-nap5-2022.md")]
-    if not all(d.exists() for d in docs):
-        pytest.skip("../shared/corpus/foreign absent")
-    home = tmp_path_factory.mktemp("ask-world")
-    build_all([REPORT, *docs], data_dir=home)
-    return Service(home)
+def world(world_built):
+    return Service(world_built[0])
 
 
 def test_an_ambiguous_number_gets_one_candidate_per_plan_each_with_its_country(world):

@@ -3,21 +3,17 @@ the Guatemala report; cross-language links; one query across countries (skipped 
 import pytest
 
 from api.core import Service
-from api.pipeline import build_all
-from tests.conftest import FOREIGN, REPORT
+from tests.conftest import FOREIGN, WORLD
 from tests.test_graph import rows
 
-DOCS = ["ec-2019-2022-plan-accion-es.txt", "ec-2019-2022-action-plan-en.txt", "us-nap5-2022.md"]
-pytestmark = pytest.mark.skipif(not all((FOREIGN / d).exists() for d in DOCS), reason="../shared/corpus/foreign absent")
+pytestmark = pytest.mark.skipif(not all((FOREIGN / d).exists() for d in WORLD), reason="../shared/corpus/foreign absent")
 EC, EC_EN, US = ("https://w3id.org/ogp-kg/id/plan/EC/2019-2022", "https://w3id.org/ogp-kg/id/plan/EC/2019-2022/en",
                  "https://w3id.org/ogp-kg/id/plan/US/2022")
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    home = tmp_path_factory.mktemp("world")
-    summary = build_all([REPORT, *(FOREIGN / d for d in DOCS)], data_dir=home)
-    return Service(home), summary
+def world(world_built):
+    return Service(world_built[0]), world_built[1]
 
 
 def _titles(service, plan: str) -> dict[int, str]:
