@@ -130,8 +130,8 @@ class RemoteStore:
             where = f"{{ {s} {p} {o} }} UNION {{ GRAPH ?g {{ {s} {p} {o} }} }}"
         for row in self.query(f"SELECT * WHERE {{ {where} }}"):
             graph = row["g"] if graph_name is None else graph_name
-            yield pyoxigraph.Quad(subject or row["s"], predicate or row["p"], obj or row["o"],
-                                  graph if graph is not None else pyoxigraph.DefaultGraph())
+            yield pyoxigraph.Quad(row["s"] if subject is None else subject, row["p"] if predicate is None else predicate,
+                                  row["o"] if obj is None else obj, pyoxigraph.DefaultGraph() if graph is None else graph)
 
     def flush(self) -> None:
         """Nothing to do: the remote store commits each request."""
