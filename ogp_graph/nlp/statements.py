@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ogp_graph.nlp.spans import MILESTONES, STATUS, VALUES, commitment_parts, set_span_group
-from ogp_graph.statements import completion, milestones
+from ogp_graph.statements import Completion, completion, milestones
 from ogp_graph.values import ogp_values
 
 
@@ -17,7 +17,7 @@ def tag_status(doc: Doc) -> Doc:
     """The first completion statement and stated percentage of the body into ``doc.spans["ogp_status"]``."""
     if parts := commitment_parts(doc):
         found = [s for s in completion(doc.text, parts.body) if s is not None]
-        set_span_group(doc, STATUS, found, "STATUS", lambda s: getattr(s, "level", "completion"))
+        set_span_group(doc, STATUS, found, "STATUS", lambda s: s.level if isinstance(s, Completion) else "completion")
     return doc
 
 
