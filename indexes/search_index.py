@@ -28,6 +28,7 @@ from indexes.dense import DenseIndex
 from indexes.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from indexes.fusion import convex, rrf
 from indexes.passages import Passage
+from indexes.vector_cache import vector_cache
 from ogp_graph.text import detect_language
 
 MODES = ("hybrid", "dense", "bm25")
@@ -63,14 +64,20 @@ def _text_key(embedder: str, text: str) -> str:
 
 def _vectors(embedder: Embedder, passages: Sequence[Passage], reuse: SearchIndex | None,
              progress: Progress | None) -> np.ndarray:
-    """The vectors of ``passages``: those of texts ``reuse`` has are copied, the others embedded (once per text)."""
+    """The vectors of ``passages``: those of texts ``reuse`` or the vector cache has are copied, the
+    others embedded (once per text) and kept in the cache."""
     known: dict[str, np.ndarray] = {}
     if reuse is not None:
         known = {_text_key(embedder.name, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
     keys = [_text_key(embedder.name, p.text) for p in passages]
+    cache = vector_cache()
+    if cache is not None:
+        known.update(cache.get((k for k in keys if k not in known), dim=embedder.dim))
     missing = sorted({k: p.text for k, p in zip(keys, passages) if k not in known}.items())
-    fresh = _encode(embedder, [t for _, t in missing], progress)
-    known.update({k: v for (k, _), v in zip(missing, fresh)})
+    fresh = dict(zip((k for k, _ in missing), _encode(embedder, [t for _, t in missing], progress)))
+    if cache is not None:
+        cache.put(fresh)
+    known.update(fresh)
     if not keys:
         return np.zeros((0, embedder.dim), dtype=np.float32)
     return np.vstack([known[k] for k in keys]).astype(np.float32)

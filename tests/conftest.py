@@ -30,6 +30,23 @@ def report_row(number: int) -> str:
     return raw[start : start + nxt.start()] if nxt else raw[start:]
 
 
+def pytest_collection_modifyitems(items):
+    """Whole test files go to one xdist worker (``--dist loadgroup``), except where a file names
+    its group: the files sharing the four-document graph run on one worker, which builds it once."""
+    for item in items:
+        if not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(item.path.stem))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def vector_cache(tmp_path_factory, worker_id):
+    """One vector cache for the session, shared by its workers: a text is embedded once per run."""
+    import os
+
+    root = tmp_path_factory.getbasetemp()
+    os.environ["OGP_KG_CACHE"] = str((root if worker_id == "master" else root.parent) / "vector-cache")
+
+
 @pytest.fixture(scope="session")
 def report_text() -> str:
     return REPORT.read_text(encoding="utf-8")

@@ -10,6 +10,8 @@ from api.ask import QuestionError
 from api.cli import app
 from api.core import Service
 
+pytestmark = pytest.mark.xdist_group("world")  # with the other users of world_built
+
 QUESTIONS = json.loads((Path(__file__).resolve().parents[1] / "benchmarks" / "ask_questions.json").read_text())
 
 

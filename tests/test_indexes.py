@@ -87,6 +87,42 @@ def test_search_index_extend_and_select_equal_build(texts, tmp_path):
                 assert a.search(query, k=5, mode=mode) == b.search(query, k=5, mode=mode), (query, mode)
 
 
+class Counting(WordHashEmbedder):
+    """The word-hashing embedder, recording every text it embeds."""
+
+    def __init__(self):
+        self.seen: list[str] = []
+
+    def encode(self, texts, **kw):
+        self.seen.extend(texts)
+        return super().encode(texts, **kw)
+
+
+def test_a_text_is_embedded_once_across_builds_and_libraries(texts, tmp_path, monkeypatch):
+    monkeypatch.setenv("OGP_KG_CACHE", str(tmp_path / "cache"))
+    first, second, third = Counting(), Counting(), Counting()
+    built = SearchIndex.build(passages(texts[:40]), first)
+    again = SearchIndex.build(passages(texts[:50]), second)  # no reuse: another library
+    assert sorted(first.seen) == sorted(set(texts[:40])) and sorted(second.seen) == sorted(set(texts[40:50]) - set(texts[:40]))
+    assert np.array_equal(again.vectors[:40], built.vectors) and np.array_equal(again.vectors, SearchIndex.build(passages(texts[:50]), WordHashEmbedder()).vectors)
+    monkeypatch.setenv("OGP_KG_CACHE", "off")
+    SearchIndex.build(passages(texts[:40]), third)
+    assert sorted(third.seen) == sorted(set(texts[:40]))
+
+
+def test_a_broken_vector_cache_costs_only_time(texts, tmp_path, monkeypatch, caplog):
+    (tmp_path / "file").write_text("not a directory")
+    monkeypatch.setenv("OGP_KG_CACHE", str(tmp_path / "file"))
+    embedder = Counting()
+    index = SearchIndex.build(passages(texts[:20]), embedder)
+    assert len(index.passages) == 20 and sorted(embedder.seen) == sorted(set(texts[:20]))
+    assert "vector cache" in caplog.text
+    (tmp_path / "garbage").mkdir()
+    (tmp_path / "garbage" / "vectors.sqlite3").write_bytes(b"\x00" * 4096)
+    monkeypatch.setenv("OGP_KG_CACHE", str(tmp_path / "garbage"))
+    assert np.array_equal(SearchIndex.build(passages(texts[:20]), Counting()).vectors, index.vectors)
+
+
 def test_dense_extend_adds_vectors_and_turns_hnsw_past_the_exact_limit():
     rng = np.random.default_rng(3)
     vectors = rng.normal(size=(60, 16)).astype(np.float32)

@@ -6,7 +6,8 @@ from api.core import Service
 from tests.conftest import FOREIGN, WORLD
 from tests.test_graph import rows
 
-pytestmark = pytest.mark.skipif(not all((FOREIGN / d).exists() for d in WORLD), reason="../shared/corpus/foreign absent")
+pytestmark = [pytest.mark.skipif(not all((FOREIGN / d).exists() for d in WORLD), reason="../shared/corpus/foreign absent"),
+              pytest.mark.xdist_group("world")]  # on the worker of the other users of world_built
 EC, EC_EN, US = ("https://w3id.org/ogp-kg/id/plan/EC/2019-2022", "https://w3id.org/ogp-kg/id/plan/EC/2019-2022/en",
                  "https://w3id.org/ogp-kg/id/plan/US/2022")
 

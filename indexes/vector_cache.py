@@ -1,0 +1,94 @@
+"""Passage vectors kept across builds and data directories: a text embedded once by a model is
+never embedded again by that model, whichever library it is built into.
+
+One SQLite file, ``vectors.sqlite3``, in ``$OGP_KG_CACHE`` (default: the platform's user cache
+directory for ogp-kg; ``OGP_KG_CACHE=off`` turns the cache off). Rows are keyed by a hash of
+(embedder name, text) and hold float32 vectors. Several processes may read and write it at once
+(SQLite's own locking, WAL journal). The cache only ever saves work: when it cannot be opened,
+read or written, the vectors are computed as if it were empty and a warning is logged once.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import platformdirs
+
+FILE = "vectors.sqlite3"
+_LOG = logging.getLogger(__name__)
+
+
+class VectorCache:
+    """Vectors by key in one SQLite file (created on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._broken = False
+
+    def _connection(self) -> sqlite3.Connection | None:
+        if self._db is None and not self._broken:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+                self._db = db
+            except (OSError, sqlite3.Error) as exc:
+                self._fail(exc)
+        return self._db
+
+    def _fail(self, exc: Exception) -> None:
+        _LOG.warning("vector cache %s not used: %s", self.path, exc)
+        self._broken, self._db = True, None
+
+    def get(self, keys: Iterable[str], *, dim: int) -> dict[str, np.ndarray]:
+        """The cached vectors of ``keys`` (those of length ``dim``; absent keys are left out)."""
+        keys = list(dict.fromkeys(keys))
+        db = self._connection()
+        if db is None or not keys:
+            return {}
+        found: dict[str, np.ndarray] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+                for key, blob in rows:
+                    vector = np.frombuffer(blob, dtype=np.float32)
+                    if vector.shape == (dim,):
+                        found[key] = vector
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return {}
+        return found
+
+    def put(self, vectors: dict[str, np.ndarray]) -> None:
+        """Keep ``vectors`` (float32 rows by key); keys already kept are left as they are."""
+        db = self._connection()
+        if db is None or not vectors:
+            return
+        rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()]
+        try:
+            with db:
+                db.executemany("INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", rows)
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+
+@lru_cache(maxsize=4)
+def _cache_at(path: Path) -> VectorCache:
+    return VectorCache(path)
+
+
+def vector_cache() -> VectorCache | None:
+    """The cache named by ``$OGP_KG_CACHE`` (default: the user cache directory), None when it is ``off``."""
+    setting = os.environ.get("OGP_KG_CACHE", "").strip()
+    if setting.lower() == "off":
+        return None
+    directory = Path(setting).expanduser() if setting else Path(platformdirs.user_cache_dir("ogp-kg"))
+    return _cache_at(directory / FILE)
