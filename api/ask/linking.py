@@ -170,6 +170,11 @@ class Linker:
         return found
 
     @cached_property
+    def _label_patterns(self) -> list[tuple[re.Pattern, Entity]]:
+        """Each label as a whole-word pattern, compiled once (there are thousands)."""
+        return [(re.compile(rf"(?<!\w){re.escape(label)}(?!\w)"), e) for label, e in self.labels]
+
+    @cached_property
     def _fuzzy_labels(self) -> list[tuple[str, int, Entity]]:
         return [(label, label.count(" ") + 1, e) for label, e in self.labels if e.kind == "org" and len(label) >= 5]
 
@@ -181,8 +186,8 @@ class Linker:
         links.scope_spans = list(taken)
         links.restricted = bool(plans)
         links.plans = self._one_per_translation(plans or self.plans, language)
-        for label, e in self.labels:
-            for m in re.finditer(rf"(?<!\w){re.escape(label)}(?!\w)", folded):
+        for pattern, e in self._label_patterns:
+            for m in pattern.finditer(folded):
                 same = any((x.start, x.end, x.kind) == (m.start(), m.end(), e.kind) for x in links.entities)
                 if same or not any(s < m.end() and m.start() < t for s, t in taken):  # homonyms: all places named so
                     if not (same and e.kind != "place") and all(x.iri != e.iri for x in links.entities):
