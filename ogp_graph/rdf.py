@@ -21,7 +21,8 @@ from ogp_graph.mentions import Mention
 from ogp_graph.countries import country_name
 from ogp_graph.metadata import DocumentInfo
 from ogp_graph.segment import CommitmentText, Section
-from ogp_graph.statements import Completion, CompletionPercent
+from ogp_graph.statements import Completion, CompletionPercent, Milestone
+from ogp_graph.values import ValueMatch
 from ogp_graph.vocab import DCT, ELI, ID_NS, ITSRDF, NIF, OGP, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 if TYPE_CHECKING:
@@ -37,7 +38,6 @@ ORG_KINDS = {
     "private": OGP.PrivateCompany,
 }
 _FALLBACK_LABEL = {"es": "Compromiso", "en": "Commitment", "pt": "Compromisso", "fr": "Engagement"}
-STATEMENTS = frozenset({"status", "milestone", "value"})  # what a commitment states about itself (ogp_graph.statements)
 
 
 def slug(text: str) -> str:
@@ -317,41 +317,50 @@ class GraphWriter:
             self._add(node, OGP.responsibleOrganization, org)
             self._annotate(self.span(doc_node, doc.text, start, end, "ogp_institutions"), org, node)
         for m in found:
-            if m.kind in STATEMENTS:
+            if type(m.entity) in _STATEMENTS:
                 self._statement(doc, doc_node, node, m, lang)
             else:
                 self._mention(doc, doc_node, node, m)
         return node
 
     def _statement(self, doc: Document, doc_node: NamedNode, node: NamedNode, m: Mention, lang: str) -> None:
-        """A commitment's own statement (``status``, ``milestone`` or ``value`` mention) as quads."""
+        """A commitment's own statement (a mention whose entity is one of ``_STATEMENTS``) as quads."""
         span = self.span(doc_node, doc.text, m.start, m.end, m.extractor)
-        said = " ".join(m.text.split())
-        if isinstance(m.entity, Completion):  # the report's words on completion, on the IRM scale
-            self._add(node, OGP.completionStatus, OGP[m.entity.level])
-            self._annotate(span, OGP[m.entity.level], node)
-        elif isinstance(m.entity, CompletionPercent):
-            metric = NamedNode(f"{node.value}/completion")
-            self._add(metric, RDF.type, SCHEMA.QuantitativeValue)
-            self._add(metric, SCHEMA.value, _typed(_decimal(m.entity.value), XSD.decimal))
-            self._add(metric, SCHEMA.unitText, _str("%"))
-            self._add(metric, SCHEMA.unitCode, _str("P1"))
-            self._add(metric, SCHEMA.description, _str(said, "es"))
-            self._add(metric, OGP.metricKind, _str("completion"))
-            self._add(metric, PROV.wasDerivedFrom, span)
-            self._add(node, OGP.completionPercent, metric)
-            self._add(node, OGP.metric, metric)
-            self._annotate(span, metric, node)
-        elif m.kind == "milestone":
-            milestone = NamedNode(f"{node.value}/milestone/{m.entity.number}")
-            self._add(node, OGP.milestone, milestone)
-            self._add(milestone, RDF.type, OGP.Milestone)
-            self._add(milestone, OGP.milestoneNumber, _typed(m.entity.number, XSD.integer))
-            self._add(milestone, DCT.description, _str(said, lang))
-            self._add(milestone, OGP.sourceSpan, span)
-        else:  # an OGP value
-            self._add(node, OGP.ogpValue, OGP[m.entity.value])
-            self._annotate(span, OGP[m.entity.value], node)
+        _STATEMENTS[type(m.entity)](self, node, m.entity, span, " ".join(m.text.split()), lang)
+
+    def _completion(self, node: NamedNode, said: Completion, span: NamedNode, text: str, lang: str) -> None:
+        """The report's words on completion, as a level of the IRM scale."""
+        self._add(node, OGP.completionStatus, OGP[said.level])
+        self._annotate(span, OGP[said.level], node)
+
+    def _completion_percent(self, node: NamedNode, said: CompletionPercent, span: NamedNode, text: str,
+                            lang: str) -> None:
+        """A stated completion percentage, as the commitment's completion metric."""
+        metric = NamedNode(f"{node.value}/completion")
+        self._add(metric, RDF.type, SCHEMA.QuantitativeValue)
+        self._add(metric, SCHEMA.value, _typed(_decimal(said.value), XSD.decimal))
+        self._add(metric, SCHEMA.unitText, _str("%"))
+        self._add(metric, SCHEMA.unitCode, _str("P1"))
+        self._add(metric, SCHEMA.description, _str(text, lang))
+        self._add(metric, OGP.metricKind, _str("completion"))
+        self._add(metric, PROV.wasDerivedFrom, span)
+        self._add(node, OGP.completionPercent, metric)
+        self._add(node, OGP.metric, metric)
+        self._annotate(span, metric, node)
+
+    def _milestone(self, node: NamedNode, said: Milestone, span: NamedNode, text: str, lang: str) -> None:
+        """A numbered milestone with its description."""
+        milestone = NamedNode(f"{node.value}/milestone/{said.number}")
+        self._add(node, OGP.milestone, milestone)
+        self._add(milestone, RDF.type, OGP.Milestone)
+        self._add(milestone, OGP.milestoneNumber, _typed(said.number, XSD.integer))
+        self._add(milestone, DCT.description, _str(text, lang))
+        self._add(milestone, OGP.sourceSpan, span)
+
+    def _value(self, node: NamedNode, said: ValueMatch, span: NamedNode, text: str, lang: str) -> None:
+        """An OGP value the commitment claims."""
+        self._add(node, OGP.ogpValue, OGP[said.value])
+        self._annotate(span, OGP[said.value], node)
 
     def section(self, doc: Document, info: DocumentInfo, index: int, sec: Section, found: Iterable[Mention]) -> NamedNode:
         """A section of a document without commitments: searchable text with its span, and what it mentions."""
@@ -408,6 +417,11 @@ class GraphWriter:
             return
         self._add(commitment, OGP.mentions, entity)
         self._annotate(span, entity, commitment)
+
+
+#: what a commitment states about itself (``ogp_graph.statements``, ``values``), by entity type → its writer
+_STATEMENTS = {Completion: GraphWriter._completion, CompletionPercent: GraphWriter._completion_percent,
+               Milestone: GraphWriter._milestone, ValueMatch: GraphWriter._value}
 
 
 def _decimal(value) -> str:
