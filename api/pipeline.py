@@ -299,7 +299,7 @@ def index(docs: Sequence[CachedDocument], *, embedder: str, reuse: SearchIndex |
     def named(items, total, desc):
         return progress(items, total, "index")
 
-    if added is None or reuse is None or reuse.embedder.name != get_embedder(embedder).name:
+    if added is None or reuse is None or not reuse.made_by(get_embedder(embedder)):
         return SearchIndex.build(list(_passages(docs)), embedder, reuse=reuse, progress=named)
     fresh = {d.record["document"] for d in added}
     kept = {d.record["document"] for d in docs} - fresh

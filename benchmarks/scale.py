@@ -69,6 +69,7 @@ class HashEmbedder:
 
     name = "hash"
     dim = 384
+    version = "1"
 
     def encode(self, texts: list[str], *, kind: str = "passage", batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

