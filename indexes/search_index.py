@@ -28,7 +28,7 @@ from indexes.dense import DenseIndex
 from indexes.embedders import DEFAULT_EMBEDDER, Embedder, get_embedder
 from indexes.fusion import convex, rrf
 from indexes.passages import Passage
-from indexes.vector_cache import vector_cache
+from indexes.vector_cache import embed, text_key
 from ogp_graph.text import detect_language
 
 MODES = ("hybrid", "dense", "bm25")
@@ -58,37 +58,12 @@ def _top(scores: np.ndarray, n: int) -> np.ndarray:
     return part[np.argsort(-scores[part])]
 
 
-def _text_key(embedder: Embedder, text: str) -> str:
-    return hashlib.sha1(f"{embedder.name}\0{embedder.version}\0{text}".encode()).hexdigest()
-
-
 def _vectors(embedder: Embedder, passages: Sequence[Passage], reuse: SearchIndex | None,
              progress: Progress | None) -> np.ndarray:
     """The vectors of ``passages``: those of texts ``reuse`` or the vector cache has are copied, the
     others embedded (once per text) and kept in the cache."""
-    known: dict[str, np.ndarray] = {}
-    if reuse is not None:
-        known = {_text_key(embedder, p.text): v for p, v in zip(reuse.passages, reuse.vectors)}
-    keys = [_text_key(embedder, p.text) for p in passages]
-    cache = vector_cache()
-    if cache is not None:
-        known.update(cache.get((k for k in keys if k not in known), dim=embedder.dim))
-    missing = sorted({k: p.text for k, p in zip(keys, passages) if k not in known}.items())
-    fresh = dict(zip((k for k, _ in missing), _encode(embedder, [t for _, t in missing], progress)))
-    if cache is not None:
-        cache.put(fresh)
-    known.update(fresh)
-    if not keys:
-        return np.zeros((0, embedder.dim), dtype=np.float32)
-    return np.vstack([known[k] for k in keys]).astype(np.float32)
-
-
-def _encode(embedder: Embedder, texts: list[str], progress: Progress | None, batch: int = 64) -> np.ndarray:
-    batches = range(0, len(texts), batch)
-    if progress:
-        batches = progress(batches, len(batches), "embedding")
-    parts = [embedder.encode(texts[i : i + batch], kind="passage") for i in batches]
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
+    known = {} if reuse is None else {text_key(embedder, p.text, "passage"): v for p, v in zip(reuse.passages, reuse.vectors)}
+    return embed(embedder, [p.text for p in passages], kind="passage", known=known, progress=progress)
 
 
 class SearchIndex:

@@ -3,21 +3,24 @@ never embedded again by that model, whichever library it is built into.
 
 One SQLite file, ``vectors.sqlite3``, in ``$OGP_KG_CACHE`` (default: the platform's user cache
 directory for ogp-kg; ``OGP_KG_CACHE=off`` turns the cache off). Rows are keyed by a hash of
-(embedder name, model version, text) and hold float32 vectors. Several processes may read and write it at once
+(embedder name, model version, query or passage, text) and hold float32 vectors. Several processes may read and write it at once
 (SQLite's own locking, WAL journal). The cache only ever saves work: when it cannot be opened,
 read or written, the vectors are computed as if it were empty and a warning is logged once.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import platformdirs
+
+from indexes.embedders import Embedder, Kind
 
 FILE = "vectors.sqlite3"
 _LOG = logging.getLogger(__name__)
@@ -92,3 +95,35 @@ def vector_cache() -> VectorCache | None:
         return None
     directory = Path(setting).expanduser() if setting else Path(platformdirs.user_cache_dir("ogp-kg"))
     return _cache_at(directory / FILE)
+
+
+def text_key(embedder: Embedder, text: str, kind: Kind) -> str:
+    """The key of ``text``'s vector by ``embedder`` as a query or a passage."""
+    return hashlib.sha1(f"{embedder.name}\0{embedder.version}\0{kind}\0{text}".encode()).hexdigest()
+
+
+def embed(embedder: Embedder, texts: Sequence[str], *, kind: Kind,
+          known: Mapping[str, np.ndarray] | None = None,
+          progress: Callable[[Iterable, int, str], Iterable] | None = None, batch: int = 64) -> np.ndarray:
+    """The ``(len(texts), dim)`` float32 vectors of ``texts``: those in ``known`` (by ``text_key``) or
+    in the cache are copied, the others embedded once per distinct text (in batches, shown by
+    ``progress`` as "embedding") and kept in the cache."""
+    keys = [text_key(embedder, t, kind) for t in texts]
+    found = dict(known or {})
+    cache = vector_cache()
+    if cache is not None:
+        found.update(cache.get((k for k in keys if k not in found), dim=embedder.dim))
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
+    batches = range(0, len(missing), batch)
+    if progress:
+        batches = progress(batches, len(batches), "embedding")
+    fresh: dict[str, np.ndarray] = {}
+    for i in batches:
+        part = missing[i : i + batch]
+        fresh.update(zip((k for k, _ in part), embedder.encode([t for _, t in part], kind=kind)))
+    if cache is not None:
+        cache.put(fresh)
+    found.update(fresh)
+    if not keys:
+        return np.zeros((0, embedder.dim), dtype=np.float32)
+    return np.vstack([found[k] for k in keys]).astype(np.float32)

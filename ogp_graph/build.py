@@ -12,7 +12,8 @@ import pyoxigraph
 from ogp_graph.readers import Document, load_document
 from ogp_graph.errors import DocumentError
 from ogp_graph.laws import LawGazetteer
-from ogp_graph.mentions import Mention, mentions
+from ogp_graph.mentions import Mention
+from ogp_graph.nlp.mentions import mentions
 from ogp_graph.countries import UNKNOWN_COUNTRY
 from ogp_graph.metadata import DocumentInfo, describe
 from ogp_graph.nlp.pipeline import build_nlp, make_doc

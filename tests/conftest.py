@@ -46,9 +46,10 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session", autouse=True)
 def vector_cache(tmp_path_factory, worker_id):
-    """One vector cache for the session, shared by its workers: a text is embedded once per run."""
+    """One vector cache for the session, shared by its workers: a text is embedded once per run
+    (``OGP_KG_CACHE`` set beforehand: that one, kept across runs)."""
     root = tmp_path_factory.getbasetemp()
-    os.environ["OGP_KG_CACHE"] = str((root if worker_id == "master" else root.parent) / "vector-cache")
+    os.environ.setdefault("OGP_KG_CACHE", str((root if worker_id == "master" else root.parent) / "vector-cache"))
 
 
 @pytest.fixture(scope="session")

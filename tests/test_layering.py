@@ -127,3 +127,13 @@ def test_readme_python_examples_import_from_the_stage_packages():
     for node in imports:
         assert node.module in STAGES, f"README imports from {node.module}, not from a stage package"
         assert {a.name for a in node.names} <= set(importlib.import_module(node.module).__all__)
+
+
+def test_querying_imports_neither_spacy_nor_torch():
+    """The query side (``Service``, the CLI's ``sparql``) starts without the NLP stack (seconds of imports)."""
+    import subprocess
+    import sys
+
+    code = "import sys, api.core, api.cli; print(sorted({'spacy', 'torch', 'thinc'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

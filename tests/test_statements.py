@@ -2,7 +2,7 @@
 spaCy components on commitment docs only, from the cue data."""
 import pytest
 
-from ogp_graph.mentions import mentions
+from ogp_graph.nlp.mentions import mentions
 from ogp_graph.nlp.pipeline import build_nlp, make_doc
 from ogp_graph.nlp.spans import CommitmentParts
 from ogp_graph.statements import Completion, CompletionPercent, completion, milestones

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from api.ask.linking import CUES, Links
+from indexes.vector_cache import embed
 from ogp_graph.text import detect_language, match_form
 
 INTENTS = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "intents.json").read_text(encoding="utf-8")).items()
@@ -93,7 +94,7 @@ class IntentModel:
             for phrases in spec["examples"].values():
                 names += [name] * len(phrases)
                 texts += phrases
-        return names, self.embedder.encode(texts, kind="query")
+        return names, embed(self.embedder, texts, kind="query")  # from the vector cache after the first run
 
     @cached_property
     def generic_stems(self) -> set[str]:
