@@ -256,16 +256,33 @@ class QuantityFinder:
         return self._count_quantity(text, m, value, self._previous(text, m.start()))
 
     def _count_quantity(self, text: str, m: re.Match, value: Decimal, previous: str) -> Quantity | None:
-        noun = m["noun"]
+        noun, end = m["noun"], m.end()
         if noun.lower() in self.not_counted or previous in self.identifier_words:
             return None
-        if value != 1 and not noun.lower().endswith("s"):
-            return None  # counted nouns are plural; "Página 2 de 5 No se ..." is not
         if "\n" in m[0] and not noun.islower():
             return None  # a page or list number before a heading
+        if value != 1 and not noun.lower().endswith("s"):
+            head = self._modified_noun(text, m.end("noun"))  # "5,000 government professionals"
+            if head is None:
+                return None  # counted nouns are plural; "Página 2 de 5 No se ..." is not
+            noun, end = head[0], head[1]
         start, qualifier = self._with_qualifier(text, m.start())
-        return Quantity(start, m.end(), text[start : m.end()], "count", value, noun.lower(),
-                        self._noun_phrase(text, m.start("noun"), m.end("noun")), qualifier=qualifier)
+        phrase = text[m.start("noun") : end - len(noun)] + self._noun_phrase(text, end - len(noun), end)
+        return Quantity(start, end, text[start:end], "count", value, noun.lower(), " ".join(phrase.split()),
+                        qualifier=qualifier)
+
+    def _modified_noun(self, text: str, end: int) -> tuple[str, int] | None:
+        """The plural lower-case noun within the next three words after a singular modifier
+        ("government professionals", "Federal agencies"), with where it ends; None when a function
+        word or a non-plural last word comes first."""
+        for _ in range(3):
+            m = _NEXT_WORD.match(text, end)
+            if m is None or m[1].lower() in self.not_counted or m[1].lower() in self.boundaries:
+                return None
+            end = m.end()
+            if m[1].islower() and m[1].endswith("s") and len(m[1]) > 3:
+                return m[1], end
+        return None
 
     def _previous(self, text: str, start: int) -> str:
         m = self._previous_word.search(text, max(0, start - 30), start)

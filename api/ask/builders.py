@@ -16,12 +16,15 @@ from api.ask.answer import Answer
 from api.ask.evidence import Evidence
 from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
 from api.ask.numbers import format_value
-from ogp_graph.text import match_form
+from ogp_graph.segment.cues import field_label
+from ogp_graph.text import match_form, strip_accents
 
 #: a commitment linked by description this surely is the only one a quantity question is answered from
 SURE_DESCRIPTION = 0.75
 #: at most this many equally good figures of one commitment are given together
 MAX_TIED = 4
+#: a contact field's value is cut after this many characters
+CONTACT_MAX = 400
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
 @dataclass
@@ -151,6 +154,59 @@ def responsible(ctx: Context) -> Answer:
                                              names=_names(rows)),
                       items=[{"organization": r["org"], "name": r["name"], "acronym": r["acr"]} for r in rows],
                       sparql=query, evidence=evidence, confidence=0.95)
+
+
+_CONTACT = re.compile(r"^[ \t]*(?:" + "|".join(p for lang, ps in CUES["contact_labels"].items() if lang != "_doc" for p in ps)
+                      + r")[ \t]*(?::[ \t]*(?=\S)|[ \t]*$)", re.MULTILINE)
+_EMAIL = re.compile(r"[ \t]*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?")
+
+
+def _contact_field(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """(begin, end, names) of the first contact field of ``text[start:end]``: a contact label at a
+    line start, then its value on the same line and the lines continuing it (up to a blank line or
+    the next field label), or, for a label alone on its line, the next non-empty line."""
+    folded = "".join((strip_accents(ch).lower() or ch)[:1] for ch in text[start:end])  # same offsets
+    label = _CONTACT.search(folded)
+    if label is None:
+        return None
+    at = start + label.end()
+    inline = label.group(0).rstrip().endswith(":")
+    lines, pos = [], at
+    for line in text[at:end].split("\n"):
+        if not line.strip():
+            if lines or inline:
+                break
+        elif lines and field_label(line) is not None:
+            break
+        else:
+            if not lines:
+                at = pos + len(line) - len(line.lstrip())
+            lines.append(line.strip())
+            if not inline:
+                break
+        pos += len(line) + 1
+    value = " ".join(lines)[:CONTACT_MAX]
+    names = re.sub(r"\s*,\s*(?=[;,]|$)", "", " ".join(_EMAIL.sub("", value).split())).strip(" ;,.")
+    return (start + label.start(), at + len(value), names) if names else None
+
+
+def contact(ctx: Context) -> Answer:
+    """The contact persons the linked commitment's text names ("Nombre de la persona responsable",
+    "PERSONA RESPONSABLE: …"), quoting the field; the graph holds no persons, only this text."""
+    c = ctx.commitment
+    for doc, b, e in ctx.spans(c, "ogp:sourceSpan"):
+        if found := _contact_field(ctx.evidence.texts[doc], b, e):
+            s, t, names = found
+            ev = ctx.evidence.span(doc, s, t, commitment=ctx.c_dict(c))
+            return ctx.answer("contact", ctx.say("contact", commitment=ctx.cref(c), names=names, text=ev["text"]),
+                              items=[{**ctx.c_dict(c), "contact": names}], evidence=[ev], confidence=0.85)
+    return ctx.no_fact("contact", ctx.say("contact_noun"))
+
+
+def head_of(ctx: Context) -> Answer:
+    """Who holds an office (a president, minister, director): the graph holds no office holders, so
+    the answer says it does not know, whatever a document mentions."""
+    return ctx.unknown("head_of", ctx.say("head_of", scope=ctx.scope_text()), confidence=0.9)
 
 
 def describe(ctx: Context) -> Answer:
@@ -577,7 +633,7 @@ def _milestones(ctx: Context, c: Commitment, *, score: float) -> Answer:
                       items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9 * score)
 
 
-BUILDERS = {f.__name__: f for f in (responsible, progress, status, dates, completed, count_by_org, count_commitments,
+BUILDERS = {f.__name__: f for f in (responsible, contact, head_of, progress, status, dates, completed, count_by_org, count_commitments,
                                     most_commitments, shared, compare_orgs, most_responsibles, max_amount, acronym,
                                     law_number, place_parent, quantity)} | {
     "commitment": describe, "laws_of_commitment": laws_of, "places_of_commitment": places_of,
