@@ -85,7 +85,8 @@ class Asker:
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
         hits, fused = self._search(links.without_scope(folded), vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
-                      evidence=self.evidence, service=self.service, hits=hits)
+                      evidence=self.evidence, service=self.service, hits=hits,
+                      vector=vectors[0])
         explicit = links.of("commitment")
         words = expand(match_form(whole), lang) if whole else folded
         candidates = (self._narrow(self.linker.candidates(links), links, words)

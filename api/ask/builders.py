@@ -23,6 +23,10 @@ from ogp_graph.text import match_form, strip_accents
 SURE_DESCRIPTION = 0.75
 #: at most this many equally good figures of one commitment are given together
 MAX_TIED = 4
+#: a sentence in another language than the question's is as close as a shared word from this cosine on
+CROSS_SENTENCE_MIN = 0.82
+#: a sentence holding a date field counts as this many shared words for a "when" question
+DATE_FIELD = 2
 #: a contact field's value is cut after this many characters
 CONTACT_MAX = 400
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
@@ -43,6 +47,13 @@ class Context:
     hits: list = field(default_factory=list)  # dense search hits in scope, best first
     candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
     described: tuple | None = None  # (commitment, link score) the question describes, for intents that do not need one
+    vector: object = None  # the question's embedding (multilingual e5), for sentences in another language
+
+    def similarity(self, texts: list[str]) -> list[float]:
+        """The cosine of the question and each of ``texts`` in the multilingual embedding space."""
+        if not texts:
+            return []
+        return (self.service.index.embedder.encode(texts, kind="passage") @ self.vector).tolist()
 
     def say(self, key: str, **values) -> str:
         """The message ``key`` in the question's language, filled with ``values``."""
@@ -258,8 +269,12 @@ def _months(lang: str) -> set[str]:
     return {match_form(m) for width in ("wide", "abbreviated") for m in loc.months["format"][width].values()}
 
 
+_DATE_FIELDS = [x for lang, xs in CUES["date_fields"].items() if lang != "_doc" for x in xs]
+
+
 def dates(ctx: Context) -> Answer:
-    """The sentence of the commitment that dates it (a month or year, sharing most words with the question)."""
+    """The sentence of the commitment that dates it (a month or year, sharing most words with the
+    question; a date field, "Fecha de inicio y término: …", counts as two shared words)."""
     c = ctx.commitment
     months = _months(c.plan.language) | _months(ctx.lang)
     wanted = stems(ctx.question)
@@ -268,7 +283,9 @@ def dates(ctx: Context) -> Answer:
         words = set(WORD.findall(match_form(s["text"])))
         if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])):
             continue
-        score = len(wanted & stems(s["text"])) + (1 if words & months else 0)
+        folded = match_form(s["text"])
+        score = (len(wanted & stems(s["text"])) + (1 if words & months else 0)
+                 + DATE_FIELD * any(label in folded for label in _DATE_FIELDS))
         if score > best_score:
             best, best_score = s, score
     if best is None:
@@ -588,10 +605,17 @@ def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bo
         return None
     wanted = stems(ctx.question) - {n[:5] for n in asked.nouns}
     ranked = {h.commitment: 0.5 / (1 + i) for i, h in enumerate(ctx.hits[:5])}  # a tie-breaker, never enough alone
+    sentence = {id(r): ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))["text"] for r in rows}
+    # a sentence in another language than the question's shares no words with it: its closeness
+    # in the multilingual embedding space counts as one shared word when high enough
+    foreign = [r for r in rows if ctx.commitment_by_iri(r["c"]).plan.language != ctx.lang]
+    close = dict(zip(map(id, foreign), ctx.similarity([sentence[id(r)] for r in foreign])))
 
     def score(r: dict) -> tuple[float, int]:
-        sentence = ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))["text"]
-        return len(wanted & stems(sentence)) + ranked.get(r["c"], 0.0), -int(r["b"])
+        words = len(wanted & stems(sentence[id(r)]))
+        if id(r) in close:
+            words = max(words, (close[id(r)] >= CROSS_SENTENCE_MIN) + close[id(r)] - CROSS_SENTENCE_MIN)
+        return words + ranked.get(r["c"], 0.0), -int(r["b"])
 
     best = max(rows, key=score)
     overlap = score(best)[0]
