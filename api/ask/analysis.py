@@ -64,13 +64,23 @@ NOUNS = json.loads((Path(__file__).parent / "data" / "nouns.json").read_text(enc
 _SYNONYMS = {w: tuple(group) for group in NOUNS["groups"] for w in group}
 
 
+def _up_to_plural(words: list[str]) -> list[str]:
+    """The asked noun phrase: the words up to the first plural or known countable noun ("screen
+    reader licenses will" → "screen reader licenses", "people took part" → "people")."""
+    for i, w in enumerate(words):
+        if w in _SYNONYMS or (w.endswith("s") and len(w) > 3):
+            return words[: i + 1]
+    return words[:1]
+
+
 def asked_quantity(folded: str, lang: str) -> Asked:
     """What a quantity question asks for: "how many <noun>" is a count of that noun (and of its
     synonyms in every language) unless the noun is money; else money or percent cue words."""
     kinds = CUES["kinds"]
     for p in kinds["count"][lang]:
         if m := re.search(p, folded):
-            nouns = [w for w in m.group(1).split() if w not in NOUNS["function_words"]] or m.group(1).split()[:1]
+            nouns = _up_to_plural([w for w in m.group(1).split() if w not in NOUNS["function_words"]]
+                                  or m.group(1).split()[:1])
             if nouns[0] in NOUNS["money"]:
                 return Asked("money")
             return Asked("count", tuple(nouns), tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
