@@ -21,6 +21,8 @@ from ogp_graph.text import match_form, strip_accents
 
 #: a commitment linked by description this surely is the only one a quantity question is answered from
 SURE_DESCRIPTION = 0.75
+#: what a figure of the asked noun in a commitment found by description adds to its confidence
+NOUN_CONFIRMS = 0.15
 #: at most this many equally good figures of one commitment are given together
 MAX_TIED = 4
 #: a sentence in another language than the question's is as close as a shared word from this cosine on
@@ -580,7 +582,9 @@ def quantity(ctx: Context) -> Answer:
         if named:
             attempts = [(f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> .", 0.0)]
         else:
-            attempts = [(f"FILTER(?c = <{described.iri}>)", 0.85 * ctx.described[1])] if described else []
+            # a figure counting the asked noun in the described commitment confirms the description
+            sure = min(0.85, 0.85 * ctx.described[1] + NOUN_CONFIRMS * bool(asked.nouns)) if described else 0.0
+            attempts = [(f"FILTER(?c = <{described.iri}>)", sure)] if described else []
             if (not described or ctx.described[1] < SURE_DESCRIPTION) and (asked.nouns or asked.kind != "count"):
                 attempts.append(("", -1.0))
     what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
