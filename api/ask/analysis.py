@@ -57,7 +57,7 @@ class Asked:
 
     kind: str
     nouns: tuple[str, ...] = ()  # as asked
-    matches: tuple[str, ...] = ()  # the nouns and their synonyms
+    matches: tuple[str, ...] = ()  # the counted (last) noun and its synonyms
 
 
 NOUNS = json.loads((Path(__file__).parent / "data" / "nouns.json").read_text(encoding="utf-8"))
@@ -83,7 +83,8 @@ def asked_quantity(folded: str, lang: str) -> Asked:
                                   or m.group(1).split()[:1])
             if nouns[0] in NOUNS["money"]:
                 return Asked("money")
-            return Asked("count", tuple(nouns), tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
+            head = nouns[-1]  # "open budget workshops" counts workshops
+            return Asked("count", tuple(nouns), tuple(dict.fromkeys((head, *_SYNONYMS.get(head, ())))))
     for kind in ("money", "percent"):
         if any(re.search(p, folded) for p in kinds[kind][lang]):
             return Asked(kind)

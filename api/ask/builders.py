@@ -25,9 +25,11 @@ SURE_DESCRIPTION = 0.75
 NOUN_CONFIRMS = 0.15
 #: at most this many equally good figures of one commitment are given together
 MAX_TIED = 4
-#: a sentence in another language than the question's is as close as a shared word from this cosine on
-#: (dev: the right sentences of English questions on Spanish plans 0.79–0.87, the best wrong ones 0.80–0.82)
+#: the closest sentence in another language than the question's shares a word from this cosine on (dev:
+#: English questions on Spanish plans, the right sentence 0.79–0.87, mostly the closest; the best wrong 0.80–0.82)
 CROSS_SENTENCE_MIN = 0.79
+#: sentences this close to the closest one are as close
+CROSS_TIE = 0.003
 #: a sentence holding a date field counts as this many shared words for a "when" question
 DATE_FIELD = 2
 #: a contact field's value is cut after this many characters
@@ -611,15 +613,16 @@ def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bo
     wanted = stems(ctx.question) - {n[:5] for n in asked.nouns}
     ranked = {h.commitment: 0.5 / (1 + i) for i, h in enumerate(ctx.hits[:5])}  # a tie-breaker, never enough alone
     sentence = {id(r): ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))["text"] for r in rows}
-    # a sentence in another language than the question's shares no words with it: its closeness
-    # in the multilingual embedding space counts as one shared word when high enough
+    # a sentence in another language than the question's shares no words with it: the closest of
+    # them in the multilingual embedding space counts as sharing one word, when close enough
     foreign = [r for r in rows if ctx.commitment_by_iri(r["c"]).plan.language != ctx.lang]
     close = dict(zip(map(id, foreign), ctx.similarity([sentence[id(r)] for r in foreign])))
+    top = max(close.values(), default=1.0)
 
     def score(r: dict) -> tuple[float, int]:
         words = len(wanted & stems(sentence[id(r)]))
-        if id(r) in close:
-            words = max(words, (close[id(r)] >= CROSS_SENTENCE_MIN) + close[id(r)] - CROSS_SENTENCE_MIN)
+        if close.get(id(r), 0.0) >= max(CROSS_SENTENCE_MIN, top - CROSS_TIE):
+            words = max(words, 1 + close[id(r)] - top)
         return words + ranked.get(r["c"], 0.0), -int(r["b"])
 
     best = max(rows, key=score)
