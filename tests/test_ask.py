@@ -214,3 +214,12 @@ def test_contacts_are_quoted_from_the_commitment_and_office_holders_are_not_know
     for question in ("quien es el presidente del ecuador", "who is the current president of the united states"):
         office = world.ask(question)
         assert office.intent == "head_of" and not office.known
+
+
+def test_an_asked_noun_phrase_counts_its_last_noun_in_every_language():
+    from api.ask.analysis import asked_quantity
+
+    asked = asked_quantity("how many open budget workshops were held in guatemala", "en")
+    assert asked.nouns == ("open", "budget", "workshops") and "talleres" in asked.matches and "budget" not in asked.matches
+    assert asked_quantity("how many screen reader licenses will be downloaded", "en").nouns[-1] == "licenses"
+    assert asked_quantity("how many people took part", "en").nouns == ("people",)

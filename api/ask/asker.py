@@ -173,12 +173,10 @@ class Asker:
         """The commitment a question describes: the best fused (dense + BM25) hit in scope when
         its dense score is high enough and it shares content words with the question (beyond the
         words of the intent examples): one of its title or two of its text (a plan in another
-        language: a higher dense score instead, and dense scores alone rank); its
+        language: a higher dense score instead); its
         confidence grows with the lead over the second hit and with the dense score."""
         dense = {h.commitment: h.score for h in hits}
         ranked = [h for h in fused if h.commitment in dense]
-        if ranked and self.linker.commitments[ranked[0].commitment].plan.language != lang:
-            ranked = hits  # the question's words say little about a plan in another language: dense alone
         if not ranked or dense[ranked[0].commitment] < DESCRIPTION_MIN:
             return None
         best = self.linker.commitments[ranked[0].commitment]

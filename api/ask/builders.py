@@ -587,7 +587,9 @@ def quantity(ctx: Context) -> Answer:
             # a figure counting the asked noun in the described commitment confirms the description
             sure = min(0.85, 0.85 * ctx.described[1] + NOUN_CONFIRMS * bool(asked.nouns)) if described else 0.0
             attempts = [(f"FILTER(?c = <{described.iri}>)", sure)] if described else []
-            if (not described or ctx.described[1] < SURE_DESCRIPTION) and (asked.nouns or asked.kind != "count"):
+            # a description across languages is never sure enough to keep other commitments' figures out
+            sure_enough = described and ctx.described[1] >= SURE_DESCRIPTION and described.plan.language == ctx.lang
+            if not sure_enough and (asked.nouns or asked.kind != "count"):
                 attempts.append(("", -1.0))
     what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
     query = None
