@@ -29,6 +29,7 @@ _COUNT_NUMBER = r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d+)?"
 _BLOCKED = re.compile(
     r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.]+|\b(?:p[áa]gina|page)\s+\d+\s+(?:de|of)\s+\d+", re.IGNORECASE
 )
+_ASIDE = r"[ \t]*\([^()\n]{1,30}\)"  # "229.000 (primer año)"
 _CLAUSE = re.compile(r"[;:()\[\]\n]|\.(?!\d)|,\s")
 _LINK_BEFORE = re.compile(r"(?:\s+(?:de|del|of)|\s*\()\s*$", re.IGNORECASE)
 _NEXT_WORD = re.compile(rf"[ \t]+({_L}+)")
@@ -92,7 +93,7 @@ class QuantityFinder:
             self.not_counted = frozenset(lexicon["not_counted"]) | frozenset(self.months)
             self.boundaries = frozenset(lexicon["phrase_boundaries"])
             self.adjective_suffixes = tuple(lexicon["adjective_suffixes"])
-            qualifiers, purposes = lexicon["qualifiers"], lexicon["purpose_words"]
+            qualifiers, purposes, coordinators = lexicon["qualifiers"], lexicon["purpose_words"], lexicon["coordinators"]
             number_words, inside = lexicon["number_words"], lexicon["number_words_inside"]
         except KeyError as exc:
             raise ValueError(f"metrics lexicon lacks {exc}") from exc
@@ -121,7 +122,11 @@ class QuantityFinder:
         )
         self._count = re.compile(
             rf"(?<![\w\-/.,$€#º°])(?P<num>{_COUNT_NUMBER})(?![\w\-/%°º]|[.,]\d)"
-            rf"(?:\s+(?P<mult>{mult})(?:\s+de)?)?{_GAP}(?P<noun>{_L}+)"
+            rf"(?:\s+(?P<mult>{mult})(?:\s+de)?)?(?:{_ASIDE})?{_GAP}(?P<noun>{_L}+)"
+        )
+        self._coordinated = re.compile(  # a number before another count, joined by a comma or coordinator
+            rf"(?<![\w\-/.,$€#º°])(?P<num>{_COUNT_NUMBER})(?P<aside>{_ASIDE})?[ \t]*(?:,[ \t]*)?"
+            rf"(?:(?i:{_alternation(coordinators)})[ \t]+|(?<=,)[ \t]*)$"
         )
         first = rf"(?i:{_alternation(number_words)})"
         later = rf"(?i:{_alternation([*number_words, *inside])})"
@@ -188,6 +193,7 @@ class QuantityFinder:
         for m in self._count.finditer(text):
             if q := self._digit_count(text, m):
                 yield q
+                yield from self._coordinated_counts(text, q)
         for m in self._word_count.finditer(text):
             if q := self._word_count_quantity(text, m):
                 yield q
@@ -229,6 +235,19 @@ class QuantityFinder:
             return None
         return self._count_quantity(text, m, value, previous)
 
+    def _coordinated_counts(self, text: str, q: Quantity) -> Iterable[Quantity]:
+        """The numbers coordinated before count ``q`` count its noun too: "25 y 50 entidades",
+        "229.000 (primer año), y 240.000 (segundo año) documentos"."""
+        at = q.start
+        while m := self._coordinated.search(text, max(0, at - 60), at):
+            number = m["num"]
+            if (number.startswith("0") and len(number) > 1) or (number.isdigit() and len(number) > 4) or (
+                    number.isdigit() and len(number) == 4 and 1900 <= int(number) <= 2100):
+                return  # codes and years
+            end = m.end("aside") if m["aside"] else m.end("num")
+            yield Quantity(m.start(), end, text[m.start() : end], "count", _number(number), q.unit, q.description)
+            at = m.start()
+
     def _word_count_quantity(self, text: str, m: re.Match) -> Quantity | None:
         try:
             value = Decimal(text2num(" ".join(m["num"].lower().split()), "es"))
@@ -237,16 +256,33 @@ class QuantityFinder:
         return self._count_quantity(text, m, value, self._previous(text, m.start()))
 
     def _count_quantity(self, text: str, m: re.Match, value: Decimal, previous: str) -> Quantity | None:
-        noun = m["noun"]
+        noun, end = m["noun"], m.end()
         if noun.lower() in self.not_counted or previous in self.identifier_words:
             return None
-        if value != 1 and not noun.lower().endswith("s"):
-            return None  # counted nouns are plural; "Página 2 de 5 No se ..." is not
         if "\n" in m[0] and not noun.islower():
             return None  # a page or list number before a heading
+        if value != 1 and not noun.lower().endswith("s"):
+            head = self._modified_noun(text, m.end("noun"))  # "5,000 government professionals"
+            if head is None:
+                return None  # counted nouns are plural; "Página 2 de 5 No se ..." is not
+            noun, end = head[0], head[1]
         start, qualifier = self._with_qualifier(text, m.start())
-        return Quantity(start, m.end(), text[start : m.end()], "count", value, noun.lower(),
-                        self._noun_phrase(text, m.start("noun"), m.end("noun")), qualifier=qualifier)
+        phrase = text[m.start("noun") : end - len(noun)] + self._noun_phrase(text, end - len(noun), end)
+        return Quantity(start, end, text[start:end], "count", value, noun.lower(), " ".join(phrase.split()),
+                        qualifier=qualifier)
+
+    def _modified_noun(self, text: str, end: int) -> tuple[str, int] | None:
+        """The plural lower-case noun within the next three words after a singular modifier
+        ("government professionals", "Federal agencies"), with where it ends; None when a function
+        word or a non-plural last word comes first."""
+        for _ in range(3):
+            m = _NEXT_WORD.match(text, end)
+            if m is None or m[1].lower() in self.not_counted or m[1].lower() in self.boundaries:
+                return None
+            end = m.end()
+            if m[1].islower() and m[1].endswith("s") and len(m[1]) > 3:
+                return m[1], end
+        return None
 
     def _previous(self, text: str, start: int) -> str:
         m = self._previous_word.search(text, max(0, start - 30), start)

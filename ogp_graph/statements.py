@@ -1,13 +1,16 @@
 """What a commitment's text states about itself: its completion level (the IRM scale) and a
-stated completion percentage, and its numbered milestones. Every phrase comes from the cue data
-of ``data/cues/`` (``ogp_graph.segment.cues``); the spaCy components of ``ogp_graph.nlp.statements``
-run these over each commitment's body."""
+stated completion percentage, and its milestones (numbered, or a list of dated items). Every
+phrase comes from the cue data of ``data/cues/`` (``ogp_graph.segment.cues``); the spaCy
+components of ``ogp_graph.nlp.statements`` run these over each commitment's body."""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ogp_graph.segment.cues import cues
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,8 @@ class CompletionPercent:
 
 @dataclass(frozen=True)
 class Milestone:
-    """A numbered milestone ("Hito 2: …", "Milestone 2: …"), from its cue to the end of its text."""
+    """A milestone ("Hito 2: …", or the second dated item after "METAS:"), from its cue or date to
+    the end of its text."""
 
     number: int
     start: int
@@ -52,9 +56,27 @@ def completion(text: str, spans: Sequence[tuple[int, int]]) -> tuple[Completion 
 
 
 def milestones(text: str, spans: Sequence[tuple[int, int]]) -> list[Milestone]:
-    """Each numbered milestone in the ``spans`` of ``text``, the first one of each number, in number order."""
+    """Each numbered milestone in the ``spans`` of ``text``, the first one of each number, in number
+    order; without any, the dated items of milestone lists ("METAS: 12/15: … 06/16: …"), numbered
+    in text order, each up to the next item, a blank line or the span's end."""
     found: dict[int, Milestone] = {}
     for start, end in spans:
         for m in cues().milestone.finditer(text, start, end):
             found.setdefault(int(m.group(1)), Milestone(int(m.group(1)), m.start(), m.end(2)))
-    return sorted(found.values(), key=lambda m: m.number)
+    if found:
+        return sorted(found.values(), key=lambda m: m.number)
+    return _dated_items(text, spans)
+
+
+def _dated_items(text: str, spans: Sequence[tuple[int, int]]) -> list[Milestone]:
+    items: set[tuple[int, int]] = set()
+    for start, end in spans:
+        for heading in cues().milestone_list.finditer(text, start, end):
+            at = heading.end()  # the first item follows the heading on its line
+            while at is not None:
+                following = cues().dated_item.search(text, at + 1, end)
+                stop = following.start() if following else end
+                blank = _BLANK_LINE.search(text, at, stop)
+                items.add((at, len(text[: blank.start() if blank else stop].rstrip())))
+                at = following.start() if following else None
+    return [Milestone(i, s, e) for i, (s, e) in enumerate(sorted(items), start=1)]

@@ -193,3 +193,35 @@ def test_a_number_with_other_words_picks_its_plan_and_a_law_by_name_gets_its_num
 def test_a_plan_does_not_say_whether_a_commitment_was_completed(world):
     answer = world.ask("esta completo el compromiso 6 de ecuador")
     assert not answer.known and "plan" in answer.answer
+
+
+def test_a_contact_field_is_read_inline_or_from_the_line_after_its_label():
+    from api.ask.builders import _contact_field
+
+    form = "Actores\nNombre de la persona responsable\n\nMarco Sancho\n\nTítulo, Departamento\nSubsecretario"
+    begin, end, names = _contact_field(form, 0, len(form))
+    assert names == "Marco Sancho" and form[begin:end].endswith("Marco Sancho")
+    inline = ("PERSONAS RESPONSABLES: Ana Pérez, asesora, (ana@x.gov.co); y Luis Gómez,\n"
+              "Director, (luis@y.gov.co).\nOTROS ACTORES INVOLUCRADOS: UACT.")
+    assert _contact_field(inline, 0, len(inline))[2] == "Ana Pérez, asesora; y Luis Gómez, Director"
+    assert _contact_field("DESCRIPCIÓN: nadie responde por esto.", 0, 37) is None
+
+
+def test_contacts_are_quoted_from_the_commitment_and_office_holders_are_not_known(world):
+    answer = world.ask("quien es la persona de contacto del compromiso 10 de ecuador")
+    assert answer.intent == "contact" and "Eduardo Mendoza" in answer.answer
+    assert "Eduardo Mendoza" in answer.evidence[0]["text"] and answer.plans[0]["country"] == "EC"
+    assert "Eduardo Mendoza" in world.ask("who is the contact person for commitment 10 of ecuador").answer
+    assert not world.ask("quien es el contacto del compromiso 5 de guatemala").known
+    for question in ("quien es el presidente del ecuador", "who is the current president of the united states"):
+        office = world.ask(question)
+        assert office.intent == "head_of" and not office.known
+
+
+def test_an_asked_noun_phrase_counts_its_last_noun_in_every_language():
+    from api.ask.analysis import asked_quantity
+
+    asked = asked_quantity("how many open budget workshops were held in guatemala", "en")
+    assert asked.nouns == ("open", "budget", "workshops") and "talleres" in asked.matches and "budget" not in asked.matches
+    assert asked_quantity("how many screen reader licenses will be downloaded", "en").nouns[-1] == "licenses"
+    assert asked_quantity("how many people took part", "en").nouns == ("people",)

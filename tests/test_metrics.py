@@ -95,6 +95,14 @@ def test_count_descriptions_and_qualifiers():
     assert _by(find_quantities(report_row(19)), "count")[Decimal(2)].description == "eventos de compra"
 
 
+def test_coordinated_counts_and_an_aside_after_the_number_count_the_same_noun():
+    text = ("Acopiados 229.000 (primer año), y 240.000 (segundo año) documentos de archivo. "
+            "Asistencia técnica a 25 y 50 entidades territoriales. En 2016 y 48 personas.")
+    counts = {(q.value, q.unit, q.text) for q in find_quantities(text, country="CO") if q.kind == "count"}
+    assert counts == {(229000, "documentos", "229.000 (primer año)"), (240000, "documentos", "240.000 (segundo año) documentos"),
+                      (25, "entidades", "25"), (50, "entidades", "50 entidades"), (48, "personas", "48 personas")}
+
+
 def test_percentages_in_the_report():
     assert set(_by(find_quantities(report_row(14)), "percent")) == {62, 40}
     assert set(_by(find_quantities(report_row(19)), "percent")) == {Decimal("4.0")}

@@ -30,7 +30,22 @@ def test_milestones_in_number_order_only_inside_the_spans():
     assert milestones(BODY, [(0, BODY.index("Hito 1"))]) == []
 
 
-@pytest.mark.parametrize("text", ["", "Avance:", "Hito : x", "% de cumplimiento", "Hito 99999: x", "\n" * 10_000])
+def test_dated_items_after_a_milestone_heading_are_milestones_in_text_order():
+    text = ("DESCRIPCIÓN: Se busca acompañar a las entidades.\n"
+            "METAS: 12/15: Acompañadas entidades de salud en la implementación de la Ley\n1712 de 2014.\n"
+            "06/16 y 06/17: Implementados 3 pilotos, por cada año.\n06/17: Asistencia técnica a entidades.\n\n"
+            "Otro párrafo 07/18: sin metas.")
+    found = milestones(text, [(0, len(text))])
+    assert [(m.number, text[m.start : m.end]) for m in found] == [
+        (1, "12/15: Acompañadas entidades de salud en la implementación de la Ley\n1712 de 2014."),
+        (2, "06/16 y 06/17: Implementados 3 pilotos, por cada año."), (3, "06/17: Asistencia técnica a entidades.")]
+    assert milestones(text, [(0, text.index("METAS"))]) == []
+    numbered = BODY + "\nMetas: 12/15: otra."
+    assert [m.number for m in milestones(numbered, _body_only(numbered))] == [1, 2]  # numbered ones first
+
+
+@pytest.mark.parametrize("text", ["", "Avance:", "Hito : x", "% de cumplimiento", "Hito 99999: x", "\n" * 10_000,
+                                  "METAS: 12/15:", "Metas: 1/1:\n\n2/2:"])
 def test_hostile_text_gives_nothing_or_something_well_formed(text):
     level, percent = completion(text, [(0, len(text))])
     assert level is None and percent is None

@@ -47,6 +47,11 @@ def expand(folded: str, lang: str) -> str:
     return re.sub(r"[a-z]+", lambda m: table.get(m.group(0), m.group(0)), folded) if table else folded
 
 
+def refuted(intent: str, folded: str, lang: str) -> bool:
+    """Whether a pattern of ``intent``'s in ``cues.json: refuted`` rules it out for the folded question."""
+    return any(re.search(p, folded) for p in CUES["refuted"].get(intent, {}).get(lang, []))
+
+
 def cue_hits(intent: str, folded: str, lang: str) -> int:
     """How many of ``intent``'s cue patterns in ``lang`` match the folded question."""
     return sum(bool(re.search(p, folded)) for p in CUES["intents"].get(intent, {}).get(lang, []))
@@ -58,11 +63,20 @@ class Asked:
 
     kind: str
     nouns: tuple[str, ...] = ()  # as asked
-    matches: tuple[str, ...] = ()  # the nouns and their synonyms
+    matches: tuple[str, ...] = ()  # the counted (last) noun and its synonyms
 
 
 NOUNS = json.loads((Path(__file__).parent / "data" / "nouns.json").read_text(encoding="utf-8"))
 _SYNONYMS = {w: tuple(group) for group in NOUNS["groups"] for w in group}
+
+
+def _up_to_plural(words: list[str]) -> list[str]:
+    """The asked noun phrase: the words up to the first plural or known countable noun ("screen
+    reader licenses will" → "screen reader licenses", "people took part" → "people")."""
+    for i, w in enumerate(words):
+        if w in _SYNONYMS or (w.endswith("s") and len(w) > 3):
+            return words[: i + 1]
+    return words[:1]
 
 
 def asked_quantity(folded: str, lang: str) -> Asked:
@@ -71,10 +85,12 @@ def asked_quantity(folded: str, lang: str) -> Asked:
     kinds = CUES["kinds"]
     for p in kinds["count"][lang]:
         if m := re.search(p, folded):
-            nouns = [w for w in m.group(1).split() if w not in NOUNS["function_words"]] or m.group(1).split()[:1]
+            nouns = _up_to_plural([w for w in m.group(1).split() if w not in NOUNS["function_words"]]
+                                  or m.group(1).split()[:1])
             if nouns[0] in NOUNS["money"]:
                 return Asked("money")
-            return Asked("count", tuple(nouns), tuple(dict.fromkeys(w for n in nouns for w in (n, *_SYNONYMS.get(n, ())))))
+            head = nouns[-1]  # "open budget workshops" counts workshops
+            return Asked("count", tuple(nouns), tuple(dict.fromkeys((head, *_SYNONYMS.get(head, ())))))
     for kind in ("money", "percent"):
         if any(re.search(p, folded) for p in kinds[kind][lang]):
             return Asked(kind)

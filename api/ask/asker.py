@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from api.ask import builders
-from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, satisfied, stems
+from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, refuted, satisfied, stems
 from api.ask.answer import Answer
 from api.errors import QuestionError
 from api.ask.builders import MESSAGES, Context
@@ -85,7 +85,8 @@ class Asker:
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
         hits, fused = self._search(links.without_scope(folded), vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
-                      evidence=self.evidence, service=self.service, hits=hits)
+                      evidence=self.evidence, service=self.service, hits=hits,
+                      vector=vectors[0])
         explicit = links.of("commitment")
         words = expand(match_form(whole), lang) if whole else folded
         candidates = (self._narrow(self.linker.candidates(links), links, words)
@@ -94,7 +95,7 @@ class Asker:
             explicit, candidates = [candidates[0]], []
         ctx.commitment = self.linker.commitments[explicit[0].iri] if explicit else carried
         ctx.candidates = candidates
-        scores = self.model.scores(vectors[1], folded, lang)
+        scores = {i: v for i, v in self.model.scores(vectors[1], folded, lang).items() if not refuted(i, folded, lang)}
         ranked = sorted(scores, key=scores.get, reverse=True)
         described = None if ctx.commitment or candidates else self._described(question, lang, hits, fused)
         if described:  # a commitment found by description is weaker evidence than a named entity

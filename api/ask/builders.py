@@ -16,12 +16,24 @@ from api.ask.answer import Answer
 from api.ask.evidence import Evidence
 from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
 from api.ask.numbers import format_value
-from ogp_graph.text import match_form
+from ogp_graph.segment.cues import field_label
+from ogp_graph.text import match_form, strip_accents
 
 #: a commitment linked by description this surely is the only one a quantity question is answered from
 SURE_DESCRIPTION = 0.75
+#: what a figure of the asked noun in a commitment found by description adds to its confidence
+NOUN_CONFIRMS = 0.15
 #: at most this many equally good figures of one commitment are given together
 MAX_TIED = 4
+#: the closest sentence in another language than the question's shares a word from this cosine on (dev:
+#: English questions on Spanish plans, the right sentence 0.79–0.87, mostly the closest; the best wrong 0.80–0.82)
+CROSS_SENTENCE_MIN = 0.79
+#: sentences this close to the closest one are as close
+CROSS_TIE = 0.003
+#: a sentence holding a date field counts as this many shared words for a "when" question
+DATE_FIELD = 2
+#: a contact field's value is cut after this many characters
+CONTACT_MAX = 400
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
 @dataclass
@@ -40,6 +52,13 @@ class Context:
     hits: list = field(default_factory=list)  # dense search hits in scope, best first
     candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
     described: tuple | None = None  # (commitment, link score) the question describes, for intents that do not need one
+    vector: object = None  # the question's embedding (multilingual e5), for sentences in another language
+
+    def similarity(self, texts: list[str]) -> list[float]:
+        """The cosine of the question and each of ``texts`` in the multilingual embedding space."""
+        if not texts:
+            return []
+        return (self.service.index.embedder.encode(texts, kind="passage") @ self.vector).tolist()
 
     def say(self, key: str, **values) -> str:
         """The message ``key`` in the question's language, filled with ``values``."""
@@ -153,6 +172,59 @@ def responsible(ctx: Context) -> Answer:
                       sparql=query, evidence=evidence, confidence=0.95)
 
 
+_CONTACT = re.compile(r"^[ \t]*(?:" + "|".join(p for lang, ps in CUES["contact_labels"].items() if lang != "_doc" for p in ps)
+                      + r")[ \t]*(?::[ \t]*(?=\S)|[ \t]*$)", re.MULTILINE)
+_EMAIL = re.compile(r"[ \t]*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?")
+
+
+def _contact_field(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """(begin, end, names) of the first contact field of ``text[start:end]``: a contact label at a
+    line start, then its value on the same line and the lines continuing it (up to a blank line or
+    the next field label), or, for a label alone on its line, the next non-empty line."""
+    folded = "".join((strip_accents(ch).lower() or ch)[:1] for ch in text[start:end])  # same offsets
+    label = _CONTACT.search(folded)
+    if label is None:
+        return None
+    at = start + label.end()
+    inline = label.group(0).rstrip().endswith(":")
+    lines, pos = [], at
+    for line in text[at:end].split("\n"):
+        if not line.strip():
+            if lines or inline:
+                break
+        elif lines and field_label(line) is not None:
+            break
+        else:
+            if not lines:
+                at = pos + len(line) - len(line.lstrip())
+            lines.append(line.strip())
+            if not inline:
+                break
+        pos += len(line) + 1
+    value = " ".join(lines)[:CONTACT_MAX]
+    names = re.sub(r"\s*,\s*(?=[;,]|$)", "", " ".join(_EMAIL.sub("", value).split())).strip(" ;,.")
+    return (start + label.start(), at + len(value), names) if names else None
+
+
+def contact(ctx: Context) -> Answer:
+    """The contact persons the linked commitment's text names ("Nombre de la persona responsable",
+    "PERSONA RESPONSABLE: …"), quoting the field; the graph holds no persons, only this text."""
+    c = ctx.commitment
+    for doc, b, e in ctx.spans(c, "ogp:sourceSpan"):
+        if found := _contact_field(ctx.evidence.texts[doc], b, e):
+            s, t, names = found
+            ev = ctx.evidence.span(doc, s, t, commitment=ctx.c_dict(c))
+            return ctx.answer("contact", ctx.say("contact", commitment=ctx.cref(c), names=names, text=ev["text"]),
+                              items=[{**ctx.c_dict(c), "contact": names}], evidence=[ev], confidence=0.85)
+    return ctx.no_fact("contact", ctx.say("contact_noun"))
+
+
+def head_of(ctx: Context) -> Answer:
+    """Who holds an office (a president, minister, director): the graph holds no office holders, so
+    the answer says it does not know, whatever a document mentions."""
+    return ctx.unknown("head_of", ctx.say("head_of", scope=ctx.scope_text()), confidence=0.9)
+
+
 def describe(ctx: Context) -> Answer:
     """What the linked commitment is: its title and responsible institutions."""
     c = ctx.commitment
@@ -202,8 +274,12 @@ def _months(lang: str) -> set[str]:
     return {match_form(m) for width in ("wide", "abbreviated") for m in loc.months["format"][width].values()}
 
 
+_DATE_FIELDS = [x for lang, xs in CUES["date_fields"].items() if lang != "_doc" for x in xs]
+
+
 def dates(ctx: Context) -> Answer:
-    """The sentence of the commitment that dates it (a month or year, sharing most words with the question)."""
+    """The sentence of the commitment that dates it (a month or year, sharing most words with the
+    question; a date field, "Fecha de inicio y término: …", counts as two shared words)."""
     c = ctx.commitment
     months = _months(c.plan.language) | _months(ctx.lang)
     wanted = stems(ctx.question)
@@ -212,7 +288,9 @@ def dates(ctx: Context) -> Answer:
         words = set(WORD.findall(match_form(s["text"])))
         if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])):
             continue
-        score = len(wanted & stems(s["text"])) + (1 if words & months else 0)
+        folded = match_form(s["text"])
+        score = (len(wanted & stems(s["text"])) + (1 if words & months else 0)
+                 + DATE_FIELD * any(label in folded for label in _DATE_FIELDS))
         if score > best_score:
             best, best_score = s, score
     if best is None:
@@ -506,8 +584,12 @@ def quantity(ctx: Context) -> Answer:
         if named:
             attempts = [(f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> .", 0.0)]
         else:
-            attempts = [(f"FILTER(?c = <{described.iri}>)", 0.85 * ctx.described[1])] if described else []
-            if (not described or ctx.described[1] < SURE_DESCRIPTION) and (asked.nouns or asked.kind != "count"):
+            # a figure counting the asked noun in the described commitment confirms the description
+            sure = min(0.85, 0.85 * ctx.described[1] + NOUN_CONFIRMS * bool(asked.nouns)) if described else 0.0
+            attempts = [(f"FILTER(?c = <{described.iri}>)", sure)] if described else []
+            # a description across languages is never sure enough to keep other commitments' figures out
+            sure_enough = described and ctx.described[1] >= SURE_DESCRIPTION and described.plan.language == ctx.lang
+            if not sure_enough and (asked.nouns or asked.kind != "count"):
                 attempts.append(("", -1.0))
     what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
     query = None
@@ -532,10 +614,18 @@ def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bo
         return None
     wanted = stems(ctx.question) - {n[:5] for n in asked.nouns}
     ranked = {h.commitment: 0.5 / (1 + i) for i, h in enumerate(ctx.hits[:5])}  # a tie-breaker, never enough alone
+    sentence = {id(r): ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))["text"] for r in rows}
+    # a sentence in another language than the question's shares no words with it: the closest of
+    # them in the multilingual embedding space counts as sharing one word, when close enough
+    foreign = [r for r in rows if ctx.commitment_by_iri(r["c"]).plan.language != ctx.lang]
+    close = dict(zip(map(id, foreign), ctx.similarity([sentence[id(r)] for r in foreign])))
+    top = max(close.values(), default=1.0)
 
     def score(r: dict) -> tuple[float, int]:
-        sentence = ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]))["text"]
-        return len(wanted & stems(sentence)) + ranked.get(r["c"], 0.0), -int(r["b"])
+        words = len(wanted & stems(sentence[id(r)]))
+        if close.get(id(r), 0.0) >= max(CROSS_SENTENCE_MIN, top - CROSS_TIE):
+            words = max(words, 1 + close[id(r)] - top)
+        return words + ranked.get(r["c"], 0.0), -int(r["b"])
 
     best = max(rows, key=score)
     overlap = score(best)[0]
@@ -577,7 +667,7 @@ def _milestones(ctx: Context, c: Commitment, *, score: float) -> Answer:
                       items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9 * score)
 
 
-BUILDERS = {f.__name__: f for f in (responsible, progress, status, dates, completed, count_by_org, count_commitments,
+BUILDERS = {f.__name__: f for f in (responsible, contact, head_of, progress, status, dates, completed, count_by_org, count_commitments,
                                     most_commitments, shared, compare_orgs, most_responsibles, max_amount, acronym,
                                     law_number, place_parent, quantity)} | {
     "commitment": describe, "laws_of_commitment": laws_of, "places_of_commitment": places_of,

@@ -24,6 +24,12 @@ class Evidence:
         return {"text": " ".join(text[b:e].split()), "source": doc, "span": [b, e], "mention_span": [start, end],
                 **({"commitment": commitment["number"], "plan": commitment["plan"]} if commitment else {})}
 
+    def span(self, doc: str, start: int, end: int, *, commitment: dict | None = None) -> dict:
+        """The text of ``start``–``end`` of document ``doc`` as evidence (a field of a form, not a sentence)."""
+        return {"text": " ".join(self.texts[doc][start:end].split()), "source": doc, "span": [start, end],
+                "mention_span": [start, end],
+                **({"commitment": commitment["number"], "plan": commitment["plan"]} if commitment else {})}
+
     def sentences_of(self, doc: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The (begin, end) of each sentence of document ``doc`` that the ``spans`` cover, in span order."""
         text = self.texts[doc]

@@ -30,6 +30,8 @@ class Cues:
     field: re.Pattern[str]  # any field label (responsible included) at a line start
     sub_item: re.Pattern[str]  # "Hito 2", "Milestone 1:", "Action 3" at a line start
     milestone: re.Pattern[str]  # "Hito 2: text" up to the next one or a blank line → groups n, text
+    milestone_list: re.Pattern[str]  # "METAS:" before a list of dated items
+    dated_item: re.Pattern[str]  # a dated item of that list at a line start: "12/16 y 06/17: text"
     trailer: re.Pattern[str]  # a heading, or a line on the plan as a whole, after which no commitment continues
     commitment_plural: re.Pattern[str]  # "compromisos", "commitments"…
     completion: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, IRM level local name)
@@ -56,6 +58,7 @@ def cues() -> Cues:
     responsible = _alternation(every("responsible_labels"))
     field = _alternation(every("field_labels") + every("responsible_labels"))
     milestones = _alternation(every("milestone_words"))
+    month_year = r"\d{1,2}/\d{2,4}"
     genres = {}
     for d in data:
         for genre, patterns in d["genre"].items():
@@ -70,6 +73,10 @@ def cues() -> Cues:
         milestone=re.compile(
             rf"\b(?:{milestones})\s+(?P<n>\d{{1,2}})\s*:\s*(?P<text>.+?)(?=\n\s*\n|\b(?:{milestones})\s+\d{{1,2}}\s*:|$)",
             _FLAGS | re.DOTALL),
+        milestone_list=re.compile(rf"^[ \t]*(?:{_alternation(every('milestone_list_headings'))})[ \t]*:[ \t]*"
+                                  rf"(?={month_year})", _FLAGS | re.MULTILINE),
+        dated_item=re.compile(rf"^[ \t]*{month_year}(?:[ \t]*(?:[,;]|[^\W\d]{{1,3}})[ \t]*{month_year})*[ \t]*:",
+                              re.MULTILINE),
         trailer=re.compile(rf"^\s*(?:{_alternation(every('trailer_headings'))})\b\s*:?\s*$"
                            rf"|\b(?:{_alternation(every('trailer_phrases'))})\b", _FLAGS),
         commitment_plural=re.compile(rf"\b(?:{_alternation(every('commitment_plural'))})\b", _FLAGS),
