@@ -1,7 +1,7 @@
-"""The HTTP/1.1 protocol ``ogp-kg serve`` runs: uvicorn's httptools protocol with request-line and
-header limits enforced while the request is parsed (a 1 GB header never reaches memory), answered
-414/431 with one line instead of a reset or a generic 400 (in the default language: the request's
-headers are not known yet)."""
+"""How ``ogp-kg serve`` runs uvicorn: ``UVICORN_OPTIONS``, with uvicorn's httptools protocol under
+request-line and header limits enforced while the request is parsed (a 1 GB header never reaches
+memory), answered 414/431 with one line instead of a reset or a generic 400 (in the default
+language: the request's headers are not known yet)."""
 from __future__ import annotations
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -51,3 +51,11 @@ class GuardedHttpTools(HttpToolsProtocol):
                              b"x-content-type-options: nosniff\r\nconnection: close\r\n\r\n%s"
                              % (status, _REASONS[status], len(body), body))
         self.transport.close()
+
+
+#: uvicorn's options for ``ogp-kg serve`` (and the bare baseline of ``benchmarks/service_load.py``):
+#: uvloop; no access log (uvicorn formats every line before the level check drops it); no proxy
+#: headers (nothing is taken from ``X-Forwarded-*``: links come from ``Settings.base_url``); no
+#: ``server`` header
+UVICORN_OPTIONS = {"http": GuardedHttpTools, "loop": "uvloop", "log_level": "warning", "access_log": False,
+                   "proxy_headers": False, "server_header": False}
