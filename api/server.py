@@ -67,13 +67,17 @@ class GuardedHttpTools(HttpToolsProtocol):
             self._negotiation.append((name.lower(), value[:_KEPT]))
 
     def on_headers_complete(self) -> None:
-        """Answer a refusal now that the client's languages are known; otherwise go on as uvicorn does."""
+        """Answer a refusal now that the client's languages are known; otherwise go on as uvicorn
+        does, the response written through ``HeadWithBody`` (not for HEAD or ``Expect: 100-continue``,
+        where no body write follows the head)."""
         self._in_head = False
         if self._refusal is not None:
             self._negotiation += [(n, v[:_KEPT]) for n, v in self.headers if n in _NEGOTIATION]
             self._refuse(self._refusal)
             raise ValueError("refused")  # httptools stops parsing this connection
         super().on_headers_complete()
+        if self.scope["method"] != "HEAD" and not self.expect_100_continue and self.cycle is not None:
+            self.cycle.transport = HeadWithBody(self.transport)
 
     def _refuse(self, refusal: RequestError) -> None:
         """Write the refusal as ``api.http.error_response`` renders it, and close the connection."""
@@ -92,6 +96,34 @@ class GuardedHttpTools(HttpToolsProtocol):
         """After a refusal, nothing more (it was answered); any other parse error as uvicorn does."""
         if not self.transport.is_closing():
             super().send_400_response(msg)
+
+
+class HeadWithBody:
+    """The transport one response is written to: its first write (uvicorn writes the status line and
+    headers alone) is held until the next (the first part of the body), so that a small answer leaves
+    in one segment with one ``send`` instead of two; ``close`` writes what is held first."""
+
+    __slots__ = ("transport", "held", "fresh")
+
+    def __init__(self, transport):
+        self.transport, self.held, self.fresh = transport, b"", True
+
+    def write(self, data: bytes) -> None:
+        if self.fresh:
+            self.fresh, self.held = False, data
+            return
+        if self.held:
+            data, self.held = self.held + data, b""
+        self.transport.write(data)
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    def close(self) -> None:
+        if self.held:
+            self.transport.write(self.held)
+            self.held = b""
+        self.transport.close()
 
 
 #: uvicorn's options for ``ogp-kg serve`` (and the bare baseline of ``benchmarks/service_load.py``):

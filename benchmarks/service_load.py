@@ -115,15 +115,16 @@ BARE_UVICORN = ["--http", "httptools", "--loop", "uvloop", "--log-level", "warni
 
 
 def contenders(ports: dict[str, int], script: Path, distinct: Path, *, sparql_only: bool) -> dict[str, tuple]:
-    """name → (url, Accept, wrk script) for every measured run."""
+    """name → (url, Accept, wrk script) for every measured run, in the order of a round (the evaluated
+    /sparql right after the two baselines it is compared with)."""
     json_results = "application/sparql-results+json"
     ours, evaluated = f"http://127.0.0.1:{ports['ours']}", f"http://127.0.0.1:{ports['evaluated']}"
     runs = {
         "oxigraph /query (bare)": (f"http://127.0.0.1:{ports['oxigraph']}/query?query={quote(SELECT)}", json_results,
                                    script),
         "bare ASGI + pyoxigraph": (f"http://127.0.0.1:{ports['asgi']}/?query={quote(SELECT)}", json_results, script),
-        "ogp-kg /sparql repeated": (f"{ours}/sparql?query={quote(SELECT)}", json_results, script),
         "ogp-kg /sparql evaluated": (f"{evaluated}/sparql?query={quote(SELECT)}", json_results, script),
+        "ogp-kg /sparql repeated": (f"{ours}/sparql?query={quote(SELECT)}", json_results, script),
     }
     if not sparql_only:
         runs |= {

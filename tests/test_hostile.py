@@ -454,6 +454,28 @@ def test_too_long_uri_and_headers_are_answered_in_the_clients_language(server, l
     assert server["client"].get("/health").status_code == 200
 
 
+def test_pipelined_requests_and_expect_continue(server):
+    """Two requests in one packet get two whole answers in order; a POST with ``Expect: 100-continue``
+    gets the interim 100 and then its answer (the head of an answer is written with its body)."""
+    with socket.create_connection(("127.0.0.1", server["port"]), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+                     b"Accept: application/sparql-results+json\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65_536):
+            answer += chunk
+    assert answer.count(b"HTTP/1.1 200 OK") == 2 and answer.index(b'"build"') < answer.index(b'"boolean":true')
+    with socket.create_connection(("127.0.0.1", server["port"]), timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\nExpect: 100-continue\r\n"
+                     b"Connection: close\r\n\r\n")
+        assert sock.recv(65_536).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(b"ASK {}")
+        answer = b""
+        while chunk := sock.recv(65_536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b'"boolean":true}')
+
+
 def test_not_acceptable_loop_does_not_leak(server):
     client = server["client"]
     query = "SELECT * WHERE { ?s ?p ?o } LIMIT 50"
