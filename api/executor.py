@@ -275,8 +275,8 @@ class Runner:
             return
         fits = self._fits(result)
         kept = result if analysis.deterministic and len(result.body) <= self.max_kept_answer else None
-        plan = _Plan(service.prepare(query, analysis=analysis, **options), 2 * fits + 4096 if fits is not None else None,
-                     kept)
+        bound = 2 * fits + 4096 if fits is not None else None
+        plan = _Plan(service.prepare(query, analysis=analysis, **options), bound, kept)
         with self._lock:
             if self._plans[0] != build:
                 self._plans = (build, LRU(self._plans[1].size))

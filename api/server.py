@@ -8,6 +8,10 @@ refused when its headers are complete, so the refusal knows the client's ``Accep
 ``Accept-Language``. A head that passes ``HARD_CAP`` times both limits together is refused at once,
 in the default language (its headers never ended); httptools buffers at most that much of one
 header line, so memory stays bounded whatever is sent.
+
+Each answer's status line and headers are written with the first part of its body
+(``HeadWithBody``): uvicorn writes them apart, two ``send`` calls and two TCP segments for every
+small answer.
 """
 from __future__ import annotations
 
@@ -87,7 +91,8 @@ class GuardedHttpTools(HttpToolsProtocol):
         response = error_response(refusal, {"path": path, "headers": self._negotiation})
         status = response.status_code
         head = [b"HTTP/1.1 %d %s\r\n" % (status, HTTPStatus(status).phrase.encode())]
-        head += [b"%s: %s\r\n" % pair for pair in [*response.raw_headers, *plain_headers(path), (b"connection", b"close")]]
+        fields = [*response.raw_headers, *plain_headers(path), (b"connection", b"close")]
+        head += [b"%s: %s\r\n" % pair for pair in fields]
         self.transport.write(b"".join(head) + b"\r\n" + response.body)
         self.transport.close()
         self._refusal, self._in_head = None, False

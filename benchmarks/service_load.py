@@ -18,9 +18,9 @@ Robust to a shared machine: ``--rounds`` rounds (default 3), each running every 
 figure is the median over the rounds, each ratio the median of the per-round ratios, with the load
 average printed.
 
-Run: ``python benchmarks/service_load.py [--rounds 3] [--duration 5] [--workers 2] [--data-dir DIR] [--sparql-only]`` (needs
-``wrk`` and the ``oxigraph`` CLI from ``pip install oxigraph``; without ``--data-dir`` it builds the
-bundled report first). Targets: /sparql ≥ 0.6× bare Oxigraph and ≥ 0.9× bare ASGI; 0 errors.
+Run: ``python benchmarks/service_load.py [--rounds 3] [--duration 5] [--workers 2] [--data-dir DIR]
+[--sparql-only]`` (needs ``wrk`` and the ``oxigraph`` CLI from ``pip install oxigraph``; without
+``--data-dir`` it builds the bundled report first). Targets: /sparql ≥ 0.6× bare Oxigraph and ≥ 0.9× bare ASGI; 0 errors.
 Keep runs short on a shared machine (each wrk run lasts ``--duration`` seconds).
 """
 from __future__ import annotations
