@@ -16,7 +16,7 @@ error when it fails or passes the deadline, not when it waits in a queue for 2 s
 Robust to a shared machine: ``--rounds`` rounds (default 3), each running every contender for
 ``--duration`` seconds (default 5) in turn, so that a change of load hits all of them alike; each
 figure is the median over the rounds, each ratio the median of the per-round ratios, with the load
-average printed.
+average printed; each run starts when the four servers are idle (``settle``).
 
 Run: ``python benchmarks/service_load.py [--rounds 3] [--duration 5] [--workers 2] [--data-dir DIR]
 [--sparql-only]`` (needs ``wrk`` and the ``oxigraph`` CLI from ``pip install oxigraph``; without
@@ -26,6 +26,7 @@ Keep runs short on a shared machine (each wrk run lasts ``--duration`` seconds).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -136,6 +137,29 @@ def contenders(ports: dict[str, int], script: Path, distinct: Path, *, sparql_on
     return runs
 
 
+def settle(pids: list[int], *, seconds: float = 20) -> None:
+    """Wait (at most ``seconds``) until the servers ``pids`` and their workers are idle: a run's
+    backlog (a question or a search still being answered after wrk stops) must not load the next."""
+    import psutil
+
+    def used() -> float:
+        total = 0.0
+        for pid in pids:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                root = psutil.Process(pid)
+                for p in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        total += sum(p.cpu_times()[:2])
+        return total
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        before = used()
+        time.sleep(0.5)
+        if used() - before < 0.05:
+            return
+
+
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     middle = len(ordered) // 2
@@ -186,8 +210,13 @@ def main() -> None:
                     subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", f"Accept: {accept}",
                                     url.replace("NNN", "0")], check=False)
             load = os.getloadavg()
-            rounds = [{name: wrk(url, args.duration, args.connections, lua, accept)
-                       for name, (url, accept, lua) in runs.items()} for _ in range(args.rounds)]
+            rounds = []
+            for _ in range(args.rounds):
+                measured = {}
+                for name, (url, accept, lua) in runs.items():
+                    settle([server.pid for server in servers])
+                    measured[name] = wrk(url, args.duration, args.connections, lua, accept)
+                rounds.append(measured)
             after = os.getloadavg()
         finally:
             for server in servers:
