@@ -265,10 +265,9 @@ def serve(
                        "OGP_KG_BASE_URL": base_url or f"http://{host}:{port}"})
     if write_token:
         os.environ["OGP_KG_WRITE_TOKEN"] = write_token
-    from api.server import GuardedHttpTools
+    from api.server import UVICORN_OPTIONS
 
-    uvicorn.run("api.http:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="warning", http=GuardedHttpTools)
+    uvicorn.run("api.http:app_from_env", factory=True, host=host, port=port, workers=workers, **UVICORN_OPTIONS)
 
 
 @app.command()

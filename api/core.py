@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +19,7 @@ from api.errors import Forbidden, NotAcceptable, NotFound, RequestError  # noqa:
 from api.functions import inline_search, scored_functions, search_functions
 from api.memo import LRU, digest
 from api.policy import Analysis, SearchCall, analyse, check
-from api.results import SparqlResult, solutions, triples
+from api.results import PreparedQuery, SparqlResult
 from indexes.search_index import Hit, SearchIndex
 from ogp_graph.errors import StoreError
 from ogp_graph.layout import DUMPS_DIR, INDEX_DIR
@@ -86,6 +86,13 @@ class Service:
 
         :raises SyntaxError: the query does not parse.
         """
+        return self._store_call(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
+                                scores=scores, prefixed=prefixed)()
+
+    def _store_call(self, query: str, *, default_graphs: list[str] | None, named_graphs: list[str] | None,
+                    base_iri: str | None, scores: dict | None, prefixed: bool) -> Callable[[], object]:
+        """The store's run of ``query`` with everything decided (functions, dataset, prefixes, the
+        searches inlined for a remote store): what ``query`` calls, and what a prepared query repeats."""
         if scores is not None:
             functions = scored_functions(scores) if scores else None
         else:
@@ -105,7 +112,7 @@ class Service:
             extra["named_graphs"] = [NamedNode(g) for g in named_graphs]
         if prefixed:
             extra["prefixes"] = PREFIXES
-        return self.store.query(query, custom_functions=functions, base_iri=base_iri, **extra)
+        return functools.partial(self.store.query, query, custom_functions=functions, base_iri=base_iri, **extra)
 
     def search_scores(self, calls: Iterable[SearchCall]) -> dict:
         """The answers of ``ogp:search`` calls (``policy.SearchCall``): (text, k, mode) → ranked hits."""
@@ -182,24 +189,30 @@ class Service:
             for h in hits if h.commitment in about
         ]
 
-    def sparql(self, query: str, *, format: str | None = None, accept: str | None = None,
-               max_rows: int = MAX_ROWS, max_triples: int = MAX_TRIPLES, allow_service: tuple[str, ...] = (),
-               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-               base_iri: str | None = None, scores: dict | None = None, analysis: Analysis | None = None,
-               fits: int | None = None) -> SparqlResult:
-        """Run a read-only query, exactly as written, and serialise its answer.
+    def sparql(self, query: str, *, fits: int | None = None, **options) -> SparqlResult:
+        """Run a read-only query, exactly as written, and serialise its answer (``prepare`` says how;
+        ``fits``: see ``PreparedQuery.run``)."""
+        return self.prepare(query, **options).run(fits=fits)
+
+    def prepare(self, query: str, *, format: str | None = None, accept: str | None = None,
+                max_rows: int = MAX_ROWS, max_triples: int = MAX_TRIPLES, allow_service: tuple[str, ...] = (),
+                default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                base_iri: str | None = None, scores: dict | None = None, analysis: Analysis | None = None
+                ) -> PreparedQuery:
+        """Decide everything about a read-only query once — policy, answer format, the store's
+        call — so that ``PreparedQuery.run`` only runs and serialises it (as often as wanted, on this
+        build); the query is run exactly as written.
 
         The answer format comes from ``format`` (json, xml, csv, tsv; turtle, nt, jsonld, xml) or
         else from an HTTP ``accept`` header, and is chosen before the query runs. A SELECT answer
         stops at ``max_rows`` solutions, a CONSTRUCT/DESCRIBE answer at ``max_triples`` triples
-        (``SparqlResult.truncated`` says so). ``fits`` (see ``results.solutions``) lets a SELECT known
-        to fit in that many bytes be serialised natively.
+        (``SparqlResult.truncated`` says so).
 
         :raises QueryTooComplex: too large or nested too deeply (before parsing).
         :raises MalformedQuery: the query does not parse (rdflib's message).
         :raises Forbidden: an update, LOAD, or a SERVICE call to an endpoint not in ``allow_service``.
         :raises NotAcceptable: no acceptable format for this kind of answer.
-        :raises SyntaxError: Oxigraph rejects the query.
+        :raises SyntaxError: Oxigraph rejects the query (when it runs).
         """
         analysis = analysis or analyse(query)
         check(analysis, allow_service=allow_service)
@@ -215,20 +228,11 @@ class Service:
         if scores is None and not analysis.searches and not analysis.dynamic_search:
             scores = {}  # no ogp:search in the query: no Python functions to pass to the store
         media, fmt = chosen
-        results = self.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
-                             scores=scores, prefixed=analysis.prefixed)
-        if isinstance(results, QueryBoolean):
-            return SparqlResult(results.serialize(format=fmt), media, "boolean")
-        if graph:
-            body, cut = triples(results, fmt, max_triples=max_triples)
-            return SparqlResult(body, media, "graph", f"triples={max_triples}" if cut else None)
-        answer = solutions(results, fmt, max_rows=max_rows, fits=fits)
-        if answer is None:  # it no longer fits the size it had: answer it the general way
-            return self.sparql(query, format=format, accept=accept, max_rows=max_rows, max_triples=max_triples,
-                               allow_service=allow_service, default_graphs=default_graphs, named_graphs=named_graphs,
-                               base_iri=base_iri, scores=scores, analysis=analysis)
-        body, cut = answer
-        return SparqlResult(body, media, "solutions", f"rows={max_rows}" if cut else None)
+        call = self._store_call(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                                base_iri=base_iri if analysis.relative else None, scores=scores,
+                                prefixed=analysis.prefixed)
+        return PreparedQuery(call, media, fmt, graph=graph, max_rows=max_rows, max_triples=max_triples,
+                             deterministic=analysis.deterministic)
 
     # -- entities and commitments -------------------------------------------------------------------
     def describe(self, iri: str, fmt: RdfFormat = RdfFormat.TURTLE) -> bytes:
@@ -411,15 +415,28 @@ class Live:
             self._target = target
             return self._service
 
-    @contextmanager
-    def use(self) -> Iterator[Service]:
-        """One consistent service for the duration of a request."""
-        service = self.current()
-        with self._lock:
-            self._users[service.build_id] = self._users.get(service.build_id, 0) + 1
-        try:
-            yield service
-        finally:
-            with self._lock:
-                self._users[service.build_id] -= 1
-                self._release(service.build_id)
+    def use(self) -> _InUse:
+        """One consistent service for the duration of a request: ``with live.use() as service:``."""
+        return _InUse(self)
+
+
+class _InUse:
+    """The context manager of ``Live.use`` (a class: cheaper than a generator on the lean path)."""
+
+    __slots__ = ("live", "service")
+
+    def __init__(self, live: Live):
+        self.live = live
+
+    def __enter__(self) -> Service:
+        live, service = self.live, self.live.current()
+        with live._lock:
+            live._users[service.build_id] = live._users.get(service.build_id, 0) + 1
+        self.service = service
+        return service
+
+    def __exit__(self, *exc) -> None:
+        live, build_id = self.live, self.service.build_id
+        with live._lock:
+            live._users[build_id] -= 1
+            live._release(build_id)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from api.errors import Busy, MalformedQuery, QueryTimeout, QueryTooComplex, RequestError
 from api.memo import LRU, digest
-from api.results import SparqlResult
+from api.results import PreparedQuery, SparqlResult
 from ogp_graph.errors import OgpKgError, StoreError
 
 if TYPE_CHECKING:
@@ -227,12 +227,9 @@ class QueryPool:
 # -- the endpoint's runner --------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Plan:
-    """A request answered on the fast lane: its query, options and decisions on one build."""
+    """A request answered on the fast lane: its query prepared on one build."""
 
-    build: tuple[str, int]  # build id, generation
-    query: str
-    options: dict
-    analysis: object
+    prepared: PreparedQuery
     fits: int | None        # bytes the uncut SELECT answer took (None: ASK)
     answer: SparqlResult | None  # the answer itself, when the query is deterministic and the answer small
 
@@ -249,7 +246,7 @@ class Runner:
         self.max_kept_answer = max_kept_answer  # bytes; 512 plans at most: ≤ 16 MB of kept answers
         self._costs = LRU(4096)
         self._analyses = LRU(4096)
-        self._plans = LRU(512)
+        self._plans: tuple[tuple[str, int] | None, LRU[_Plan]] = (None, LRU(512))  # (build, its plans)
         self._running: dict = {}
         self._lock = threading.Lock()
 
@@ -267,26 +264,32 @@ class Runner:
 
     def remember(self, request: bytes, service: Service, query: str, options: dict, result: SparqlResult) -> None:
         """Remember a fast-lane answer under ``request`` (the request's exact bytes that decide the
-        answer: query string, Accept): an uncut SELECT or an ASK, when small enough to keep."""
+        answer: query string, Accept): an uncut SELECT or an ASK, prepared once (``Service.prepare``),
+        its answer kept too when deterministic and small enough. Plans are for one build: those of
+        an older build are dropped when the first of a newer one is made."""
         if len(request) > self.MAX_REQUEST_KEY or not (result.kind == "boolean" or self._fits(result) is not None):
             return
-        key = self._key(service, query, options, service.generation)
-        analysis = self._analyses.get(key)
-        if analysis is not None:
-            fits = self._fits(result)
-            kept = result if analysis.deterministic and len(result.body) <= self.max_kept_answer else None
-            self._plans.put(request, _Plan((service.build_id, service.generation), query, options, analysis,
-                                           2 * fits + 4096 if fits is not None else None, kept))
+        build = (service.build_id, service.generation)
+        analysis = self._analyses.get(self._key(service, query, options, service.generation))
+        if analysis is None:
+            return
+        fits = self._fits(result)
+        kept = result if analysis.deterministic and len(result.body) <= self.max_kept_answer else None
+        bound = 2 * fits + 4096 if fits is not None else None
+        plan = _Plan(service.prepare(query, analysis=analysis, **options), bound, kept)
+        with self._lock:
+            if self._plans[0] != build:
+                self._plans = (build, LRU(self._plans[1].size))
+            self._plans[1].put(request, plan)
 
     def again(self, request: bytes, service: Service) -> SparqlResult | None:
         """The answer to a remembered request on ``service``'s build, or None (not remembered, another
-        build, or an answer that no longer fits: the full path answers)."""
-        plan = self._plans.get(request)
-        if plan is None or plan.build != (service.build_id, service.generation):
+        build: the full path answers). Only the store's run and the serialisation happen here."""
+        build, plans = self._plans
+        plan = plans.get(request) if build == (service.build_id, service.generation) else None
+        if plan is None:
             return None
-        if plan.answer is not None:
-            return plan.answer
-        return service.sparql(plan.query, analysis=plan.analysis, fits=plan.fits, **plan.options)
+        return plan.answer or plan.prepared.run(fits=plan.fits)
 
     @staticmethod
     def _fits(result: SparqlResult) -> int | None:

@@ -149,8 +149,14 @@ async def _empty():
 
 
 # -- the app -----------------------------------------------------------------------------------------------
+def plain_headers(path: str) -> list[tuple[bytes, bytes]]:
+    """The headers the guard adds to a non-HTML answer on ``path`` (for answers written without it:
+    the lean path, the protocol's 414/431)."""
+    return [*_SECURITY, *(_CORS if path.startswith("/sparql") else ()), _NOT_HTML_CSP]
+
+
 #: what the guard adds to a non-HTML answer of /sparql, precomputed for the lean path
-LEAN_HEADERS = [*_SECURITY, *_CORS, _NOT_HTML_CSP]
+LEAN_HEADERS = plain_headers("/sparql")
 
 
 class App(FastAPI):

@@ -59,6 +59,7 @@ class Analysis:
     dynamic_search: bool           # an ogp:search call whose arguments are not constants
     deterministic: bool = False    # the same answer on the same data: no RAND, NOW, UUID, STRUUID, BNODE, no function call
     prefixed: bool = True          # uses a prefix it does not declare (the graph's prefixes are predeclared for it)
+    relative: bool = True          # uses a relative IRI (the store is given the endpoint's base IRI for it)
 
     @property
     def tabular(self) -> bool:
@@ -96,6 +97,8 @@ def guard(text: str, *, max_bytes: int = MAX_QUERY_BYTES, max_depth: int = MAX_D
         raise QueryTooComplex("depth", limit=max_depth)
 
 
+#: an absolute IRI starts with a scheme (RFC 3986)
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 #: functions whose value changes between two runs on the same data (and any extension function)
 _VOLATILE = {"Builtin_RAND", "Builtin_NOW", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE", "Function"}
@@ -184,16 +187,17 @@ def _constant(term, kind):
 
 
 def _analyse(text: str) -> Analysis:
-    from rdflib import Variable
+    from rdflib import URIRef, Variable
     from rdflib.plugins.sparql.parserutils import CompValue
 
     kind, tree, undeclared = _parse(_compact(text))
     roots = tree if isinstance(tree, list) else [tree]
     names = [getattr(r, "name", "") for r in roots]
     form = _FORMS.get(names[0], "") if kind == "query" else _UPDATES.get(names[0], names[0].upper()) if names else ""
-    services, searches, dynamic, loads, volatile = [], [], False, "Load" in names, False
+    services, searches, dynamic, loads, volatile, relative = [], [], False, "Load" in names, False, False
     for node in _walk(roots):
         if not isinstance(node, CompValue):
+            relative = relative or isinstance(node, URIRef) and not _ABSOLUTE.match(node)
             continue
         volatile = volatile or node.name in _VOLATILE
         if node.name == "ServiceGraphPattern":
@@ -209,7 +213,8 @@ def _analyse(text: str) -> Analysis:
             else:
                 dynamic = True
     return Analysis(kind, form, tuple(services), loads, tuple(searches), dynamic,
-                    deterministic=kind == "query" and not volatile and not services, prefixed=undeclared)
+                    deterministic=kind == "query" and not volatile and not services, prefixed=undeclared,
+                    relative=relative)
 
 
 _CACHE: LRU[Analysis] = LRU(2048)  # by a digest of the text: bounded memory whatever the query size

@@ -8,13 +8,13 @@ must be consumed on the thread that made them (pyoxigraph's rule); these functio
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import TYPE_CHECKING
 
 import pyoxigraph
-from pyoxigraph import BlankNode, Literal, NamedNode, QueryResultsFormat, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, RdfFormat, Triple
 
 if TYPE_CHECKING:
     from ogp_graph.remote import Solutions
@@ -70,12 +70,15 @@ class _Bounded:
 
 
 def solutions(results: pyoxigraph.QuerySolutions | Solutions, fmt: QueryResultsFormat, *, max_rows: int,
-              fits: int | None = None) -> tuple[bytes, bool] | None:
+              fits: int | None = None, same: bool = False) -> tuple[bytes, bool] | None:
     """(serialised solutions, whether more than ``max_rows`` existed).
 
     ``fits``: this very query was answered uncut in at most ``fits`` bytes before (same text, same
     build): Oxigraph serialises it natively into a sink bounded by that size, and None comes back
-    if it no longer fits (the caller runs the query again without ``fits``)."""
+    if it no longer fits (the caller runs the query again without ``fits``). ``same``: the query is
+    deterministic, so its answer is the one measured: serialised natively, with no sink."""
+    if fits is not None and same:
+        return results.serialize(format=fmt), False
     if fits is not None:
         sink = _Bounded(fits)
         try:
@@ -101,3 +104,35 @@ def triples(results: Iterable[Triple], fmt: pyoxigraph.RdfFormat, *, max_triples
     cut = len(items) > max_triples
     extra = {"prefixes": prefixes} if prefixes and fmt == pyoxigraph.RdfFormat.TURTLE else {}
     return pyoxigraph.serialize(items[:max_triples], format=fmt, **extra) or b"", cut
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    """A query with everything decided (``Service.prepare``): ``call`` runs it on the store, the
+    answer is serialised as ``fmt`` under the caps. Valid for the build it was prepared on."""
+
+    call: Callable[[], object]
+    media_type: str
+    fmt: QueryResultsFormat | RdfFormat
+    graph: bool
+    max_rows: int
+    max_triples: int
+    deterministic: bool = False  # the same answer on the same build (``Analysis.deterministic``)
+
+    def run(self, *, fits: int | None = None) -> SparqlResult:
+        """Run and serialise the query. ``fits`` (see ``solutions``): a SELECT known to fit in that
+        many bytes is serialised natively; if it no longer fits, it runs again the general way.
+
+        :raises SyntaxError: the store rejects the query.
+        """
+        results = self.call()
+        if isinstance(results, QueryBoolean):
+            return SparqlResult(results.serialize(format=self.fmt), self.media_type, "boolean")
+        if self.graph:
+            body, cut = triples(results, self.fmt, max_triples=self.max_triples)
+            return SparqlResult(body, self.media_type, "graph", f"triples={self.max_triples}" if cut else None)
+        answer = solutions(results, self.fmt, max_rows=self.max_rows, fits=fits, same=self.deterministic)
+        if answer is None:
+            return self.run()
+        body, cut = answer
+        return SparqlResult(body, self.media_type, "solutions", f"rows={self.max_rows}" if cut else None)

@@ -1,8 +1,9 @@
 """Load: 50 concurrent clients against ``/sparql`` (simple SELECT), ``/search`` and ``/ask`` of
 ``ogp-kg serve`` on the bundled graph, and, in the same run on the same store and load, against two
 baselines: a bare Oxigraph server (``oxigraph serve-read-only``) and a bare ASGI app calling
-pyoxigraph (``bare_asgi`` below, under the same uvicorn with httptools + uvloop and the same number
-of worker processes as ogp-kg), with wrk.
+pyoxigraph (``bare_asgi`` below, under uvicorn with the options ``ogp-kg serve`` uses —
+httptools, uvloop, no access log, no proxy headers, no ``server`` header — and the same number of worker processes),
+with wrk.
 
 Two views of ogp-kg: "repeated" — every client sends the same request, as wrk does, so a
 deterministic SELECT is answered from the answer kept for that request on that build, a search or
@@ -12,14 +13,20 @@ and /search and /ask with a different text in every request (``DISTINCT_LUA``: t
 the asker run every time). wrk's timeout is the service's deadline (10 s): a request counts as an
 error when it fails or passes the deadline, not when it waits in a queue for 2 s.
 
-Run: ``python benchmarks/service_load.py [--duration 10] [--workers 2] [--data-dir DIR]`` (needs
-``wrk`` and the ``oxigraph`` CLI from ``pip install oxigraph``; without ``--data-dir`` it builds the
-bundled report first). Targets: /sparql ≥ 0.6× bare Oxigraph and ≥ 0.9× bare ASGI; 0 errors.
+Robust to a shared machine: ``--rounds`` rounds (default 3), each running every contender for
+``--duration`` seconds (default 5) in turn, so that a change of load hits all of them alike; each
+figure is the median over the rounds, each ratio the median of the per-round ratios, with the load
+average printed; each run starts when the four servers are idle (``settle``).
+
+Run: ``python benchmarks/service_load.py [--rounds 3] [--duration 5] [--workers 2] [--data-dir DIR]
+[--sparql-only]`` (needs ``wrk`` and the ``oxigraph`` CLI from ``pip install oxigraph``; without
+``--data-dir`` it builds the bundled report first). Targets: /sparql ≥ 0.6× bare Oxigraph and ≥ 0.9× bare ASGI; 0 errors.
 Keep runs short on a shared machine (each wrk run lasts ``--duration`` seconds).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -103,17 +110,74 @@ def wrk(url: str, duration: int, connections: int, script: Path, accept: str) ->
             "p95": float(p95), "p99": float(p99)}
 
 
+#: the bare ASGI baseline runs under the same uvicorn options as ``ogp-kg serve`` (``api.server.UVICORN_OPTIONS``)
+BARE_UVICORN = ["--http", "httptools", "--loop", "uvloop", "--log-level", "warning", "--no-access-log",
+                "--no-proxy-headers", "--no-server-header"]
+
+
+def contenders(ports: dict[str, int], script: Path, distinct: Path, *, sparql_only: bool) -> dict[str, tuple]:
+    """name → (url, Accept, wrk script) for every measured run, in the order of a round (the evaluated
+    /sparql right after the two baselines it is compared with)."""
+    json_results = "application/sparql-results+json"
+    ours, evaluated = f"http://127.0.0.1:{ports['ours']}", f"http://127.0.0.1:{ports['evaluated']}"
+    runs = {
+        "oxigraph /query (bare)": (f"http://127.0.0.1:{ports['oxigraph']}/query?query={quote(SELECT)}", json_results,
+                                   script),
+        "bare ASGI + pyoxigraph": (f"http://127.0.0.1:{ports['asgi']}/?query={quote(SELECT)}", json_results, script),
+        "ogp-kg /sparql evaluated": (f"{evaluated}/sparql?query={quote(SELECT)}", json_results, script),
+        "ogp-kg /sparql repeated": (f"{ours}/sparql?query={quote(SELECT)}", json_results, script),
+    }
+    if not sparql_only:
+        runs |= {
+            "ogp-kg /search repeated": (f"{ours}/search?q={quote(SEARCH)}&k=5", "application/json", script),
+            "ogp-kg /search distinct": (f"{ours}/search?q={quote(SEARCH)}%20NNN&k=5", "application/json", distinct),
+            "ogp-kg /ask repeated": (f"{ours}/ask?q={quote(ASK)}", "application/json", script),
+            "ogp-kg /ask distinct": (f"{ours}/ask?q={quote(ASK)}%20NNN", "application/json", distinct),
+        }
+    return runs
+
+
+def settle(pids: list[int], *, seconds: float = 20) -> None:
+    """Wait (at most ``seconds``) until the servers ``pids`` and their workers are idle: a run's
+    backlog (a question or a search still being answered after wrk stops) must not load the next."""
+    import psutil
+
+    def used() -> float:
+        total = 0.0
+        for pid in pids:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                root = psutil.Process(pid)
+                for p in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        total += sum(p.cpu_times()[:2])
+        return total
+
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        before = used()
+        time.sleep(0.5)
+        if used() - before < 0.05:
+            return
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; each runs every contender once, in turn")
     parser.add_argument("--data-dir", type=Path, help="an existing ogp-kg data dir (default: build the bundled report)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--sparql-only", action="store_true", help="skip /search and /ask")
     args = parser.parse_args()
     for tool in ("wrk", "oxigraph"):
         if not shutil.which(tool):
             sys.exit(f"needs {tool!r} on PATH (apt-get install wrk; pip install oxigraph)")
-    load = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         home = args.data_dir or Path(tmp) / "home"
         env = {**os.environ, "OGP_KG_HOME": str(home)}
@@ -122,60 +186,58 @@ def main() -> None:
         script, distinct = Path(tmp) / "report.lua", Path(tmp) / "distinct.lua"
         script.write_text(LUA)
         distinct.write_text(DISTINCT_LUA)
-        ours, evaluated, bare, asgi = free_port(), free_port(), free_port(), free_port()
+        ports = {name: free_port() for name in ("ours", "evaluated", "oxigraph", "asgi")}
         store = str((home / "current").resolve() / "store")
         serve = [sys.executable, "-m", "api.cli", "serve", "--workers", str(args.workers), "--port"]
         servers = [
-            subprocess.Popen([*serve, str(ours)], env=env),
-            subprocess.Popen([*serve, str(evaluated)], env={**env, "OGP_KG_MAX_KEPT_ANSWER": "0"}),
-            subprocess.Popen(["oxigraph", "serve-read-only", "--location", store, "--bind", f"127.0.0.1:{bare}"],
-                             stderr=subprocess.DEVNULL),
+            subprocess.Popen([*serve, str(ports["ours"])], env=env),
+            subprocess.Popen([*serve, str(ports["evaluated"])], env={**env, "OGP_KG_MAX_KEPT_ANSWER": "0"}),
+            subprocess.Popen(["oxigraph", "serve-read-only", "--location", store,
+                              "--bind", f"127.0.0.1:{ports['oxigraph']}"], stderr=subprocess.DEVNULL),
             subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "benchmarks.service_load:bare_asgi",
-                              "--port", str(asgi), "--workers", str(args.workers), "--log-level", "warning",
-                              "--http", "httptools", "--loop", "uvloop"], env={**env, "BARE_STORE": store}),
+                              "--port", str(ports["asgi"]), "--workers", str(args.workers), *BARE_UVICORN],
+                             env={**env, "BARE_STORE": store}),
         ]
         try:
-            for port in (ours, evaluated):
-                wait_up(f"http://127.0.0.1:{port}/health")
-            wait_up(f"http://127.0.0.1:{bare}/query?query={quote('ASK {}')}")
-            wait_up(f"http://127.0.0.1:{asgi}/?query={quote('ASK {}')}")
+            for name in ("ours", "evaluated"):
+                wait_up(f"http://127.0.0.1:{ports[name]}/health")
+            wait_up(f"http://127.0.0.1:{ports['oxigraph']}/query?query={quote('ASK {}')}")
+            wait_up(f"http://127.0.0.1:{ports['asgi']}/?query={quote('ASK {}')}")
+            runs = contenders(ports, script, distinct, sparql_only=args.sparql_only)
             # warm every worker: a query is measured in a pool worker once, then known cheap
             for _ in range(20):
-                for port, path in ((ours, f"/ask?q={quote(ASK)}"), (ours, f"/search?q={quote(SEARCH)}&k=5"),
-                                   (ours, f"/sparql?query={quote(SELECT)}"), (evaluated, f"/sparql?query={quote(SELECT)}")):
-                    subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", "Accept: application/sparql-results+json",
-                                    f"http://127.0.0.1:{port}{path}"], check=False)
-            json_results = "application/sparql-results+json"
-            runs = {
-                "oxigraph /query (bare)": (f"http://127.0.0.1:{bare}/query?query={quote(SELECT)}", json_results, script),
-                "bare ASGI + pyoxigraph": (f"http://127.0.0.1:{asgi}/?query={quote(SELECT)}", json_results, script),
-                "ogp-kg /sparql repeated": (f"http://127.0.0.1:{ours}/sparql?query={quote(SELECT)}", json_results, script),
-                "ogp-kg /sparql evaluated": (f"http://127.0.0.1:{evaluated}/sparql?query={quote(SELECT)}", json_results,
-                                             script),
-                "ogp-kg /search repeated": (f"http://127.0.0.1:{ours}/search?q={quote(SEARCH)}&k=5", "application/json",
-                                            script),
-                "ogp-kg /search distinct": (f"http://127.0.0.1:{ours}/search?q={quote(SEARCH)}%20NNN&k=5",
-                                            "application/json", distinct),
-                "ogp-kg /ask repeated": (f"http://127.0.0.1:{ours}/ask?q={quote(ASK)}", "application/json", script),
-                "ogp-kg /ask distinct": (f"http://127.0.0.1:{ours}/ask?q={quote(ASK)}%20NNN", "application/json",
-                                         distinct),
-            }
-            results = {name: wrk(url, args.duration, args.connections, lua, accept)
-                       for name, (url, accept, lua) in runs.items()}
+                for url, accept, _lua in runs.values():
+                    subprocess.run(["curl", "-s", "-o", "/dev/null", "-H", f"Accept: {accept}",
+                                    url.replace("NNN", "0")], check=False)
+            load = os.getloadavg()
+            rounds = []
+            for _ in range(args.rounds):
+                measured = {}
+                for name, (url, accept, lua) in runs.items():
+                    settle([server.pid for server in servers])
+                    measured[name] = wrk(url, args.duration, args.connections, lua, accept)
+                rounds.append(measured)
+            after = os.getloadavg()
         finally:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=20)
-    print(f"{args.connections} clients × {args.duration} s; ogp-kg and bare ASGI with {args.workers} uvicorn workers each "
-          f"(ogp-kg: + 2 query processes per worker), Oxigraph multi-threaded; {os.cpu_count()} cores; "
-          f"load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}")
-    for name, r in results.items():
+    print(f"{args.connections} clients; {args.rounds} rounds × {args.duration} s per contender, contenders in turn "
+          f"within each round; median over rounds. ogp-kg and bare ASGI with {args.workers} uvicorn workers each "
+          f"(same uvicorn options; ogp-kg: + 2 query processes per worker, idle here), Oxigraph multi-threaded; "
+          f"{os.cpu_count()} cores; load average (1 min) before {load[0]:.2f}, after {after[0]:.2f}")
+    for name in rounds[0]:
+        r = {key: median([one[name][key] for one in rounds]) for key in ("rps", "p50", "p95", "p99")}
+        errors = sum(one[name]["errors"] for one in rounds)
+        spread = ", ".join(f"{one[name]['rps']:.0f}" for one in rounds)
         print(f"{name:<28}{r['rps']:>9.0f} req/s   p50 {r['p50']:7.2f} ms   p95 {r['p95']:7.2f} ms   "
-              f"p99 {r['p99']:7.2f} ms   errors {r['errors']}")
+              f"p99 {r['p99']:7.2f} ms   errors {errors}   (rounds: {spread})")
     for view in ("repeated", "evaluated"):
-        ours = results[f"ogp-kg /sparql {view}"]["rps"]
-        print(f"/sparql {view} vs bare Oxigraph: ×{ours / results['oxigraph /query (bare)']['rps']:.2f} (target ≥ 0.6); "
-              f"vs bare ASGI + pyoxigraph: ×{ours / results['bare ASGI + pyoxigraph']['rps']:.2f} (target ≥ 0.9)")
+        ratios = {base: median([one[f"ogp-kg /sparql {view}"]["rps"] / one[base]["rps"] for one in rounds])
+                  for base in ("oxigraph /query (bare)", "bare ASGI + pyoxigraph")}
+        print(f"/sparql {view} vs bare Oxigraph: ×{ratios['oxigraph /query (bare)']:.2f} (target ≥ 0.6); "
+              f"vs bare ASGI + pyoxigraph: ×{ratios['bare ASGI + pyoxigraph']:.2f} (target ≥ 0.9)  "
+              f"(median of the per-round ratios)")
 
 
 if __name__ == "__main__":

@@ -379,7 +379,7 @@ def _chunked(body: bytes, size: int = 65_536) -> bytes:
     return b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + size]), body[i:i + size]) for i in range(0, len(body), size)) + b"0\r\n\r\n"
 
 
-@pytest.mark.parametrize("name, request_bytes, status", [
+_RAW_REQUESTS = [
     ("chunked-2MB", b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                     b"Transfer-Encoding: chunked\r\n\r\n" + _chunked(b"#" * 2_000_000), b"413"),
     ("chunked-small-ok", b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
@@ -393,13 +393,87 @@ def _chunked(body: bytes, size: int = 65_536) -> bytes:
     ("headers-500", b"GET /health HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: a\r\n" % i for i in range(500)) + b"\r\n",
      b"431"),
     ("garbage", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 100, b"400"),
-])
+]
+
+
+@pytest.mark.parametrize("name, request_bytes, status", _RAW_REQUESTS, ids=[r[0] for r in _RAW_REQUESTS])
 def test_bodies_and_request_lines(server, name, request_bytes, status):
     rss_before = _tree_rss(server["proc"].pid)
     answer = _raw(server["port"], request_bytes)
     assert answer.split(b"\r\n", 1)[0].split(b" ")[1] == status, answer[:200]
     assert server["client"].get("/health").status_code == 200
     assert (_tree_rss(server["proc"].pid) - rss_before) / 2**20 < RSS_BOUND_MB
+
+
+def _raw_until_closed(port: int, request: bytes) -> bytes:
+    """The whole answer to ``request`` on a connection the server closes after answering."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        try:
+            sock.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        parts = []
+        while chunk := sock.recv(65_536):
+            parts.append(chunk)
+        return b"".join(parts)
+
+
+def _uri_too_long(limits):
+    from api.errors import UriTooLong
+
+    return UriTooLong("url", limit=limits.max_url_bytes)
+
+
+def _headers_too_large(limits):
+    from api.errors import HeadersTooLarge
+
+    return HeadersTooLarge("headers", fields=limits.max_headers, limit=limits.max_header_bytes)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("head, refusal", [
+    (b"GET /sparql?query=" + b"A" * 70_000 + b" HTTP/1.1\r\n", _uri_too_long),
+    (b"GET /health HTTP/1.1\r\nX-A: " + b"a" * 40_000 + b"\r\n", _headers_too_large),
+    (b"GET /sparql HTTP/1.1\r\n" + b"".join(b"X-%d: a\r\n" % i for i in range(150)), _headers_too_large),
+], ids=["url-70KB", "header-40KB", "headers-150"])
+def test_too_long_uri_and_headers_are_answered_in_the_clients_language(server, lang, head, refusal):
+    """414/431 come from the error catalogue in the language of Accept-Language, as JSON for a JSON
+    client, even when Accept and Accept-Language come after the part that passed the limit."""
+    from api.errors import status_of
+    from api.settings import Settings
+
+    exc = refusal(Settings())  # the server runs with the default limits
+    answer = _raw_until_closed(server["port"], head + b"Host: x\r\nAccept: application/json\r\nAccept-Language: "
+                               + lang.encode() + b"\r\n\r\n")
+    status_line, rest = answer.split(b"\r\n", 1)
+    headers, body = rest.split(b"\r\n\r\n", 1)
+    got = json.loads(body)
+    assert int(status_line.split(b" ")[1]) == got["status"] == status_of(exc)
+    assert got["code"] == exc.code and got["error"] == exc.message(lang)
+    assert f"content-language: {lang}".encode() in headers.lower() and b"x-content-type-options: nosniff" in headers
+    assert server["client"].get("/health").status_code == 200
+
+
+def test_pipelined_requests_and_expect_continue(server):
+    """Two requests in one packet get two whole answers in order; a POST with ``Expect: 100-continue``
+    gets the interim 100 and then its answer (the head of an answer is written with its body)."""
+    with socket.create_connection(("127.0.0.1", server["port"]), timeout=10) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n"
+                     b"Accept: application/sparql-results+json\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := sock.recv(65_536):
+            answer += chunk
+    assert answer.count(b"HTTP/1.1 200 OK") == 2 and answer.index(b'"build"') < answer.index(b'"boolean":true')
+    with socket.create_connection(("127.0.0.1", server["port"]), timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                     b"Accept: application/sparql-results+json\r\nContent-Length: 6\r\nExpect: 100-continue\r\n"
+                     b"Connection: close\r\n\r\n")
+        assert sock.recv(65_536).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(b"ASK {}")
+        answer = b""
+        while chunk := sock.recv(65_536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 200 OK") and answer.endswith(b'"boolean":true}')
 
 
 def test_not_acceptable_loop_does_not_leak(server):
@@ -421,7 +495,9 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 def _embedded_only(server) -> None:
     if server["backend"] != "embedded":
-        pytest.skip("a remote Oxigraph server keeps computing a query its client gave up (it has no cancellation)")
+        pytest.skip("on the remote backend a query runs in the Oxigraph server, which ogp-kg cannot stop: ogp-kg "
+                    "answers 503 at its deadline, but Oxigraph 0.5.13 computes on (even under its own --timeout-s 1 "
+                    "it cancelled this SLOW query only after ~7 s, and then answered 200 with a cut body)")
 
 
 def test_deadline_stops_the_query_and_frees_the_cpu(server):

@@ -306,3 +306,38 @@ def test_malformed_inputs_get_clear_4xx(client, kind, text, raw, media):
     if response.status_code >= 400:
         assert response.text.strip()
     assert client.get("/health").status_code == 200
+
+
+class _Wire:
+    """A transport that records each write (one write is one ``send``)."""
+
+    def __init__(self):
+        self.writes, self.closed = [], False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(data)
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_a_response_head_leaves_with_its_body():
+    """``HeadWithBody``: the status line and headers go out with the first body part, in one write;
+    later parts as they come; on close, a head still held is written first."""
+    from api.server import HeadWithBody
+
+    wire = _Wire()
+    out = HeadWithBody(wire)
+    out.write(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n")
+    assert wire.writes == []
+    out.write(b"hello")
+    out.write(b" more")
+    assert wire.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello", b" more"]
+    wire = _Wire()
+    out = HeadWithBody(wire)
+    out.write(b"HTTP/1.1 500 Internal Server Error\r\n\r\n")
+    out.close()
+    assert wire.writes == [b"HTTP/1.1 500 Internal Server Error\r\n\r\n"] and wire.closed
