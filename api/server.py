@@ -114,6 +114,7 @@ class HeadWithBody:
         self.transport, self.held, self.fresh = transport, b"", True
 
     def write(self, data: bytes) -> None:
+        """Hold the first write (the head); send it with the next one."""
         if self.fresh:
             self.fresh, self.held = False, data
             return
@@ -122,9 +123,11 @@ class HeadWithBody:
         self.transport.write(data)
 
     def is_closing(self) -> bool:
+        """Whether the underlying transport is closing."""
         return self.transport.is_closing()
 
     def close(self) -> None:
+        """Send what is held, then close the underlying transport."""
         if self.held:
             self.transport.write(self.held)
             self.held = b""
