@@ -247,12 +247,12 @@ def serve(
 
     import uvicorn
 
-    from ogp_graph.errors import StoreError
+    from ogp_graph.errors import InputError, StoreError
     from ogp_graph.store import current_build
 
     with _user_errors():
         if write_token and workers != 1:
-            raise ValueError("--write-token needs --workers 1: a single process writes the store")
+            raise InputError("--write-token needs --workers 1: a single process writes the store")
         if data_dir:
             os.environ["OGP_KG_HOME"] = str(data_dir)
         try:
@@ -265,6 +265,8 @@ def serve(
                        "OGP_KG_BASE_URL": base_url or f"http://{host}:{port}"})
     if write_token:
         os.environ["OGP_KG_WRITE_TOKEN"] = write_token
+    # each worker embeds questions with OpenMP threads: its share of the cores (more only spin)
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // workers)))
     from api.server import UVICORN_OPTIONS
 
     uvicorn.run("api.http:app_from_env", factory=True, host=host, port=port, workers=workers, **UVICORN_OPTIONS)
