@@ -363,16 +363,23 @@ def test_triple_cap_holds(server, query, accept):
     assert len([line for line in response.text.splitlines() if line.strip()]) == MAX_TRIPLES
 
 
-def _raw(port: int, request: bytes) -> bytes:
+def _raw(port: int, request: bytes, *, until_closed: bool = False) -> bytes:
+    """The server's first answer bytes to ``request`` (``until_closed``: all it sends before it
+    closes the connection)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         try:
             sock.sendall(request)
         except (BrokenPipeError, ConnectionResetError):
             pass
+        parts = []
         try:
-            return sock.recv(4096)
+            while chunk := sock.recv(65_536 if until_closed else 4096):
+                parts.append(chunk)
+                if not until_closed:
+                    break
         except ConnectionResetError:
-            return b""
+            pass
+        return b"".join(parts)
 
 
 def _chunked(body: bytes, size: int = 65_536) -> bytes:
@@ -405,19 +412,6 @@ def test_bodies_and_request_lines(server, name, request_bytes, status):
     assert (_tree_rss(server["proc"].pid) - rss_before) / 2**20 < RSS_BOUND_MB
 
 
-def _raw_until_closed(port: int, request: bytes) -> bytes:
-    """The whole answer to ``request`` on a connection the server closes after answering."""
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        try:
-            sock.sendall(request)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        parts = []
-        while chunk := sock.recv(65_536):
-            parts.append(chunk)
-        return b"".join(parts)
-
-
 def _uri_too_long(limits):
     from api.errors import UriTooLong
 
@@ -443,8 +437,8 @@ def test_too_long_uri_and_headers_are_answered_in_the_clients_language(server, l
     from api.settings import Settings
 
     exc = refusal(Settings())  # the server runs with the default limits
-    answer = _raw_until_closed(server["port"], head + b"Host: x\r\nAccept: application/json\r\nAccept-Language: "
-                               + lang.encode() + b"\r\n\r\n")
+    answer = _raw(server["port"], head + b"Host: x\r\nAccept: application/json\r\nAccept-Language: "
+                  + lang.encode() + b"\r\n\r\n", until_closed=True)
     status_line, rest = answer.split(b"\r\n", 1)
     headers, body = rest.split(b"\r\n\r\n", 1)
     got = json.loads(body)
