@@ -47,14 +47,19 @@ def expand(folded: str, lang: str) -> str:
     return re.sub(r"[a-z]+", lambda m: table.get(m.group(0), m.group(0)), folded) if table else folded
 
 
+def _hits(section: str, intent: str, folded: str, lang: str) -> int:
+    """How many of ``intent``'s patterns in ``lang`` in section ``section`` of ``cues.json`` match the folded question."""
+    return sum(bool(re.search(p, folded)) for p in CUES[section].get(intent, {}).get(lang, []))
+
+
 def refuted(intent: str, folded: str, lang: str) -> bool:
     """Whether a pattern of ``intent``'s in ``cues.json: refuted`` rules it out for the folded question."""
-    return any(re.search(p, folded) for p in CUES["refuted"].get(intent, {}).get(lang, []))
+    return _hits("refuted", intent, folded, lang) > 0
 
 
 def cue_hits(intent: str, folded: str, lang: str) -> int:
     """How many of ``intent``'s cue patterns in ``lang`` match the folded question."""
-    return sum(bool(re.search(p, folded)) for p in CUES["intents"].get(intent, {}).get(lang, []))
+    return _hits("intents", intent, folded, lang)
 
 
 @dataclass(frozen=True)

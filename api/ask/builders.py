@@ -16,6 +16,7 @@ from api.ask.answer import Answer
 from api.ask.evidence import Evidence
 from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
 from api.ask.numbers import format_value
+from indexes.vector_cache import embed
 from ogp_graph.segment.cues import field_label
 from ogp_graph.text import match_form, strip_accents
 
@@ -58,7 +59,7 @@ class Context:
         """The cosine of the question and each of ``texts`` in the multilingual embedding space."""
         if not texts:
             return []
-        return (self.service.index.embedder.encode(texts, kind="passage") @ self.vector).tolist()
+        return (embed(self.service.index.embedder, texts, kind="passage") @ self.vector).tolist()  # sentences recur
 
     def say(self, key: str, **values) -> str:
         """The message ``key`` in the question's language, filled with ``values``."""
@@ -172,7 +173,12 @@ def responsible(ctx: Context) -> Answer:
                       sparql=query, evidence=evidence, confidence=0.95)
 
 
-_CONTACT = re.compile(r"^[ \t]*(?:" + "|".join(p for lang, ps in CUES["contact_labels"].items() if lang != "_doc" for p in ps)
+def _every_language(section: str) -> list[str]:
+    """The entries of ``cues.json`` section ``section`` in every language."""
+    return [x for lang, xs in CUES[section].items() if lang != "_doc" for x in xs]
+
+
+_CONTACT = re.compile(r"^[ \t]*(?:" + "|".join(_every_language("contact_labels"))
                       + r")[ \t]*(?::[ \t]*(?=\S)|[ \t]*$)", re.MULTILINE)
 _EMAIL = re.compile(r"[ \t]*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?")
 
@@ -274,7 +280,7 @@ def _months(lang: str) -> set[str]:
     return {match_form(m) for width in ("wide", "abbreviated") for m in loc.months["format"][width].values()}
 
 
-_DATE_FIELDS = [x for lang, xs in CUES["date_fields"].items() if lang != "_doc" for x in xs]
+_DATE_FIELDS = _every_language("date_fields")
 
 
 def dates(ctx: Context) -> Answer:

@@ -19,15 +19,15 @@ class Evidence:
 
     def sentence(self, doc: str, start: int, end: int, *, commitment: dict | None = None) -> dict:
         """The whole sentence around ``start``–``end`` of document ``doc``."""
-        text = self.texts[doc]
-        b, e = sentence_at(text, start, end)
-        return {"text": " ".join(text[b:e].split()), "source": doc, "span": [b, e], "mention_span": [start, end],
-                **({"commitment": commitment["number"], "plan": commitment["plan"]} if commitment else {})}
+        return self._record(doc, *sentence_at(self.texts[doc], start, end), start, end, commitment)
 
     def span(self, doc: str, start: int, end: int, *, commitment: dict | None = None) -> dict:
         """The text of ``start``–``end`` of document ``doc`` as evidence (a field of a form, not a sentence)."""
-        return {"text": " ".join(self.texts[doc][start:end].split()), "source": doc, "span": [start, end],
-                "mention_span": [start, end],
+        return self._record(doc, start, end, start, end, commitment)
+
+    def _record(self, doc: str, b: int, e: int, start: int, end: int, commitment: dict | None) -> dict:
+        """Evidence quoting ``b``–``e`` of ``doc`` for what was found at ``start``–``end``."""
+        return {"text": " ".join(self.texts[doc][b:e].split()), "source": doc, "span": [b, e], "mention_span": [start, end],
                 **({"commitment": commitment["number"], "plan": commitment["plan"]} if commitment else {})}
 
     def sentences_of(self, doc: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
