@@ -62,3 +62,19 @@ def test_components_act_on_commitments_only():
     assert not as_section & {"status", "milestone", "value", "responsible"}
     stated = [m.entity for m in mentions(nlp(make_doc(nlp, BODY, "GT", parts=parts))) if m.kind == "status"]
     assert {type(s) for s in stated} == {Completion, CompletionPercent}
+
+
+def test_a_stated_percentage_is_written_in_its_documents_language(tmp_path):
+    import pyoxigraph
+
+    from ogp_graph.build import extract, load_documents, write_graph
+    from tests.test_segment import FIXTURES
+
+    text = (FIXTURES / "plan-paren-list.txt").read_text(encoding="utf-8")
+    (tmp_path / "plan.txt").write_text(text.replace("each spending line,", "each spending line (80% complete),"),
+                                       encoding="utf-8")
+    store = pyoxigraph.Store()
+    write_graph(extract(load_documents([tmp_path / "plan.txt"])), store)
+    said = [r["d"] for r in store.query("""SELECT ?d WHERE { ?c <https://w3id.org/ogp-kg/ontology#completionPercent> ?m .
+                                              ?m <http://schema.org/description> ?d }""")]
+    assert [(d.value, d.language) for d in said] == [("80% complete", "en")]
