@@ -51,7 +51,7 @@ def correct(q: dict, answer) -> bool:
     if "yes_no" in q:
         first = text.split(":")[0].split()[0] if text else ""
         return first in (_YES if q["yes_no"] == "yes" else _NO)
-    return (all(match_form(e) in text for e in q["expect"])
+    return (all(match_form(e) in text for e in q.get("expect", []))
             and all(any(match_form(a) in text for a in group) for group in q.get("any", [])))
 
 

@@ -225,3 +225,44 @@ def test_an_asked_noun_phrase_counts_its_last_noun_in_every_language():
     assert asked.nouns == ("open", "budget", "workshops") and "talleres" in asked.matches and "budget" not in asked.matches
     assert asked_quantity("how many screen reader licenses will be downloaded", "en").nouns[-1] == "licenses"
     assert asked_quantity("how many people took part", "en").nouns == ("people",)
+
+
+def test_plans_the_graph_does_not_hold_are_not_answered_from_the_plans_it_holds(world):
+    for question, missing in (("que compromisos tiene mexico en su plan", "México"),
+                              ("What does Peru's action plan say about open data?", "Peru"),
+                              ("cuantos compromisos tiene el plan de guatemala 2020", "Guatemala 2020"),
+                              ("what does the US sixth national action plan include", "sixth"),
+                              ("que dice el segundo plan de ecuador", "segundo")):
+        answer = world.ask(question)
+        assert answer.intent == "not_in_graph" and not answer.known and missing in answer.answer, question
+        assert "2016-2018" in answer.answer  # it names the plans it holds
+    fifth = world.ask("how many commitments does the fifth national action plan have")  # the US plan's title says Fifth
+    assert fifth.known and [p["country"] for p in fifth.plans] == ["US"]
+    assert [p["period"] for p in world.ask("cuantos compromisos tiene el plan 2016-2018").plans] == ["2016-2018"]
+    dated = world.ask("How many people were trained in 2018 according to Ecuador's public procurement commitment?")
+    assert dated.known and "10,716" in dated.answer  # a year of an event, not of a plan
+
+
+def test_opinions_predictions_and_general_knowledge_are_not_known(world):
+    for question in ("will ecuador's plan succeed", "es bueno el plan de guatemala", "cual es la capital de ecuador",
+                     "who won the world cup"):
+        answer = world.ask(question)
+        assert not answer.known and answer.intent in ("outside", "head_of", "unknown"), (question, answer.intent)
+
+
+def test_an_aggregate_is_computed_only_when_the_question_asks_for_it(world):
+    from api.ask.analysis import satisfied
+    from api.ask.linking import Links
+
+    assert satisfied("count_commitments", Links(), False, "cuantos compromisos tiene el plan", "es")
+    assert not satisfied("count_commitments", Links(), False, "que opina la sociedad civil del plan", "es")
+    assert not satisfied("completed", Links(), False, "what is the us commitment on waivers", "en")
+    assert satisfied("most_commitments", Links(), False, "which agency leads the most commitments", "en")
+    assert world.ask("what is the US commitment on Made in America waivers?").intent not in ("completed", "count_commitments")
+
+
+def test_a_contact_address_without_a_contact_field_is_quoted_from_its_sentence():
+    from api.ask.builders import _ADDRESS
+
+    text = "Se habilitó el correo ogp.guate@gmail.com y el número telefónico 5931-0062 (Decreto 37-2016, 2,337,365 alumnos)."
+    assert _ADDRESS.findall(text) == ["ogp.guate@gmail.com", "5931-0062"]

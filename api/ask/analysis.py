@@ -155,11 +155,15 @@ def generic_text(folded: str, links: Links, lang: str) -> str:
     return "".join(out + [folded[at:]])
 
 
-def satisfied(intent: str, links: Links, has_commitment: bool) -> bool:
-    """Whether the question names what ``intent`` needs, and nothing it excludes (an aggregate
-    over all commitments is not the answer to a question about one)."""
+def satisfied(intent: str, links: Links, has_commitment: bool, folded: str, lang: str) -> bool:
+    """Whether the (folded) question names what ``intent`` needs, asks the operation it computes
+    in so many words (``cues.json: operations``), and names nothing it excludes (an aggregate over
+    all commitments is not the answer to a question about one)."""
     needs = INTENTS[intent]["needs"]
     kinds = [e.kind for e in links.entities]
+    operations = INTENTS[intent].get("operations", ())
+    if operations and not any(re.search(p, folded) for op in operations for p in CUES["operations"][op][lang]):
+        return False
     if "commitment" in INTENTS[intent].get("excludes", ()) and (links.number is not None or "commitment" in kinds):
         return False
     for need in set(needs):

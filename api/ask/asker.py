@@ -82,6 +82,9 @@ class Asker:
         question this one begins, whose other words help choose among same-number commitments."""
         folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
+        if links.missing:
+            return builders.not_in_graph(Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
+                                                 evidence=self.evidence, service=self.service)), None
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
         hits, fused = self._search(links.without_scope(folded), vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
@@ -102,7 +105,7 @@ class Asker:
             scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
             ranked = sorted(scores, key=scores.get, reverse=True)
         has_commitment = bool(ctx.commitment or candidates or described)
-        usable = [i for i in ranked if satisfied(i, links, has_commitment)]
+        usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
         if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
             return self._fallback(ctx), None
         intent = usable[0]

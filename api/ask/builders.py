@@ -181,6 +181,8 @@ def _every_language(section: str) -> list[str]:
 _CONTACT = re.compile(r"^[ \t]*(?:" + "|".join(_every_language("contact_labels"))
                       + r")[ \t]*(?::[ \t]*(?=\S)|[ \t]*$)", re.MULTILINE)
 _EMAIL = re.compile(r"[ \t]*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?")
+#: an e-mail address or a telephone number ("5931-0062", "+593 2 123 4567") in a sentence
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.,/-])\+?\d{3,4}(?:[ -]\d{2,4}){1,3}(?![\w.,/-])")
 
 
 def _contact_field(text: str, start: int, end: int) -> tuple[int, int, str] | None:
@@ -214,7 +216,8 @@ def _contact_field(text: str, start: int, end: int) -> tuple[int, int, str] | No
 
 def contact(ctx: Context) -> Answer:
     """The contact persons the linked commitment's text names ("Nombre de la persona responsable",
-    "PERSONA RESPONSABLE: …"), quoting the field; the graph holds no persons, only this text."""
+    "PERSONA RESPONSABLE: …"), quoting the field; without one, the e-mail addresses and telephone
+    numbers of its first sentence giving any. The graph holds no persons, only this text."""
     c = ctx.commitment
     for doc, b, e in ctx.spans(c, "ogp:sourceSpan"):
         if found := _contact_field(ctx.evidence.texts[doc], b, e):
@@ -222,6 +225,11 @@ def contact(ctx: Context) -> Answer:
             ev = ctx.evidence.span(doc, s, t, commitment=ctx.c_dict(c))
             return ctx.answer("contact", ctx.say("contact", commitment=ctx.cref(c), names=names, text=ev["text"]),
                               items=[{**ctx.c_dict(c), "contact": names}], evidence=[ev], confidence=0.85)
+    for ev in ctx.body_sentences(c, "ogp:sourceSpan"):  # no contact field: a sentence giving an address or a number
+        if found := _ADDRESS.findall(ev["text"]):
+            names = ", ".join(dict.fromkeys(x.strip() for x in found))
+            return ctx.answer("contact", ctx.say("contact", commitment=ctx.cref(c), names=names, text=ev["text"]),
+                              items=[{**ctx.c_dict(c), "contact": names}], evidence=[ev], confidence=0.75)
     return ctx.no_fact("contact", ctx.say("contact_noun"))
 
 
@@ -229,6 +237,18 @@ def head_of(ctx: Context) -> Answer:
     """Who holds an office (a president, minister, director): the graph holds no office holders, so
     the answer says it does not know, whatever a document mentions."""
     return ctx.unknown("head_of", ctx.say("head_of", scope=ctx.scope_text()), confidence=0.9)
+
+
+def not_in_graph(ctx: Context) -> Answer:
+    """A question about plans the graph does not hold (a country without a plan, a period or an
+    ordinal its country's plans lack): says so, naming the plans it holds."""
+    held = ", ".join(f"{p.country_name(ctx.lang)} {p.period}" for p in ctx.links.plans)
+    return ctx.unknown("not_in_graph", ctx.say("not_in_graph", what=", ".join(ctx.links.missing), plans=held))
+
+
+def outside(ctx: Context) -> Answer:
+    """A question no action plan answers (an opinion, a prediction, general knowledge): says so."""
+    return ctx.unknown("outside", ctx.say("outside"))
 
 
 def describe(ctx: Context) -> Answer:
@@ -673,7 +693,7 @@ def _milestones(ctx: Context, c: Commitment, *, score: float) -> Answer:
                       items=[{**ctx.c_dict(c), "milestones": n}], sparql=query, confidence=0.9 * score)
 
 
-BUILDERS = {f.__name__: f for f in (responsible, contact, head_of, progress, status, dates, completed, count_by_org, count_commitments,
+BUILDERS = {f.__name__: f for f in (responsible, contact, head_of, outside, progress, status, dates, completed, count_by_org, count_commitments,
                                     most_commitments, shared, compare_orgs, most_responsibles, max_amount, acronym,
                                     law_number, place_parent, quantity)} | {
     "commitment": describe, "laws_of_commitment": laws_of, "places_of_commitment": places_of,

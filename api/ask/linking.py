@@ -23,6 +23,14 @@ _NUMBER_WORDS = {w: i for i, w in enumerate(
 _COMMITMENT_NO = re.compile(r"\b(?:compromisos?|commitments?|compromissos?)\s+(?:numero\s+|number\s+|no\.?\s*|n\.?\s*|#\s*)?"
                             r"(\d{1,3}|[a-z]+)\b")
 _PERIOD = re.compile(r"(?<![\d-])\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
+_SCOPE = CUES["plan_scope"]
+_PLAN_WORD = re.compile("|".join(p for lang, ps in CUES["plan_words"].items() if lang != "_doc" for p in ps))
+_ORDINALS = {w: n for words in _SCOPE["ordinals"].values() for w, n in words.items()}
+_WORDS_ORDINAL = "|".join(sorted((w for lang, ws in _SCOPE["ordinals"].items() if lang != "roman" for w in ws),
+                                 key=len, reverse=True))
+_ORDINAL_BEFORE_PLAN = re.compile(rf"\b({_WORDS_ORDINAL}|{'|'.join(_SCOPE['ordinals']['roman'])})\s+"
+                                  rf"(?:[a-z.]+\s+){{0,{_SCOPE['ordinal_gap']}}}?(?:{_PLAN_WORD.pattern})")
+_NAP_NUMBER = re.compile(r"\bnap\s?-?([1-9])\b")
 _FUZZY_MIN = 84
 _ORG_WORDS = json.loads((Path(__file__).parent / "data" / "org_words.json").read_text(encoding="utf-8"))["es"]
 
@@ -42,6 +50,16 @@ def english(label: str) -> tuple[str, ...]:
             out.append(words[t])
     text = " ".join(out)
     return tuple(dict.fromkeys((text, text.replace(" of the ", " of "))))
+
+
+def _covering(plans: list["Plan"], years: list[tuple[int, int]]) -> list["Plan"]:
+    """The plans whose period (a start year alone: ``plan_scope.plan_years`` long) overlaps one of ``years``."""
+    return [p for p in plans if any(p.start <= b and a <= (p.end or p.start + _SCOPE["plan_years"]) for a, b in years)]
+
+
+def _first_nonempty(*choices: list) -> list:
+    """The first of ``choices`` that is not empty (the last when all are)."""
+    return next((c for c in choices if c), choices[-1])
 
 
 @dataclass(frozen=True)
@@ -96,6 +114,7 @@ class Links:
     number: int | None = None  # a commitment number named without saying which plan
     number_span: tuple[int, int] | None = None
     scope_spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names countries
+    missing: list[str] = field(default_factory=list)  # plans it names that the graph does not hold ("México", "Colombia 2020")
 
     def without_scope(self, folded: str) -> str:
         """The folded question without the words that name countries (they restrict the plans, not describe)."""
@@ -182,7 +201,7 @@ class Linker:
         """Entities, plan restriction and commitment number named in the folded question."""
         links = Links()
         taken: list[tuple[int, int]] = []
-        plans = self._plans_named(folded, taken)
+        plans, links.missing = self._plans_named(folded, taken, language)
         links.scope_spans = list(taken)
         links.restricted = bool(plans)
         links.plans = self._one_per_translation(plans or self.plans, language)
@@ -225,19 +244,79 @@ class Linker:
             names[code] = {match_form(n) for n in found if len(n) >= 2}
         return names
 
-    def _plans_named(self, folded: str, taken: list) -> list[Plan]:
+    @cached_property
+    def other_countries(self) -> dict[str, str]:
+        """Folded names (Spanish, English, Portuguese; Babel) of the countries with no plan in the
+        graph → their code; names in ``cues.json: plan_scope.ambiguous_names`` and names of places in
+        the graph left out."""
+        have = {p.country for p in self.plans} | set(_SCOPE["not_countries"])
+        skip = set(_SCOPE["ambiguous_names"]) | {label for label, e in self.labels if e.kind == "place"}
+        names = {}
+        for lang in ("es", "en", "pt"):
+            for code, name in Locale.parse(lang).territories.items():
+                folded = match_form(name)
+                if len(code) == 2 and code.isalpha() and code not in have and folded not in skip and len(folded) >= 4:
+                    names[folded] = code
+        return names
+
+    @cached_property
+    def plan_ordinals(self) -> dict[str, int]:
+        """Plan IRI → its ordinal, when its title says it ("Fifth U.S. … Plan", "II PLAN DE ACCIÓN")."""
+        found = {}
+        for p in self.plans:
+            title = match_form(p.title)
+            m = re.search(rf"\b({_WORDS_ORDINAL})\b", title) or _ORDINAL_BEFORE_PLAN.search(title)
+            if m:
+                found[p.iri] = _ORDINALS[m.group(1)]
+        return found
+
+    def _plans_named(self, folded: str, taken: list, language: str) -> tuple[list[Plan], list[str]]:
+        """The plans the question restricts to (none: no restriction), and what it names that no
+        plan of the graph is: a country without a plan, a year or an ordinal its country's plans lack."""
         codes = set()
         for code, names in self.country_names.items():
             for name in names:
                 for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
                     codes.add(code)
                     taken.append(m.span())
-        years = [(int(a), int(b) if b else None) for a, b in _PERIOD.findall(folded)]
+        territories = Locale.parse(language).territories
+        if not codes:
+            others = {code for name, code in self.other_countries.items()
+                      if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)}
+            if others:
+                return [], sorted(territories.get(c, c) for c in others)
         plans = [p for p in self.plans if not codes or p.country in codes]
-        if years and not codes:
-            dated = [p for p in plans if any(p.start <= a <= (p.end or p.start) for a, _ in years)]
-            plans = dated if dated else []
-        return plans if codes or years else []
+        years, other_years = self._plan_years(folded, taken)
+        if years:  # the plans of exactly that period, else those overlapping it
+            plans = _first_nonempty([p for p in plans if (p.start, p.end or p.start) in years], _covering(plans, years))
+        elif other_years:  # a year of something else the plan did: its plan if the graph has one
+            plans = _covering(plans, other_years) or plans
+        ordinal = _ORDINAL_BEFORE_PLAN.search(folded) or _NAP_NUMBER.search(folded)
+        if ordinal:  # the plans whose title has that ordinal, else those whose title has none
+            number = int(ordinal.group(1)) if ordinal.group(1).isdigit() else _ORDINALS[ordinal.group(1)]
+            plans = _first_nonempty([p for p in plans if self.plan_ordinals.get(p.iri) == number],
+                                    [p for p in plans if p.iri not in self.plan_ordinals])
+        if (years or ordinal) and not plans:
+            where = " ".join(sorted(territories.get(c, c) for c in codes))
+            asked = [ordinal.group(0)] if ordinal else []
+            asked += ["-".join(str(y) for y in dict.fromkeys(pair)) for pair in years]
+            return [], [" ".join(x for x in (where, *asked) if x)]
+        return (plans if codes or years or other_years or ordinal else []), []
+
+    def _plan_years(self, folded: str, taken: list) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """The years (first, last) in the question: those that date a plan — a period ("2016-2018"),
+        a year at most ``plan_scope.years_near`` words after a plan word or right before one ("the
+        2022 plan"), or right after a country's name ("Colombia 2020") — and the others."""
+        dating, other = [], []
+        plan_words = [p.span() for p in _PLAN_WORD.finditer(folded)]
+        for m in _PERIOD.finditer(folded):
+            first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+            after_plan = any(len(re.findall(r"[a-z0-9.]+", folded[t:m.start()])) <= _SCOPE["years_near"]
+                             for s, t in plan_words if t <= m.start())
+            before_plan = any(len(re.findall(r"[a-z0-9.]+", folded[m.end():s])) <= 1 for s, t in plan_words if s >= m.end())
+            after_country = any(t <= m.start() and not folded[t:m.start()].strip() for s, t in taken)
+            (dating if m.group(2) or after_plan or before_plan or after_country else other).append((first, last))
+        return dating, other
 
     @staticmethod
     def _one_per_translation(plans: list[Plan], language: str) -> list[Plan]:
