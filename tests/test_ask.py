@@ -266,3 +266,21 @@ def test_a_contact_address_without_a_contact_field_is_quoted_from_its_sentence()
 
     text = "Se habilitó el correo ogp.guate@gmail.com y el número telefónico 5931-0062 (Decreto 37-2016, 2,337,365 alumnos)."
     assert _ADDRESS.findall(text) == ["ogp.guate@gmail.com", "5931-0062"]
+
+
+def test_an_acronym_the_graph_does_not_know_is_spelt_out_from_the_text(world):
+    from api.ask.evidence import Evidence
+
+    evidence = Evidence(world)
+    doc, b, e, name = evidence.expansion("LAIR")
+    assert name == "White House Legal Aid Interagency Roundtable" and evidence.texts[doc][b:e].endswith("(LAIR)")
+    assert evidence.expansion("QZXW") is None
+    answer = world.ask("What does MPCEIP stand for?")
+    assert answer.intent == "acronym" and "Comercio Exterior, Inversiones y Pesca" in answer.answer
+
+
+def test_a_yes_no_question_about_an_event_is_judged_from_the_sentence_telling_of_it(world):
+    pending = world.ask("se firmo ya el convenio entre SENACYT y MINECO del compromiso 7 de guatemala?")
+    assert pending.answer.startswith("No") and "firmará un convenio" in pending.evidence[0]["text"]
+    done = world.ask("se firmo el convenio de intercambio de informacion tributaria del compromiso 20 de guatemala")
+    assert done.answer.startswith("Sí") and "se firmó un convenio" in done.evidence[0]["text"]

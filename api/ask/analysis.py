@@ -158,18 +158,22 @@ def generic_text(folded: str, links: Links, lang: str) -> str:
 def satisfied(intent: str, links: Links, has_commitment: bool, folded: str, lang: str) -> bool:
     """Whether the (folded) question names what ``intent`` needs, asks the operation it computes
     in so many words (``cues.json: operations``), and names nothing it excludes (an aggregate over
-    all commitments is not the answer to a question about one)."""
+    all commitments is not the answer to a question about one; "linked": a question that names or
+    describes anything of the graph is not outside it)."""
     needs = INTENTS[intent]["needs"]
     kinds = [e.kind for e in links.entities]
     operations = INTENTS[intent].get("operations", ())
     if operations and not any(re.search(p, folded) for op in operations for p in CUES["operations"][op][lang]):
         return False
-    if "commitment" in INTENTS[intent].get("excludes", ()) and (links.number is not None or "commitment" in kinds):
+    excludes = INTENTS[intent].get("excludes", ())
+    if "commitment" in excludes and (links.number is not None or "commitment" in kinds):
+        return False
+    if "linked" in excludes and (has_commitment or links.entities or links.number is not None):
         return False
     for need in set(needs):
         if need == "commitment" and not has_commitment:
             return False
-        if need == "named" and not (set(kinds) & {"org", "law"}):
+        if need == "named" and not (set(kinds) & {"org", "law"} or links.acronyms):
             return False
         if need in ("org", "law", "place") and kinds.count(need) < needs.count(need):
             return False

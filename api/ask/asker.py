@@ -31,6 +31,7 @@ DESCRIBED_PENALTY = 0.03
 ONLY_ONE_FACT = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,9}\b")
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
                               r"what|which|who|how|where|when|quem|quant[oa]s?)\b)")
 
@@ -82,6 +83,9 @@ class Asker:
         question this one begins, whose other words help choose among same-number commitments."""
         folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
+        linked = {folded[s:t] for s, t in [(e.start, e.end) for e in links.entities] + links.scope_spans}
+        links.acronyms = [w for w in dict.fromkeys(_ACRONYM.findall(question))  # spelt out in a document
+                          if match_form(w) not in linked and self.evidence.expansion(w)]
         if links.missing:
             return builders.not_in_graph(Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                                                  evidence=self.evidence, service=self.service)), None
@@ -89,7 +93,7 @@ class Asker:
         hits, fused = self._search(links.without_scope(folded), vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                       evidence=self.evidence, service=self.service, hits=hits,
-                      vector=vectors[0])
+                      vector=vectors[0], generic=self.model.generic_stems)
         explicit = links.of("commitment")
         words = expand(match_form(whole), lang) if whole else folded
         candidates = (self._narrow(self.linker.candidates(links), links, words)

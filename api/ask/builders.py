@@ -54,6 +54,7 @@ class Context:
     candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
     described: tuple | None = None  # (commitment, link score) the question describes, for intents that do not need one
     vector: object = None  # the question's embedding (multilingual e5), for sentences in another language
+    generic: set = field(default_factory=set)  # stems of the words that ask (those of the intent examples)
 
     def similarity(self, texts: list[str]) -> list[float]:
         """The cosine of the question and each of ``texts`` in the multilingual embedding space."""
@@ -275,9 +276,33 @@ def progress(ctx: Context) -> Answer:
                       items=[ctx.c_dict(c)], evidence=shown, confidence=0.8)
 
 
+#: a yes/no question about an event of a commitment is judged from a sentence sharing this many of its words
+EVENT_WORDS = 2
+_NOT_DONE = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["not_done"].items() if lang != "_doc"}
+
+
+def _event(ctx: Context, c: Commitment) -> Answer | None:
+    """A yes/no question about an event of ``c`` ("¿ya se firmó el convenio…?"): the sentence of
+    its text sharing the most words of the question beyond those asking and its title's (at least
+    ``EVENT_WORDS``) — "No" when it says the event is yet to happen (``cues.json: not_done``, in
+    the document's language), else "Yes"; None when no sentence tells of it."""
+    wanted = stems(ctx.links.without_scope(ctx.folded)) - ctx.generic - stems(c.title)
+    scored = [(len(wanted & stems(s["text"])), s) for s in ctx.body_sentences(c, "ogp:sourceSpan")]
+    shared, best = max(scored, key=lambda x: x[0], default=(0, None))
+    if shared < EVENT_WORDS:
+        return None
+    text = best["text"].lower()
+    pending = any(p.search(text) for p in _NOT_DONE.get(c.plan.language, []))
+    return ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=ctx.cref(c), text=best["text"]),
+                      items=[{**ctx.c_dict(c), "happened": not pending}], evidence=[best], confidence=0.75)
+
+
 def status(ctx: Context) -> Answer:
-    """Whether the linked commitment is complete, quoting the sentence that says so."""
+    """Whether the linked commitment is complete, quoting the sentence that says so; a question
+    about one of its events is judged from the sentence telling of it."""
     c = ctx.commitment
+    if event := _event(ctx, c):
+        return event
     query = f"""SELECT ?doc ?b ?e WHERE {{ <{c.iri}> ogp:completionStatus ogp:Complete .
         OPTIONAL {{ ?s itsrdf:taIdentRef ogp:Complete ; ogp:mentionedIn <{c.iri}> ; nif:referenceContext ?doc ;
                    nif:beginIndex ?b ; nif:endIndex ?e }} }}"""
@@ -511,9 +536,20 @@ def max_amount(ctx: Context) -> Answer:
 
 
 # -- about an institution, a law, a place -------------------------------------------------------------
+def _acronym_in_text(ctx: Context) -> Answer:
+    """What an acronym the graph does not know stands for, from the documents' first "Full Name (ACRONYM)"."""
+    asked = ctx.links.acronyms[0]
+    doc, b, e, name = ctx.evidence.expansion(asked)
+    return ctx.answer("acronym", ctx.say("acronym_org", asked=asked, name=name), items=[{"name": name, "label": asked}],
+                      evidence=[ctx.evidence.sentence(doc, b, e)], confidence=0.8)
+
+
 def acronym(ctx: Context) -> Answer:
-    """What the linked institution's or law's acronym stands for."""
-    e = next(x for x in ctx.links.entities if x.kind in ("org", "law"))
+    """What the linked institution's or law's acronym stands for (an acronym the graph does not
+    know: from the text)."""
+    e = next((x for x in ctx.links.entities if x.kind in ("org", "law")), None)
+    if e is None:
+        return _acronym_in_text(ctx)
     if e.kind == "org":
         query = f"SELECT ?name (SAMPLE(?a) AS ?acr) WHERE {{ <{e.iri}> skos:prefLabel ?name . OPTIONAL {{ <{e.iri}> ogp:acronym ?a }} }} GROUP BY ?name"
     else:

@@ -2,9 +2,13 @@
 (NIF spans of mentions, commitment title/body spans)."""
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from ogp_graph.text import sentence_at, sentences
+
+
+_CONNECTORS = set("de del la las los el y e of the and for on in para da do dos das".split())
 
 
 class Evidence:
@@ -12,6 +16,7 @@ class Evidence:
 
     def __init__(self, service):
         self.service = service
+        self._expansions: dict[str, tuple[str, int, int, str] | None] = {}
 
     @cached_property
     def texts(self) -> dict[str, str]:
@@ -42,3 +47,27 @@ class Evidence:
             nif:referenceContext ?doc ; nif:beginIndex ?b ; nif:endIndex ?e ; ogp:mentionedIn ?c . {scope} }}
             ORDER BY ?c ?b LIMIT {limit}""")
         return [(r["doc"].value, int(r["b"].value), int(r["e"].value), r["c"].value) for r in rows]
+
+    def expansion(self, acronym: str) -> tuple[str, int, int, str] | None:
+        """(doc, begin, end, name) of the documents' first "Full Name (ACRONYM)": the capitalised
+        words (with connectors and commas between them) right before the parenthesis, two at least
+        (looked up once per acronym)."""
+        if acronym not in self._expansions:
+            self._expansions[acronym] = self._expansion(acronym)
+        return self._expansions[acronym]
+
+    def _expansion(self, acronym: str) -> tuple[str, int, int, str] | None:
+        pattern = re.compile(rf"\(\s*{re.escape(acronym)}\s*\)")
+        for doc, text in self.texts.items():
+            for m in pattern.finditer(text):
+                offset = max(0, m.start() - 200)
+                kept: list[re.Match] = []
+                for w in reversed(list(re.finditer(r"[\w'’.-]+", text[offset : m.start()]))):
+                    if not (w.group(0)[0].isupper() or w.group(0).lower() in _CONNECTORS):
+                        break
+                    kept.insert(0, w)
+                while kept and kept[0].group(0).lower() in _CONNECTORS:
+                    kept.pop(0)
+                if sum(w.group(0)[0].isupper() for w in kept) >= 2:
+                    return doc, offset + kept[0].start(), m.end(), text[offset + kept[0].start() : offset + kept[-1].end()]
+        return None

@@ -115,6 +115,7 @@ class Links:
     number_span: tuple[int, int] | None = None
     scope_spans: list[tuple[int, int]] = field(default_factory=list)  # where the question names countries
     missing: list[str] = field(default_factory=list)  # plans it names that the graph does not hold ("México", "Colombia 2020")
+    acronyms: list[str] = field(default_factory=list)  # upper-case words naming nothing of the graph that a document spells out
 
     def without_scope(self, folded: str) -> str:
         """The folded question without the words that name countries (they restrict the plans, not describe)."""
