@@ -284,3 +284,13 @@ def test_a_yes_no_question_about_an_event_is_judged_from_the_sentence_telling_of
     assert pending.answer.startswith("No") and "firmará un convenio" in pending.evidence[0]["text"]
     done = world.ask("se firmo el convenio de intercambio de informacion tributaria del compromiso 20 de guatemala")
     assert done.answer.startswith("Sí") and "se firmó un convenio" in done.evidence[0]["text"]
+
+
+def test_a_description_quotes_the_commitments_own_description_field(world):
+    answer = world.ask("describe Ecuador's first citizen innovation laboratory commitment")
+    assert answer.intent == "commitment" and "public-private partnership model" in answer.answer
+    assert "What is the commitment?" not in answer.evidence[-1]["text"]  # the field's value, not its label
+    from api.ask.builders import _DESCRIPTION, _field
+
+    form = "Commitment description\n\nWhat is the commitment?\n\nDesign a lab\nwith partners.\n\nWhy is it relevant?"
+    assert _field(_DESCRIPTION, form, 0, len(form), paragraph=True)[3] == "Design a lab with partners."

@@ -33,8 +33,10 @@ CROSS_SENTENCE_MIN = 0.79
 CROSS_TIE = 0.003
 #: a sentence holding a date field counts as this many shared words for a "when" question
 DATE_FIELD = 2
-#: a contact field's value is cut after this many characters
-CONTACT_MAX = 400
+#: a description quotes a body sentence of at least this many words
+DESCRIPTION_WORDS = 6
+#: a field's value (contact persons, a description) is cut after this many characters
+FIELD_MAX = 400
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
 @dataclass
@@ -179,19 +181,29 @@ def _every_language(section: str) -> list[str]:
     return [x for lang, xs in CUES[section].items() if lang != "_doc" for x in xs]
 
 
-_CONTACT = re.compile(r"^[ \t]*(?:" + "|".join(_every_language("contact_labels"))
-                      + r")[ \t]*(?::[ \t]*(?=\S)|[ \t]*$)", re.MULTILINE)
+def _labels(section: str) -> re.Pattern:
+    """The field labels of ``cues.json`` section ``section`` (every language) at a line start,
+    alone on their line or before a colon."""
+    return re.compile(r"^[ \t]*(?:" + "|".join(_every_language(section)) + r")[ \t]*(?::[ \t]*(?=\S)|[ \t]*$)",
+                      re.MULTILINE)
+
+
+_CONTACT = _labels("contact_labels")
+_DESCRIPTION = _labels("description_labels")
 _EMAIL = re.compile(r"[ \t]*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?")
 #: an e-mail address or a telephone number ("5931-0062", "+593 2 123 4567") in a sentence
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.,/-])\+?\d{3,4}(?:[ -]\d{2,4}){1,3}(?![\w.,/-])")
 
 
-def _contact_field(text: str, start: int, end: int) -> tuple[int, int, str] | None:
-    """(begin, end, names) of the first contact field of ``text[start:end]``: a contact label at a
-    line start, then its value on the same line and the lines continuing it (up to a blank line or
-    the next field label), or, for a label alone on its line, the next non-empty line."""
+def _field(label_pattern: re.Pattern, text: str, start: int, end: int, *,
+           paragraph: bool) -> tuple[int, int, int, str] | None:
+    """(label begin, value begin, value end, value) of the first field of ``text[start:end]`` whose
+    label ``label_pattern`` matches at a line start: its value on the same line and the lines
+    continuing it (up to a blank line or the next field label), or, for a label alone on its line,
+    the next non-empty line (``paragraph``: and the lines continuing it). Values are cut after
+    ``FIELD_MAX`` characters."""
     folded = "".join((strip_accents(ch).lower() or ch)[:1] for ch in text[start:end])  # same offsets
-    label = _CONTACT.search(folded)
+    label = label_pattern.search(folded)
     if label is None:
         return None
     at = start + label.end()
@@ -207,12 +219,21 @@ def _contact_field(text: str, start: int, end: int) -> tuple[int, int, str] | No
             if not lines:
                 at = pos + len(line) - len(line.lstrip())
             lines.append(line.strip())
-            if not inline:
+            if not (inline or paragraph):
                 break
         pos += len(line) + 1
-    value = " ".join(lines)[:CONTACT_MAX]
+    value = " ".join(lines)[:FIELD_MAX]
+    return (start + label.start(), at, at + len(value), value) if value else None
+
+
+def _contact_field(text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """(begin, end, names) of the first contact field of ``text[start:end]`` (e-mail addresses left out)."""
+    found = _field(_CONTACT, text, start, end, paragraph=False)
+    if found is None:
+        return None
+    begin, _, stop, value = found
     names = re.sub(r"\s*,\s*(?=[;,]|$)", "", " ".join(_EMAIL.sub("", value).split())).strip(" ;,.")
-    return (start + label.start(), at + len(value), names) if names else None
+    return (begin, stop, names) if names else None
 
 
 def contact(ctx: Context) -> Answer:
@@ -252,16 +273,32 @@ def outside(ctx: Context) -> Answer:
     return ctx.unknown("outside", ctx.say("outside"))
 
 
+def _description(ctx: Context, c: Commitment) -> dict | None:
+    """What commitment ``c`` is, as evidence: its description field ("What is the commitment?"),
+    else the body sentence (not a form field) sharing the most words of the question beyond the
+    asking ones (the first on a tie), None when it has none."""
+    for doc, b, e in ctx.spans(c, "ogp:sourceSpan"):
+        if found := _field(_DESCRIPTION, ctx.evidence.texts[doc], b, e, paragraph=True):
+            _, s, t, _ = found
+            return ctx.evidence.span(doc, s, t, commitment=ctx.c_dict(c))
+    wanted = stems(ctx.links.without_scope(ctx.folded)) - ctx.generic
+    body = [s for s in ctx.body_sentences(c) if len(s["text"].split()) >= DESCRIPTION_WORDS and field_label(s["text"]) is None]
+    return max(body, key=lambda s: len(wanted & stems(s["text"])), default=None)
+
+
 def describe(ctx: Context) -> Answer:
-    """What the linked commitment is: its title and responsible institutions."""
+    """What the linked commitment is: its title, responsible institutions and description."""
     c = ctx.commitment
     query = f"""SELECT ?title ?name WHERE {{ <{c.iri}> dct:title ?title .
         OPTIONAL {{ <{c.iri}> ogp:responsibleOrganization/skos:prefLabel ?name }} }}"""
     names = sorted({r["name"] for r in ctx.select(query) if r["name"]})
     by = ctx.say("by", names=", ".join(names)) if names else ""
     evidence = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c)) for doc, b, e in ctx.spans(c, "ogp:titleSpan")]
-    return ctx.answer("commitment", ctx.say("describe", Commitment=ctx.cref(c, capital=True), title=c.title, by=by),
-                      items=[{**ctx.c_dict(c), "responsible": names}], sparql=query, evidence=evidence, confidence=0.9)
+    described = _description(ctx, c)
+    text = ctx.say("describe_text", text=described["text"]) if described else ""
+    return ctx.answer("commitment", ctx.say("describe", Commitment=ctx.cref(c, capital=True), title=c.title, by=by, text=text),
+                      items=[{**ctx.c_dict(c), "responsible": names}], sparql=query,
+                      evidence=evidence + ([described] if described else []), confidence=0.9)
 
 
 def progress(ctx: Context) -> Answer:
