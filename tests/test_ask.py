@@ -294,3 +294,21 @@ def test_a_description_quotes_the_commitments_own_description_field(world):
 
     form = "Commitment description\n\nWhat is the commitment?\n\nDesign a lab\nwith partners.\n\nWhy is it relevant?"
     assert _field(_DESCRIPTION, form, 0, len(form), paragraph=True)[3] == "Design a lab with partners."
+
+
+def test_a_question_asking_for_a_day_is_answered_only_from_a_sentence_giving_one(world):
+    from api.ask.builders import _has_day, _months
+
+    months = _months("es") | _months("en")
+    assert _has_day("el 29 de noviembre del ano 2016", months) and _has_day("on december 13th, 2021", months)
+    assert not _has_day("in coming years, by 2024", months) and not _has_day("en el mes de octubre del 2016", months)
+    vague = world.ask("When exactly will the National Law Enforcement Accountability Database be launched?")
+    assert vague.intent == "dates" and not vague.known
+    exact = world.ask("que dia presento el Congreso la iniciativa 5210")  # the law and the institution single out commitment 4
+    assert exact.known and "29 de noviembre" in exact.answer and exact.plans[0]["country"] == "GT"
+
+
+def test_words_any_institution_has_never_link_an_institution_by_misspelling(world):
+    answer = world.ask("que compromisos tiene el Ministerio de Turismo")
+    assert "Interior" not in answer.answer and not answer.known
+    assert "MINFIN" in world.ask("que compromisos tiene el ministerio de finanzs").answer

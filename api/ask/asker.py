@@ -29,6 +29,8 @@ INTENT_SLACK = 0.04
 DESCRIBED_PENALTY = 0.03
 #: an ambiguous number answered by the one plan holding a fact of the asked kind keeps this share of its confidence
 ONLY_ONE_FACT = 0.9
+#: how sure a commitment implied by the one law (and institutions) the question names is
+IMPLIED = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,9}\b")
@@ -104,10 +106,13 @@ class Asker:
         ctx.candidates = candidates
         scores = {i: v for i, v in self.model.scores(vectors[1], folded, lang).items() if not refuted(i, folded, lang)}
         ranked = sorted(scores, key=scores.get, reverse=True)
+        implied = None if ctx.commitment or candidates else self._implied(links)
         described = None if ctx.commitment or candidates else self._described(question, lang, hits, fused)
-        if described:  # a commitment found by description is weaker evidence than a named entity
+        if described and not (implied and implied[0] == described[0]):
+            # a commitment found by description only is weaker evidence than a named entity
             scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
             ranked = sorted(scores, key=scores.get, reverse=True)
+        described = implied or described
         has_commitment = bool(ctx.commitment or candidates or described)
         usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
         if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
@@ -135,11 +140,7 @@ class Asker:
             return candidates
         named = [e.iri for e in links.entities if e.kind in ("org", "law", "place")]
         if named:
-            values = " ".join(f"<{c.iri}>" for c in candidates)
-            rows = self.service.query(f"""SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }}
-                VALUES ?x {{ {" ".join(f"<{x}>" for x in named)} }}
-                ?c ogp:responsibleOrganization|ogp:citesLegislation|dct:spatial|ogp:mentions ?x }}""")
-            related = {r["c"].value for r in rows}
+            related = self._related(named, {c.iri for c in candidates})
             if related:
                 return [c for c in candidates if c.iri in related]
         span = links.number_span or (0, 0)
@@ -152,6 +153,25 @@ class Asker:
         if overlap[ranked[0].iri] and overlap[ranked[0].iri] > overlap[ranked[1].iri]:
             return ranked[:1]
         return candidates
+
+    def _related(self, entities: list[str], commitments: set[str], *, every: bool = False) -> set[str]:
+        """Those of ``commitments`` led by, citing, placed in or mentioning one of ``entities``
+        (``every``: all of them)."""
+        rows = self.service.query(f"""SELECT ?c (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+            VALUES ?c {{ {" ".join(f"<{c}>" for c in commitments)} }} VALUES ?x {{ {" ".join(f"<{x}>" for x in entities)} }}
+            ?c ogp:responsibleOrganization|ogp:citesLegislation|dct:spatial|ogp:mentions ?x }} GROUP BY ?c""")
+        return {r["c"].value for r in rows if not every or int(r["n"].value) == len(set(entities))}
+
+    def _implied(self, links: Links) -> tuple[Commitment, float] | None:
+        """The one commitment in scope that every law and institution the question names relates
+        to, when it names both ("¿qué día presentó el Congreso la iniciativa 5210?"), a little less
+        sure than a named one."""
+        named = [e.iri for e in links.entities if e.kind in ("org", "law")]
+        if {e.kind for e in links.entities} & {"org", "law"} != {"org", "law"}:
+            return None
+        in_scope = {c.iri for c in self.linker.commitments.values() if c.plan in links.plans}
+        related = self._related(named, in_scope, every=True)
+        return (self.linker.commitments[related.pop()], IMPLIED) if len(related) == 1 else None
 
     def _stems_of(self, c: Commitment) -> set[str]:
         """Content-word stems of a commitment's title and indexed passages."""

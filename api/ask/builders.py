@@ -191,8 +191,10 @@ def _labels(section: str) -> re.Pattern:
 _CONTACT = _labels("contact_labels")
 _DESCRIPTION = _labels("description_labels")
 _EMAIL = re.compile(r"[ \t]*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?")
-#: an e-mail address or a telephone number ("5931-0062", "+593 2 123 4567") in a sentence
-_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.,/-])\+?\d{3,4}(?:[ -]\d{2,4}){1,3}(?![\w.,/-])")
+#: an e-mail address or a telephone number ("5931-0062", "+593 2 123 4567": seven digits at least,
+#: not a period "2016-2018") in a sentence
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.,/-])(?!(?:19|20)\d\d-(?:19|20)\d\d\b)"
+                      r"(?=(?:\D?\d){7})\+?\d{3,4}(?:[ -]\d{1,4}){1,3}(?![\w.,/-])")
 
 
 def _field(label_pattern: re.Pattern, text: str, start: int, end: int, *,
@@ -365,16 +367,25 @@ def _months(lang: str) -> set[str]:
 _DATE_FIELDS = _every_language("date_fields")
 
 
+def _has_day(folded: str, months: set[str]) -> bool:
+    """Whether a folded sentence gives a day: "29 de noviembre", "december 13th", "12/05/2017"."""
+    names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
+    return bool(re.search(rf"\b\d{{1,2}}(?:st|nd|rd|th|°|º)?\s+(?:de\s+)?(?:{names})\b|\b(?:{names})\.?\s+\d{{1,2}}"
+                          rf"(?:st|nd|rd|th)?\b(?!\d)|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", folded))
+
+
 def dates(ctx: Context) -> Answer:
     """The sentence of the commitment that dates it (a month or year, sharing most words with the
-    question; a date field, "Fecha de inicio y término: …", counts as two shared words)."""
+    question; a date field, "Fecha de inicio y término: …", counts as two shared words); a question
+    asking for a day (``cues.json: day_asked``) only from a sentence giving one."""
     c = ctx.commitment
     months = _months(c.plan.language) | _months(ctx.lang)
+    day = any(re.search(p, ctx.folded) for p in CUES["day_asked"].get(ctx.lang, []))
     wanted = stems(ctx.question)
     best, best_score = None, 0
     for s in ctx.body_sentences(c, "ogp:sourceSpan"):
         words = set(WORD.findall(match_form(s["text"])))
-        if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])):
+        if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])) or (day and not _has_day(match_form(s["text"]), months)):
             continue
         folded = match_form(s["text"])
         score = (len(wanted & stems(s["text"])) + (1 if words & months else 0)

@@ -32,6 +32,7 @@ _ORDINAL_BEFORE_PLAN = re.compile(rf"\b({_WORDS_ORDINAL}|{'|'.join(_SCOPE['ordin
                                   rf"(?:[a-z.]+\s+){{0,{_SCOPE['ordinal_gap']}}}?(?:{_PLAN_WORD.pattern})")
 _NAP_NUMBER = re.compile(r"\bnap\s?-?([1-9])\b")
 _FUZZY_MIN = 84
+_ORG_CONNECTORS = {"de", "del", "la", "las", "los", "el", "y", "e", "para", "of", "the", "and", "for"}
 _ORG_WORDS = json.loads((Path(__file__).parent / "data" / "org_words.json").read_text(encoding="utf-8"))["es"]
 
 
@@ -327,9 +328,16 @@ class Linker:
             groups.setdefault((p.country, p.start, p.end), []).append(p)
         return [next((p for p in group if p.language == language), group[0]) for group in groups.values()]
 
+    @staticmethod
+    def _generic(gram: str) -> bool:
+        """Whether every word of ``gram`` is a word of any institution's name ("ministerio de"):
+        such words name no institution in particular."""
+        return all(w in _ORG_WORDS["words"] or w in _ORG_CONNECTORS for w in gram.split())
+
     def _fuzzy(self, folded: str, taken: list) -> list[Entity]:
-        """Institutions named with a misspelling: word n-grams close to a label of as many words
-        (kept by ``link`` only for institutions of the plans in scope)."""
+        """Institutions named with a misspelling: word n-grams close to a label of as many words,
+        unless made only of words any institution's name has (kept by ``link`` only for
+        institutions of the plans in scope)."""
         words = [(m.start(), m.end()) for m in re.finditer(r"[a-z0-9/]+", folded)]
         found = []
         for label, size, e in self._fuzzy_labels:
@@ -338,7 +346,7 @@ class Linker:
                 if any(a < t and s < b for a, b in taken):
                     continue
                 gram = folded[s:t]
-                if abs(len(gram) - len(label)) > 3 or gram[0] != label[0]:
+                if abs(len(gram) - len(label)) > 3 or gram[0] != label[0] or self._generic(gram):
                     continue
                 score = fuzz.ratio(gram, label)
                 if score >= _FUZZY_MIN:
