@@ -312,3 +312,14 @@ def test_words_any_institution_has_never_link_an_institution_by_misspelling(worl
     answer = world.ask("que compromisos tiene el Ministerio de Turismo")
     assert "Interior" not in answer.answer and not answer.known
     assert "MINFIN" in world.ask("que compromisos tiene el ministerio de finanzs").answer
+
+
+def test_a_count_the_plan_states_outside_its_commitments_is_quoted_from_that_text(world):
+    answer = world.ask("how many citizen proposals were received in total for Ecuador's plan?")
+    assert answer.known and "335" in answer.answer and "335" in answer.evidence[0]["text"]
+    assert answer.plans[0]["country"] == "EC" and "commitment" not in answer.items[0]
+    begin, end = answer.evidence[0]["span"]
+    inside = world.query(f"""ASK {{ ?c ogp:sourceSpan ?s . ?s nif:referenceContext <{answer.evidence[0]['source']}> ;
+        nif:beginIndex ?b ; nif:endIndex ?e FILTER(?b <= {begin} && {end} <= ?e) }}""")
+    assert not bool(inside)  # the plan's own text, not a commitment's
+    assert not world.ask("how many dogs are mentioned in the US plan").known

@@ -18,7 +18,7 @@ from api.ask.linking import CUES, Commitment, Entity, Linker, Links, Plan
 from api.ask.numbers import format_value
 from indexes.vector_cache import embed
 from ogp_graph.segment.cues import field_label
-from ogp_graph.text import match_form, strip_accents
+from ogp_graph.text import match_form, sentence_at, strip_accents
 
 #: a commitment linked by description this surely is the only one a quantity question is answered from
 SURE_DESCRIPTION = 0.75
@@ -684,12 +684,14 @@ def quantity(ctx: Context) -> Answer:
     described = ctx.described[0] if ctx.described else None
     if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and (c or described):
         return _milestones(ctx, c or described, score=1.0 if c else ctx.described[1])
+    named = [e for e in ctx.links.entities if e.kind in ("org", "place")]
+    # a description across languages is never sure enough to keep other commitments' figures out
+    sure_enough = bool(described and ctx.described[1] >= SURE_DESCRIPTION and described.plan.language == ctx.lang)
     if c is not None:
         attempts = [(f"FILTER(?c = <{c.iri}>)", 0.9)]
     elif ctx.candidates:
         attempts = [("VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }", 0.9)]
     else:
-        named = [e for e in ctx.links.entities if e.kind in ("org", "place")]
         # what a named institution or place, or a surely described commitment, lacks is never borrowed
         if named:
             attempts = [(f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> .", 0.0)]
@@ -697,21 +699,84 @@ def quantity(ctx: Context) -> Answer:
             # a figure counting the asked noun in the described commitment confirms the description
             sure = min(0.85, 0.85 * ctx.described[1] + NOUN_CONFIRMS * bool(asked.nouns)) if described else 0.0
             attempts = [(f"FILTER(?c = <{described.iri}>)", sure)] if described else []
-            # a description across languages is never sure enough to keep other commitments' figures out
-            sure_enough = described and ctx.described[1] >= SURE_DESCRIPTION and described.plan.language == ctx.lang
             if not sure_enough and (asked.nouns or asked.kind != "count"):
                 attempts.append(("", -1.0))
     what = ctx.what(asked.kind, noun=" ".join(asked.nouns))
     query = None
+    # nothing named or surely described: a count the plan's own text states competes with the commitments' figures
+    plan_level = (_plan_figure(ctx, asked) if not (c or ctx.candidates or named or sure_enough) and asked.kind == "count"
+                  and asked.nouns else None)
     for scope, base in attempts:
         query, rows = _metrics(ctx, asked.kind, scope)
         if found := _best_metric(ctx, asked, rows, open_scope=base < 0):
             best, overlap = found  # the best rows
+            if base < 0 and plan_level and plan_level[1] > overlap:
+                return plan_level[0]
             confidence = base if base > 0 else min(0.85, (0.6 if base == 0 else 0.45) + 0.12 * overlap)
             return _quantity_answer(ctx, asked, best, query, confidence)
+    if plan_level:
+        return plan_level[0]
     if not attempts:
         return ctx.unknown("quantity", ctx.say("no_match"))
     return ctx.no_fact("quantity", what, sparql=query)
+
+
+#: a number and the words after it, in a plan's own text
+_FIGURE = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d{3})+|\d+)((?:[ \t]+[^\W\d]+){1,3})")
+
+
+def _plan_text(ctx: Context) -> list[tuple[str, Plan, int, int]]:
+    """(doc, plan, begin, end) of each stretch of the plans in scope that no commitment covers
+    (introductions, the co-creation process, closing summaries)."""
+    rows = ctx.select(f"""SELECT ?plan ?doc ?b ?e WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:sourceSpan ?s .
+        ?s nif:referenceContext ?doc ; nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?doc ?b""")
+    plans = {p.iri: p for p in ctx.links.plans}
+    covered: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for r in rows:
+        covered.setdefault((r["doc"], r["plan"]), []).append((int(r["b"]), int(r["e"])))
+    stretches = []
+    for (doc, plan), spans in covered.items():
+        at = 0
+        for b, e in [*spans, (len(ctx.evidence.texts[doc]), len(ctx.evidence.texts[doc]))]:
+            if b > at:
+                stretches.append((doc, plans[plan], at, b))
+            at = max(at, e)
+    return stretches
+
+
+def _plan_figure(ctx: Context, asked: Asked) -> tuple[Answer, float] | None:
+    """A count of the asked noun stated in a plan's own text, outside its commitments ("para un
+    total de 562 servidores públicos capacitados"), with the words its sentence shares with the
+    question, counted as for a commitment's figures (in another language: the closest sentence,
+    when close enough, counts one); a figure whose words after it have more of the question's
+    wins among equals. None without one."""
+    nouns = {n[:5] for n in asked.matches if n not in STOP}
+    phrase = {n[:5] for n in asked.nouns}
+    wanted = stems(ctx.question) - phrase
+    found = []
+    for doc, plan, b, e in _plan_text(ctx):
+        text = ctx.evidence.texts[doc]
+        for m in _FIGURE.finditer(text, b, e):
+            after = {w[:5] for w in WORD.findall(match_form(m.group(2)))}
+            if after & nouns:
+                found.append((doc, plan, m, len(after & (phrase | wanted)), *sentence_at(text, m.start(1), m.end(1))))
+    if not found:
+        return None
+    sentence = [" ".join(ctx.evidence.texts[doc][s:t].split()) for doc, _, _, _, s, t in found]
+    foreign = [i for i, (_, plan, *_) in enumerate(found) if plan.language != ctx.lang]
+    close = dict(zip(foreign, ctx.similarity([sentence[i] for i in foreign])))
+    score = [len(wanted & stems(text)) or float(close.get(i, 0.0) >= CROSS_SENTENCE_MIN) for i, text in enumerate(sentence)]
+    best = max(range(len(found)), key=lambda i: (score[i], found[i][3], close.get(i, 0.0), -found[i][4]))
+    if score[best] < 1:
+        return None
+    doc, plan, m, _, s, t = found[best]
+    ev = ctx.evidence.span(doc, s, t)
+    what = " ".join(m.group(2).split())
+    answer = ctx.answer("quantity", ctx.say("plan_quantity", value=m.group(1), what=what, text=ev["text"],
+                                            plan=ctx.say("plan_label", period=plan.period), country=plan.country_name(ctx.lang)),
+                        items=[{"value": m.group(1), "what": what, "plan": plan.iri}], evidence=[ev], plans=[plan],
+                        confidence=min(0.8, 0.55 + 0.1 * score[best]))
+    return answer, score[best]
 
 
 def _best_metric(ctx: Context, asked: Asked, rows: list[dict], *, open_scope: bool) -> tuple[list[dict], float] | None:
