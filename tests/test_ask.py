@@ -323,3 +323,9 @@ def test_a_count_the_plan_states_outside_its_commitments_is_quoted_from_that_tex
         nif:beginIndex ?b ; nif:endIndex ?e FILTER(?b <= {begin} && {end} <= ?e) }}""")
     assert not bool(inside)  # the plan's own text, not a commitment's
     assert not world.ask("how many dogs are mentioned in the US plan").known
+
+
+def test_a_question_is_answered_in_its_own_language_whatever_the_language_of_the_names_it_uses(world):
+    answer = world.ask("which commitments cite the Ley de Acceso a la Informacion Publica")
+    assert answer.language == "en" and answer.answer.startswith("Commitments citing")
+    assert world.ask("quien es responsable del compromiso 3 de guatemala").language == "es"

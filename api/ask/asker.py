@@ -85,6 +85,9 @@ class Asker:
         question this one begins, whose other words help choose among same-number commitments."""
         folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
+        if (again := language(links.outside_names(folded))) != lang:  # "what does the Ley 1712 say": English
+            lang, folded = again, expand(match_form(question), again)
+            links = self.linker.link(folded, lang)
         linked = {folded[s:t] for s, t in [(e.start, e.end) for e in links.entities] + links.scope_spans}
         links.acronyms = [w for w in dict.fromkeys(_ACRONYM.findall(question))  # spelt out in a document
                           if match_form(w) not in linked and self.evidence.expansion(w)]

@@ -820,7 +820,7 @@ def _quantity_answer(ctx: Context, asked: Asked, rows: list[dict], query: str, c
         label = r["what"] if len(rows) > 1 else ""
         if asked.kind == "count":  # the document's noun when it is the one asked, else the question's
             unit_stems = {w[:5] for w in WORD.findall(match_form(r["what"]))}
-            label = r["what"] if unit_stems & {n[:5] for n in asked.matches} else " ".join(asked.nouns)
+            label = r["what"] if unit_stems & {n[:5] for n in asked.matches} or not asked.nouns else " ".join(asked.nouns)
         values.append(f"{value} ({label})" if len(rows) > 1 else f"{value} {label}".rstrip())
         ev = ctx.evidence.sentence(r["doc"], int(r["b"]), int(r["e"]), commitment=ctx.c_dict(found))
         evidence.append(ev)

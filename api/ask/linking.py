@@ -127,6 +127,16 @@ class Links:
                 at = t
         return " ".join(out + [folded[at:]])
 
+    def outside_names(self, folded: str) -> str:
+        """The folded question without the names it links (entities, countries): the words in
+        its own language ("who leads the Ministerio de Finanzas" → "who leads the")."""
+        out, at = [], 0
+        for s, t in sorted([(e.start, e.end) for e in self.entities] + self.scope_spans):
+            if s >= at:
+                out.append(folded[at:s])
+                at = t
+        return " ".join(out + [folded[at:]])
+
     def of(self, kind: str) -> list[Entity]:
         """The linked entities of ``kind`` ("org", "law", "place"), in order."""
         return [e for e in self.entities if e.kind == kind]
