@@ -329,3 +329,14 @@ def test_a_question_is_answered_in_its_own_language_whatever_the_language_of_the
     answer = world.ask("which commitments cite the Ley de Acceso a la Informacion Publica")
     assert answer.language == "en" and answer.answer.startswith("Commitments citing")
     assert world.ask("quien es responsable del compromiso 3 de guatemala").language == "es"
+
+
+def test_an_english_question_finds_a_spanish_commitment_by_its_words_rendered_in_spanish(world):
+    from api.ask.bridge import Bridge
+
+    bridge = Bridge(world.index.embedder, {"es": ["ACCIONES PARA AVANZAR EN TRANSPARENCIA TRIBUTARIA.",
+                                                  "MEJORAR LA CALIDAD DEL PROCESO EDUCATIVO"]})
+    assert "tributaria" in bridge.render(["tax"], "es") and "calidad" in bridge.render(["quality"], "es")
+    assert bridge.render(["relay"], "es") == [] and bridge.render(["tax"], "fr") == []
+    answer = world.ask("which agency is in charge of tax transparency in guatemala")
+    assert answer.intent == "responsible" and "SAT" in answer.answer

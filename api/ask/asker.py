@@ -8,6 +8,7 @@ from functools import cached_property
 from api.ask import builders
 from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, refuted, satisfied, stems
 from api.ask.answer import Answer
+from api.ask.bridge import Bridge, content_words
 from api.errors import QuestionError
 from api.ask.builders import MESSAGES, Context
 from api.ask.evidence import Evidence
@@ -47,6 +48,13 @@ class Asker:
         self.evidence = Evidence(service)
 
     @cached_property
+    def bridge(self) -> Bridge:
+        titles: dict[str, list[str]] = {}
+        for c in self.linker.commitments.values():
+            titles.setdefault(c.plan.language, []).append(c.title)
+        return Bridge(self.service.index.embedder, titles)
+
+    @cached_property
     def model(self) -> IntentModel:
         return IntentModel(self.service.index.embedder)
 
@@ -69,20 +77,22 @@ class Asker:
         if not re.search(r"[a-z]", folded):
             raise QuestionError(MESSAGES[lang]["error_words"])
         parts = _SECOND_QUESTION.split(question, maxsplit=1)
-        first, about = self._ask(parts[0], lang, whole=question if len(parts) > 1 else None)
+        first, about, scope = self._ask(parts[0], lang, whole=question if len(parts) > 1 else None)
         if len(parts) == 1:
             return first
-        second, _ = self._ask(parts[1], lang, carried=about)  # "…y cuántas…": the same commitment
+        # "…y cuántas…": the same commitment, the same plans unless the second part names others
+        second, *_ = self._ask(parts[1], lang, carried=about, scope=scope)
         return replace(first, question=question, intent=f"{first.intent}+{second.intent}",
                        answer=f"{first.answer} {second.answer}", known=first.known and second.known,
                        items=first.items + second.items, evidence=first.evidence + second.evidence,
                        sparql="\n\n".join(q for q in (first.sparql, second.sparql) if q) or None,
                        confidence=min(first.confidence, second.confidence))
 
-    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None,
-             whole: str | None = None) -> tuple[Answer, Commitment | None]:
-        """The answer, and the commitment it is about (when one); ``whole`` is the two-fact
-        question this one begins, whose other words help choose among same-number commitments."""
+    def _ask(self, question: str, lang: str, *, carried: Commitment | None = None, scope: list | None = None,
+             whole: str | None = None) -> tuple[Answer, Commitment | None, list | None]:
+        """The answer, the commitment it is about (when one) and the plans the question restricts
+        to (when it does); ``whole`` is the two-fact question this one begins, whose other words
+        help choose among same-number commitments; ``carried`` and ``scope`` come from its first part."""
         folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
         if (again := language(links.outside_names(folded))) != lang:  # "what does the Ley 1712 say": English
@@ -91,11 +101,16 @@ class Asker:
         linked = {folded[s:t] for s, t in [(e.start, e.end) for e in links.entities] + links.scope_spans}
         links.acronyms = [w for w in dict.fromkeys(_ACRONYM.findall(question))  # spelt out in a document
                           if match_form(w) not in linked and self.evidence.expansion(w)]
+        if scope and not links.restricted:
+            links.plans, links.restricted = scope, True
         if links.missing:
             return builders.not_in_graph(Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
-                                                 evidence=self.evidence, service=self.service)), None
+                                                 evidence=self.evidence, service=self.service)), None, None
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
-        hits, fused = self._search(links.without_scope(folded), vectors[0], {p.iri for p in links.plans})
+        words = [w for w in content_words(links.outside_names(folded)) if w[:5] not in self.model.generic_stems]
+        rendered = " ".join(w for other in sorted({p.language for p in links.plans} - {lang})
+                            for w in self.bridge.render(words, other))  # "tax" → "tributaria" for a Spanish plan
+        hits, fused = self._search(f"{links.without_scope(folded)} {rendered}", vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                       evidence=self.evidence, service=self.service, hits=hits,
                       vector=vectors[0], generic=self.model.generic_stems)
@@ -110,7 +125,7 @@ class Asker:
         scores = {i: v for i, v in self.model.scores(vectors[1], folded, lang).items() if not refuted(i, folded, lang)}
         ranked = sorted(scores, key=scores.get, reverse=True)
         implied = None if ctx.commitment or candidates else self._implied(links)
-        described = None if ctx.commitment or candidates else self._described(question, lang, hits, fused)
+        described = None if ctx.commitment or candidates else self._described(f"{question} {rendered}", lang, hits, fused)
         if described and not (implied and implied[0] == described[0]):
             # a commitment found by description only is weaker evidence than a named entity
             scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
@@ -119,11 +134,11 @@ class Asker:
         has_commitment = bool(ctx.commitment or candidates or described)
         usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
         if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
-            return self._fallback(ctx), None
+            return self._fallback(ctx), None, None
         intent = usable[0]
         if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
             if candidates:
-                return self._ambiguous(ctx, intent, candidates), None
+                return self._ambiguous(ctx, intent, candidates), None, None
             ctx.commitment, ctx.link_score = described
         elif ctx.commitment is None and not candidates:
             ctx.described = described
@@ -133,7 +148,7 @@ class Asker:
         if answer.known and answer.confidence < CONFIDENCE_THRESHOLD:
             answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
                              sparql=answer.sparql)
-        return answer, ctx.commitment
+        return answer, ctx.commitment, links.plans if links.restricted else None
 
     def _narrow(self, candidates: list[Commitment], links: Links, folded: str) -> list[Commitment]:
         """The candidates (one per plan, same number) the question points to: those related to an
