@@ -107,7 +107,7 @@ class Asker:
             return builders.not_in_graph(Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                                                  evidence=self.evidence, service=self.service)), None, None
         vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
-        words = [w for w in content_words(links.outside_names(folded)) if w[:5] not in self.model.generic_stems]
+        words = content_words(links.outside_names(folded))
         rendered = " ".join(w for other in sorted({p.language for p in links.plans} - {lang})
                             for w in self.bridge.render(words, other))  # "tax" → "tributaria" for a Spanish plan
         hits, fused = self._search(f"{links.without_scope(folded)} {rendered}", vectors[0], {p.iri for p in links.plans})
