@@ -26,6 +26,9 @@ DESCRIPTION_MIN = 0.80
 CROSS_LANGUAGE_MARGIN = 0.02
 #: an intent whose needs are met is used only when it scores within this of the best intent
 INTENT_SLACK = 0.04
+#: a commitment of a plan in another language described by the dense score alone is at most this sure
+#: (below ``builders.SURE_DESCRIPTION``: other commitments' figures are not kept out)
+DENSE_ONLY_MAX = 0.7
 #: intents about one commitment lose this much when the commitment is only described
 DESCRIBED_PENALTY = 0.03
 #: an ambiguous number answered by the one plan holding a fact of the asked kind keeps this share of its confidence
@@ -217,9 +220,10 @@ class Asker:
     def _described(self, question: str, lang: str, hits: list[Hit], fused: list[Hit]) -> tuple | None:
         """The commitment a question describes: the best fused (dense + BM25) hit in scope when
         its dense score is high enough and it shares content words with the question (beyond the
-        words of the intent examples): one of its title or two of its text (a plan in another
-        language: a higher dense score instead); its
-        confidence grows with the lead over the second hit and with the dense score."""
+        words of the intent examples; ``question`` carries its words rendered in the other plan
+        languages): one of its title or two of its text (a plan in another language: else a higher
+        dense score, never sure then); its confidence grows with the lead over the second hit and
+        with the dense score."""
         dense = {h.commitment: h.score for h in hits}
         ranked = [h for h in fused if h.commitment in dense]
         if not ranked or dense[ranked[0].commitment] < DESCRIPTION_MIN:
@@ -228,12 +232,12 @@ class Asker:
         passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
         wanted = stems(question) - self.model.generic_stems
         shared = wanted & stems(" ".join(passages + [best.title]))
-        if best.plan.language != lang and dense[best.iri] >= DESCRIPTION_MIN + CROSS_LANGUAGE_MARGIN:
-            pass  # across languages words are rarely shared: the dense score alone, higher, must do
-        elif not (wanted & stems(best.title) or len(shared) >= 2):
-            return None
+        by_words = bool(wanted & stems(best.title) or len(shared) >= 2)
+        if not by_words and not (best.plan.language != lang and dense[best.iri] >= DESCRIPTION_MIN + CROSS_LANGUAGE_MARGIN):
+            return None  # (across languages, when no rendered word is shared, the dense score alone, higher, may do)
         lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
-        return best, round(min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84)), 3)
+        score = min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84))
+        return best, round(score if by_words else min(score, DENSE_ONLY_MAX), 3)
 
     def _ambiguous(self, ctx: Context, intent: str, candidates) -> Answer:
         """One answer per plan that has a commitment with the number asked, each naming its country;

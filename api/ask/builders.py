@@ -685,8 +685,7 @@ def quantity(ctx: Context) -> Answer:
     if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and (c or described):
         return _milestones(ctx, c or described, score=1.0 if c else ctx.described[1])
     named = [e for e in ctx.links.entities if e.kind in ("org", "place")]
-    # a description across languages is never sure enough to keep other commitments' figures out
-    sure_enough = bool(described and ctx.described[1] >= SURE_DESCRIPTION and described.plan.language == ctx.lang)
+    sure_enough = bool(described and ctx.described[1] >= SURE_DESCRIPTION)
     if c is not None:
         attempts = [(f"FILTER(?c = <{c.iri}>)", 0.9)]
     elif ctx.candidates:
