@@ -340,3 +340,17 @@ def test_an_english_question_finds_a_spanish_commitment_by_its_words_rendered_in
     assert bridge.render(["relay"], "es") == [] and bridge.render(["tax"], "fr") == []
     answer = world.ask("which agency is in charge of tax transparency in guatemala")
     assert answer.intent == "responsible" and "SAT" in answer.answer
+
+
+def test_aggregates_over_one_institution_one_law_and_one_plan(world):
+    partners = world.ask("que instituciones comparten compromisos con el MINFIN")
+    assert partners.intent == "shared" and partners.known
+    assert "Ministerio de Finanzas Públicas" not in {r["name"] for r in partners.items}
+    for r in partners.items:  # each shares a commitment with MINFIN
+        assert bool(world.query(f"""ASK {{ ?c ogp:responsibleOrganization <{r['other']}>, ?m .
+            ?m ogp:acronym "MINFIN" }}""")), r["name"]
+    counted = world.ask("cuantos compromisos citan el Decreto 57-2008")
+    assert counted.intent == "count_citing_law" and counted.answer.startswith(f"{len(counted.items)} compromisos")
+    laws = world.ask("which laws does the us plan cite")
+    assert laws.intent == "laws_in_plan" and "Executive Order 13985 (1, 10, 15, 16)" in laws.answer
+    assert [p["country"] for p in laws.plans] == ["US"]

@@ -516,13 +516,45 @@ def most_commitments(ctx: Context) -> Answer:
     top = [r for r in rows if r["n"] == rows[0]["n"]]
     tie = ctx.say("tie", others=", ".join(ctx.org_label(r["org"]) for r in top[1:])) if len(top) > 1 else ""
     text = ctx.say("most_commitments", scope=ctx.scope_text(), org=ctx.org_label(top[0]["org"]) + tie, count=top[0]["n"],
-                   list=top[0]["nums"])
+                   list=_numbers(top[0]["nums"]))
     return ctx.answer("most_commitments", text, items=rows[:5], sparql=query, evidence=ctx.mention_evidence(top[0]["org"]),
                       confidence=0.85 if len(top) == 1 else 0.6)
 
 
+#: a listing names at most this many items
+LIST_MAX = 12
+
+
+def _capped(parts: list[str]) -> str:
+    """The first ``LIST_MAX`` of ``parts``, joined ("; …" when there are more)."""
+    return "; ".join(parts[:LIST_MAX]) + ("; …" if len(parts) > LIST_MAX else "")
+
+
+def _numbers(joined: str) -> str:
+    """Commitment numbers joined by a SPARQL GROUP_CONCAT, in numeric order ("9, 10, 12")."""
+    return ", ".join(sorted(joined.split(", "), key=lambda n: (len(n), n)))
+
+
+def _partners(ctx: Context) -> Answer:
+    """The institutions sharing commitments in scope with the one linked, most shared first."""
+    org = _org(ctx)
+    query = f"""SELECT ?other ?name (COUNT(DISTINCT ?c) AS ?n) (GROUP_CONCAT(DISTINCT STR(?num); separator=", ") AS ?nums)
+        WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:commitmentNumber ?num ;
+        ogp:responsibleOrganization <{org.iri}>, ?other . ?other skos:prefLabel ?name FILTER(?other != <{org.iri}>) }}
+        GROUP BY ?other ?name ORDER BY DESC(?n) ?name"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.unknown("shared", ctx.say("none_partners", org=ctx.org_label(org.iri)) + ".", sparql=query, confidence=0.8)
+    listed = _capped([f"{ctx.org_label(r['other'])} ({_numbers(r['nums'])})" for r in rows])
+    return ctx.answer("shared", ctx.say("partners", org=ctx.org_label(org.iri), count=len(rows), list=listed), items=rows,
+                      sparql=query, evidence=ctx.mention_evidence(org.iri, limit=1), confidence=0.85 * org.score)
+
+
 def shared(ctx: Context) -> Answer:
-    """The commitments in scope both linked institutions are responsible for."""
+    """The commitments in scope both linked institutions are responsible for; with one linked,
+    the institutions it shares commitments with."""
+    if len(ctx.links.of("org")) < 2:
+        return _partners(ctx)
     a, b = _org(ctx, 0), _org(ctx, 1)
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization <{a.iri}>, <{b.iri}> .")
     if not found:
@@ -640,6 +672,29 @@ def citing_law(ctx: Context) -> Answer:
     return _listing(ctx, "commitments_citing_law", f"?c ogp:citesLegislation <{law.iri}> .", say="citing_law",
                     none=ctx.say("none_citing", law=law.label) + ".", evidence=lambda found: ctx.mention_evidence(law.iri),
                     confidence=0.9, law=law.label)
+
+
+def count_citing_law(ctx: Context) -> Answer:
+    """How many commitments in scope cite the linked law."""
+    law = ctx.links.of("law")[0]
+    query, found = _commitments(ctx, f"?c ogp:citesLegislation <{law.iri}> .")
+    key = "count_citing_one" if len(found) == 1 else "count_citing"
+    return ctx.answer("count_citing_law", ctx.say(key, law=law.label, count=len(found), list=ctx.listing(found) or "-"),
+                      items=[ctx.c_dict(c) for c in found], sparql=query, evidence=ctx.mention_evidence(law.iri),
+                      plans=_plans_of(found, ctx), confidence=0.9)
+
+
+def laws_in_plan(ctx: Context) -> Answer:
+    """The laws the commitments in scope cite, the most cited first, with the commitments citing each."""
+    query = f"""SELECT ?law ?label (COUNT(DISTINCT ?c) AS ?n) (GROUP_CONCAT(DISTINCT STR(?num); separator=", ") AS ?nums)
+        WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:commitmentNumber ?num ; ogp:citesLegislation ?law .
+        ?law rdfs:label ?label }} GROUP BY ?law ?label ORDER BY DESC(?n) ?label"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.no_fact("laws_in_plan", ctx.what("laws"), sparql=query)
+    listed = _capped([f"{r['label']} ({_numbers(r['nums'])})" for r in rows])
+    return ctx.answer("laws_in_plan", ctx.say("laws_in_plan", scope=ctx.scope_text(), count=len(rows), list=listed),
+                      items=rows, sparql=query, confidence=0.85)
 
 
 def in_place(ctx: Context) -> Answer:
@@ -843,6 +898,6 @@ def _milestones(ctx: Context, c: Commitment, *, score: float) -> Answer:
 
 BUILDERS = {f.__name__: f for f in (responsible, contact, head_of, outside, progress, status, dates, completed, count_by_org, count_commitments,
                                     most_commitments, shared, compare_orgs, most_responsibles, max_amount, acronym,
-                                    law_number, place_parent, quantity)} | {
+                                    law_number, place_parent, quantity, count_citing_law, laws_in_plan)} | {
     "commitment": describe, "laws_of_commitment": laws_of, "places_of_commitment": places_of,
     "commitments_by_org": by_org, "commitments_citing_law": citing_law, "commitments_in_place": in_place, "money": quantity}
