@@ -5,7 +5,8 @@ and otherwise contains every ``expect`` string and one string of each ``any`` gr
 case-insensitive), or starts with Sí/Yes (No) for ``yes_no`` questions. The original set: every
 ``expect`` string in the answer (its "unknown" questions: "No lo sé").
 Reports accuracy per category and language on each half, the mean confidence of right and wrong
-answers, the abstention rate on unanswerable and on answerable questions.
+answers (all, and those stating a fact), accuracy under higher thresholds, the abstention rate on
+unanswerable and on answerable questions.
 
 Run: ``python benchmarks/ask_quality.py [--data-dir DIR] [--set v1|dev|test|v3dev|v3test|v4dev|v5dev|v5test|all] [-v]``
 (builds the bundled report, or the documents of v2 and v3, into a temporary directory when no DIR is
@@ -61,6 +62,7 @@ def report(name: str, service: Service, questions: list[dict], *, verbose: bool)
     elapsed = time.perf_counter() - started
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     conf = {True: [], False: []}
+    stated = {True: [], False: []}  # answers that state a fact (not "I don't know")
     abstain = {True: [0, 0], False: [0, 0]}  # unanswerable? → [abstained, total]
     for q, a in rows:
         ok = correct(q, a)
@@ -68,6 +70,8 @@ def report(name: str, service: Service, questions: list[dict], *, verbose: bool)
             tally[key][0] += ok
             tally[key][1] += 1
         conf[ok].append(a.confidence)
+        if a.known:
+            stated[ok].append(a.confidence)
         unanswerable = bool(q.get("unanswerable") or q.get("intent") == "unknown")
         abstain[unanswerable][0] += not a.known
         abstain[unanswerable][1] += 1
@@ -80,6 +84,9 @@ def report(name: str, service: Service, questions: list[dict], *, verbose: bool)
         print(f"  {key:<28}{right:>4}/{total:<4}{right / total:>7.1%}")
     mean = {k: (sum(v) / len(v) if v else float("nan")) for k, v in conf.items()}
     print(f"  mean confidence: right {mean[True]:.3f} · wrong {mean[False]:.3f}")
+    mean = {k: (sum(v) / len(v) if v else float("nan")) for k, v in stated.items()}
+    print(f"  mean confidence of stated answers: right {mean[True]:.3f} ({len(stated[True])}) · "
+          f"wrong {mean[False]:.3f} ({len(stated[False])})")
     sweep = []
     for t in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8):  # if answers below t said "I don't know"
         right = sum(correct(q, a) if a.confidence >= t or not a.known else bool(q.get("unanswerable") or

@@ -354,3 +354,12 @@ def test_aggregates_over_one_institution_one_law_and_one_plan(world):
     laws = world.ask("which laws does the us plan cite")
     assert laws.intent == "laws_in_plan" and "Executive Order 13985 (1, 10, 15, 16)" in laws.answer
     assert [p["country"] for p in laws.plans] == ["US"]
+
+
+def test_a_plans_own_contact_answers_a_question_about_the_plan(world):
+    from api.ask.builders import _ADDRESS
+
+    assert _ADDRESS.findall("el número 5931-0062, en donde; Public Law 115-435; 2016-2018; 1234 5678,5") == ["5931-0062"]
+    answer = world.ask("phone number to join Guatemala's open government technical table?")
+    assert answer.intent == "contact" and "5931-0062" in answer.answer and "ogp.guate@gmail.com" in answer.answer
+    assert answer.confidence >= 0.55 and "commitment" not in answer.items[0]

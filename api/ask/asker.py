@@ -146,7 +146,9 @@ class Asker:
         elif ctx.commitment is None and not candidates:
             ctx.described = described
         answer = builders.BUILDERS[intent](ctx)
-        if ctx.link_score < 1:
+        # an answer from a plan's own text (items naming a plan, no commitment) is not the described commitment's
+        plan_text = bool(answer.items) and all("plan" in i and "commitment" not in i for i in answer.items)
+        if ctx.link_score < 1 and not plan_text:
             answer = replace(answer, confidence=round(answer.confidence * ctx.link_score, 3))
         if answer.known and answer.confidence < CONFIDENCE_THRESHOLD:
             answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,

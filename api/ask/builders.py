@@ -194,7 +194,7 @@ _EMAIL = re.compile(r"[ \t]*\(?[\w.+-]+@[\w-]+(?:\.[\w-]+)+\)?")
 #: an e-mail address or a telephone number ("5931-0062", "+593 2 123 4567": seven digits at least,
 #: not a period "2016-2018") in a sentence
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w.,/-])(?!(?:19|20)\d\d-(?:19|20)\d\d\b)"
-                      r"(?=(?:\D?\d){7})\+?\d{3,4}(?:[ -]\d{1,4}){1,3}(?![\w.,/-])")
+                      r"(?=(?:\D?\d){7})\+?\d{3,4}(?:[ -]\d{1,4}){1,3}(?![\w/-]|[.,]\d)")
 
 
 def _field(label_pattern: re.Pattern, text: str, start: int, end: int, *,
@@ -254,7 +254,31 @@ def contact(ctx: Context) -> Answer:
             names = ", ".join(dict.fromkeys(x.strip() for x in found))
             return ctx.answer("contact", ctx.say("contact", commitment=ctx.cref(c), names=names, text=ev["text"]),
                               items=[{**ctx.c_dict(c), "contact": names}], evidence=[ev], confidence=0.75)
+    if ctx.link_score < 1 and (found := _plan_contact(ctx)):  # only described: perhaps the plan's own contact
+        return found
     return ctx.no_fact("contact", ctx.say("contact_noun"))
+
+
+def _plan_contact(ctx: Context) -> Answer | None:
+    """The e-mail addresses and telephone numbers a plan gives outside its commitments, from the
+    sentence giving any that shares most words with the question (one at least)."""
+    wanted = stems(ctx.question) - ctx.generic
+    best, shared = None, 0
+    for doc, plan, b, e in _plan_text(ctx):
+        text = ctx.evidence.texts[doc]
+        for m in _ADDRESS.finditer(text, b, e):
+            s, t = sentence_at(text, m.start(), m.end())
+            words = len(wanted & stems(text[s:t]))
+            if words > shared:
+                best, shared = (doc, plan, s, t), words
+    if best is None:
+        return None
+    doc, plan, s, t = best
+    ev = ctx.evidence.span(doc, s, t)
+    names = ", ".join(dict.fromkeys(x.strip() for x in _ADDRESS.findall(ev["text"])))
+    return ctx.answer("contact", ctx.say("plan_contact", names=names, plan=ctx.say("plan_label", period=plan.period),
+                                         country=plan.country_name(ctx.lang), text=ev["text"]),
+                      items=[{"contact": names, "plan": plan.iri}], evidence=[ev], plans=[plan], confidence=0.7)
 
 
 def head_of(ctx: Context) -> Answer:
