@@ -363,3 +363,11 @@ def test_a_plans_own_contact_answers_a_question_about_the_plan(world):
     answer = world.ask("phone number to join Guatemala's open government technical table?")
     assert answer.intent == "contact" and "5931-0062" in answer.answer and "ogp.guate@gmail.com" in answer.answer
     assert answer.confidence >= 0.55 and "commitment" not in answer.items[0]
+
+
+def test_a_question_about_things_no_document_speaks_of_is_not_answered(world):
+    answer = world.ask("which law regulates purple elephants in commitment 7?")
+    assert not answer.known and answer.intent == "unknown"
+    assert world.ask("which laws does commitment 7 of ecuador cite").known  # the same question without them
+    # no plan in the question's language: its words are not looked for in the documents
+    assert world.ask("quem é responsável pelo compromisso 5 da Guatemala").known

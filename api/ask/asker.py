@@ -33,6 +33,8 @@ DENSE_ONLY_MAX = 0.7
 DESCRIBED_PENALTY = 0.03
 #: an ambiguous number answered by the one plan holding a fact of the asked kind keeps this share of its confidence
 ONLY_ONE_FACT = 0.9
+#: a question with this many words no document in its language has is about something they do not speak of
+UNHEARD = 2
 #: how sure a commitment implied by the one law (and institutions) the question names is
 IMPLIED = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
@@ -56,6 +58,27 @@ class Asker:
         for c in self.linker.commitments.values():
             titles.setdefault(c.plan.language, []).append(c.title)
         return Bridge(self.service.index.embedder, titles)
+
+    @cached_property
+    def vocabulary(self) -> dict[str, set[str]]:
+        """Language → the stems of every word (four letters or more) of the documents of its plans."""
+        found: dict[str, set[str]] = {}
+        rows = self.service.query("""SELECT DISTINCT ?l ?doc WHERE { ?c ogp:actionPlan ?p ; ogp:sourceSpan ?s .
+            ?p dct:language ?l . ?s nif:referenceContext ?doc }""")
+        for r in rows:
+            text = match_form(self.evidence.texts[r["doc"].value])
+            found.setdefault(r["l"].value, set()).update(w[:5] for w in re.findall(r"[a-z]{4,}", text))
+        return found
+
+    def _unheard(self, folded: str, links: Links, lang: str) -> list[str]:
+        """The words of the question, beyond those asking and naming, that no document in its
+        language has (not even their first five letters): "purple elephants". Empty when no plan in
+        scope is in the question's language (its words could not be there)."""
+        if lang not in {p.language for p in links.plans}:
+            return []
+        known = self.vocabulary.get(lang, set())
+        return [w for w in content_words(links.outside_names(folded))
+                if w[:5] not in self.model.generic_stems and w[:5] not in known]
 
     @cached_property
     def model(self) -> IntentModel:
@@ -106,6 +129,8 @@ class Asker:
                           if match_form(w) not in linked and self.evidence.expansion(w)]
         if scope and not links.restricted:
             links.plans, links.restricted = scope, True
+        if len(self._unheard(folded, links, lang)) >= UNHEARD:
+            return self._fallback_unknown(question, folded, lang, links), None, None
         if links.missing:
             return builders.not_in_graph(Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                                                  evidence=self.evidence, service=self.service)), None, None
@@ -154,6 +179,12 @@ class Asker:
             answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
                              sparql=answer.sparql)
         return answer, ctx.commitment, links.plans if links.restricted else None
+
+    def _fallback_unknown(self, question: str, folded: str, lang: str, links: Links) -> Answer:
+        """"I don't know": the question is about things no document speaks of."""
+        ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
+                      evidence=self.evidence, service=self.service)
+        return ctx.unknown("unknown", ctx.say("no_match"), confidence=0.85)
 
     def _narrow(self, candidates: list[Commitment], links: Links, folded: str) -> list[Commitment]:
         """The candidates (one per plan, same number) the question points to: those related to an
