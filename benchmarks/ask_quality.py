@@ -8,7 +8,7 @@ Reports accuracy per category and language on each half, the mean confidence of 
 answers (all, and those stating a fact), accuracy under higher thresholds, the abstention rate on
 unanswerable and on answerable questions.
 
-Run: ``python benchmarks/ask_quality.py [--data-dir DIR] [--set v1|dev|test|v3dev|v3test|v4dev|v5dev|v5test|all] [-v]``
+Run: ``python benchmarks/ask_quality.py [--data-dir DIR] [--set v1|dev|test|v3dev|v3test|v4dev|v5dev|v5test|v6dev|all] [-v]``
 (builds the bundled report, or the documents of v2 and v3, into a temporary directory when no DIR is
 given). v3 is about a real document read from ``../shared/corpus/real``; it and v4 (dev questions
 over all five documents, written to reproduce failure causes) are skipped when that file is absent.
@@ -104,16 +104,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", help="an existing build (v1 needs the bundled report; v2 the four documents, "
                                            "v3 the Colombia plan)")
-    parser.add_argument("--set", choices=["v1", "dev", "test", "v3dev", "v3test", "v4dev", "v5dev", "v5test", "all"], default="all")
+    parser.add_argument("--set", choices=["v1", "dev", "test", "v3dev", "v3test", "v4dev", "v5dev", "v5test", "v6dev", "all"], default="all")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every wrong answer")
     args = parser.parse_args()
     sets = {"v1": ["ask_questions.json"], "dev": ["ask_questions_v2_dev.json"], "test": ["ask_questions_v2_test.json"],
             "v3dev": ["ask_questions_v3_dev.json"], "v3test": ["ask_questions_v3_test.json"],
             "v4dev": ["ask_questions_v4_dev.json"], "v5dev": ["ask_questions_v5_dev.json"],
-            "v5test": ["ask_questions_v5_test.json"],
+            "v5test": ["ask_questions_v5_test.json"], "v6dev": ["ask_questions_v6_dev.json"],
             "all": ["ask_questions.json", "ask_questions_v2_dev.json", "ask_questions_v2_test.json",
                     "ask_questions_v3_dev.json", "ask_questions_v3_test.json", "ask_questions_v4_dev.json",
-                    "ask_questions_v5_dev.json", "ask_questions_v5_test.json"]}[args.set]
+                    "ask_questions_v5_dev.json", "ask_questions_v5_test.json", "ask_questions_v6_dev.json"]}[args.set]
     if not REAL.is_file():
         print(f"skipping the v3 and v4 sets: {REAL} is absent")
         sets = [name for name in sets if "_v3_" not in name and "_v4_" not in name]
