@@ -371,3 +371,15 @@ def test_a_question_about_things_no_document_speaks_of_is_not_answered(world):
     assert world.ask("which laws does commitment 7 of ecuador cite").known  # the same question without them
     # no plan in the question's language: its words are not looked for in the documents
     assert world.ask("quem é responsável pelo compromisso 5 da Guatemala").known
+
+
+def test_a_yes_no_question_naming_no_commitment_is_judged_from_the_sentence_that_tells_of_it(world):
+    from api.ask.analysis import yes_no
+
+    assert yes_no("was the law approved?", "was the law approved", "en") and not yes_no("what was approved", "what was approved", "en")
+    assert yes_no("ecuador ratifico el acuerdo?", "ecuador ratifico el acuerdo", "es")
+    assert not yes_no("que se aprobo?", "que se aprobo", "es")
+    answer = world.ask("was the Convention on Mutual Administrative Assistance in Tax Matters approved in guatemala?")
+    assert answer.answer.startswith("Yes") and "9-2017" in answer.answer and answer.items[0]["number"] == 17
+    pending = world.ask("guatemala ya se adhirio a la Open Contracting Partnership?")
+    assert pending.answer.startswith("No") and "conveniencia" in pending.evidence[0]["text"]

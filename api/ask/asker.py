@@ -6,7 +6,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from api.ask import builders
-from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, refuted, satisfied, stems
+from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, refuted, satisfied, stems, yes_no
 from api.ask.answer import Answer
 from api.ask.bridge import Bridge, content_words
 from api.errors import QuestionError
@@ -141,7 +141,7 @@ class Asker:
         hits, fused = self._search(f"{links.without_scope(folded)} {rendered}", vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
                       evidence=self.evidence, service=self.service, hits=hits,
-                      vector=vectors[0], generic=self.model.generic_stems)
+                      vector=vectors[0], generic=self.model.generic_stems, rendered=rendered)
         explicit = links.of("commitment")
         words = expand(match_form(whole), lang) if whole else folded
         candidates = (self._narrow(self.linker.candidates(links), links, words)
@@ -160,17 +160,19 @@ class Asker:
             ranked = sorted(scores, key=scores.get, reverse=True)
         described = implied or described
         has_commitment = bool(ctx.commitment or candidates or described)
-        usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
-        if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
-            return self._fallback(ctx), None, None
-        intent = usable[0]
-        if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
-            if candidates:
-                return self._ambiguous(ctx, intent, candidates), None, None
-            ctx.commitment, ctx.link_score = described
-        elif ctx.commitment is None and not candidates:
-            ctx.described = described
-        answer = builders.BUILDERS[intent](ctx)
+        answer = self._yes_no(ctx, described) if yes_no(question, folded, lang) and not candidates else None
+        if answer is None:
+            usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
+            if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
+                return self._fallback(ctx), None, None
+            intent = usable[0]
+            if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
+                if candidates:
+                    return self._ambiguous(ctx, intent, candidates), None, None
+                ctx.commitment, ctx.link_score = described
+            elif ctx.commitment is None and not candidates:
+                ctx.described = described
+            answer = builders.BUILDERS[intent](ctx)
         # an answer from a plan's own text (items naming a plan, no commitment) is not the described commitment's
         plan_text = bool(answer.items) and all("plan" in i and "commitment" not in i for i in answer.items)
         if ctx.link_score < 1 and not plan_text:
@@ -179,6 +181,18 @@ class Asker:
             answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
                              sparql=answer.sparql)
         return answer, ctx.commitment, links.plans if links.restricted else None
+
+    @staticmethod
+    def _yes_no(ctx: Context, described: tuple | None) -> Answer | None:
+        """A yes/no question answered from the sentence telling of its event (in the commitment it
+        names or describes, else among the search's closest), None when no sentence does; a
+        completion question ("is it complete?") goes to the ``status`` intent instead."""
+        if ctx.commitment is None and described:
+            ctx.commitment, ctx.link_score = described
+        answer = builders.event(ctx)
+        if answer is None and described and ctx.commitment is described[0]:
+            ctx.commitment, ctx.link_score = None, 1.0
+        return answer
 
     def _fallback_unknown(self, question: str, folded: str, lang: str, links: Links) -> Answer:
         """"I don't know": the question is about things no document speaks of."""

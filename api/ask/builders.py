@@ -57,6 +57,7 @@ class Context:
     described: tuple | None = None  # (commitment, link score) the question describes, for intents that do not need one
     vector: object = None  # the question's embedding (multilingual e5), for sentences in another language
     generic: set = field(default_factory=set)  # stems of the words that ask (those of the intent examples)
+    rendered: str = ""  # the question's words rendered in the other plan languages (``bridge.py``)
 
     def similarity(self, texts: list[str]) -> list[float]:
         """The cosine of the question and each of ``texts`` in the multilingual embedding space."""
@@ -341,31 +342,45 @@ def progress(ctx: Context) -> Answer:
 
 #: a yes/no question about an event of a commitment is judged from a sentence sharing this many of its words
 EVENT_WORDS = 2
+#: a yes/no question about an event naming no commitment looks among this many search hits
+EVENT_CANDIDATES = 3
 _NOT_DONE = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["not_done"].items() if lang != "_doc"}
 
 
-def _event(ctx: Context, c: Commitment) -> Answer | None:
+def _event(ctx: Context, c: Commitment) -> tuple[Answer, int] | None:
     """A yes/no question about an event of ``c`` ("¿ya se firmó el convenio…?"): the sentence of
-    its text sharing the most words of the question beyond those asking and its title's (at least
-    ``EVENT_WORDS``) — "No" when it says the event is yet to happen (``cues.json: not_done``, in
-    the document's language), else "Yes"; None when no sentence tells of it."""
-    wanted = stems(ctx.links.without_scope(ctx.folded)) - ctx.generic - stems(c.title)
+    its text sharing the most words of the question (and of their renderings in the document's
+    language) beyond those asking and its title's (at least ``EVENT_WORDS``) — "No" when it says
+    the event is yet to happen (``cues.json: not_done``, in the document's language), else "Yes";
+    with the words shared. None when no sentence tells of it."""
+    wanted = stems(f"{ctx.links.without_scope(ctx.folded)} {ctx.rendered}") - ctx.generic - stems(c.title)
     scored = [(len(wanted & stems(s["text"])), s) for s in ctx.body_sentences(c, "ogp:sourceSpan")]
     shared, best = max(scored, key=lambda x: x[0], default=(0, None))
     if shared < EVENT_WORDS:
         return None
     text = best["text"].lower()
     pending = any(p.search(text) for p in _NOT_DONE.get(c.plan.language, []))
-    return ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=ctx.cref(c), text=best["text"]),
-                      items=[{**ctx.c_dict(c), "happened": not pending}], evidence=[best], confidence=0.75)
+    answer = ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=ctx.cref(c), text=best["text"]),
+                        items=[{**ctx.c_dict(c), "happened": not pending}], evidence=[best], plans=[c.plan],
+                        confidence=min(0.85, 0.6 + 0.05 * shared))
+    return answer, shared
+
+
+def event(ctx: Context) -> Answer | None:
+    """A yes/no question about an event, of the linked commitment or else of the closest of the
+    search's commitments in scope whose text tells of it best; None when none does."""
+    commitments = ([ctx.commitment] if ctx.commitment else
+                   list(dict.fromkeys(ctx.commitment_by_iri(h.commitment) for h in ctx.hits[:EVENT_CANDIDATES])))
+    found = [x for c in commitments if (x := _event(ctx, c))]
+    return max(found, key=lambda x: x[1])[0] if found else None
 
 
 def status(ctx: Context) -> Answer:
     """Whether the linked commitment is complete, quoting the sentence that says so; a question
     about one of its events is judged from the sentence telling of it."""
     c = ctx.commitment
-    if event := _event(ctx, c):
-        return event
+    if found := _event(ctx, c):
+        return found[0]
     query = f"""SELECT ?doc ?b ?e WHERE {{ <{c.iri}> ogp:completionStatus ogp:Complete .
         OPTIONAL {{ ?s itsrdf:taIdentRef ogp:Complete ; ogp:mentionedIn <{c.iri}> ; nif:referenceContext ?doc ;
                    nif:beginIndex ?b ; nif:endIndex ?e }} }}"""
