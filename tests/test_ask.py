@@ -383,3 +383,16 @@ def test_a_yes_no_question_naming_no_commitment_is_judged_from_the_sentence_that
     assert answer.answer.startswith("Yes") and "9-2017" in answer.answer and answer.items[0]["number"] == 17
     pending = world.ask("guatemala ya se adhirio a la Open Contracting Partnership?")
     assert pending.answer.startswith("No") and "conveniencia" in pending.evidence[0]["text"]
+
+
+def test_consecutive_plans_sharing_a_year_are_different_plans_and_pt_dos_is_not_two(world):
+    missing = world.ask("what are the commitments of guatemala's 2018-2020 action plan?")
+    assert missing.intent == "not_in_graph" and "2018-2020" in missing.answer
+    answer = world.ask("O que é o compromisso dos EUA sobre Made in America waivers?")
+    assert answer.language == "pt" and answer.items[0]["number"] == 3 and "OMB" in answer.answer
+
+
+def test_what_an_acronym_means_and_who_holds_an_office_are_asked_in_so_many_words(world):
+    assert world.ask("what is the MIIT in guatemala?").intent == "acronym"
+    assert world.ask("que calificacion exacta le dio la OCDE a guatemala").intent != "acronym"
+    assert world.ask("quien es el presidente de guatemala").intent == "head_of"

@@ -316,9 +316,8 @@ def _description(ctx: Context, c: Commitment) -> dict | None:
 def describe(ctx: Context) -> Answer:
     """What the linked commitment is: its title, responsible institutions and description."""
     c = ctx.commitment
-    query = f"""SELECT ?title ?name WHERE {{ <{c.iri}> dct:title ?title .
-        OPTIONAL {{ <{c.iri}> ogp:responsibleOrganization/skos:prefLabel ?name }} }}"""
-    names = sorted({r["name"] for r in ctx.select(query) if r["name"]})
+    query = f"""SELECT ?title ?org WHERE {{ <{c.iri}> dct:title ?title . OPTIONAL {{ <{c.iri}> ogp:responsibleOrganization ?org }} }}"""
+    names = sorted({ctx.org_label(r["org"]) for r in ctx.select(query) if r["org"]})
     by = ctx.say("by", names=", ".join(names)) if names else ""
     evidence = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c)) for doc, b, e in ctx.spans(c, "ogp:titleSpan")]
     described = _description(ctx, c)
@@ -786,8 +785,10 @@ def quantity(ctx: Context) -> Answer:
         attempts = [("VALUES ?c { " + " ".join(f"<{x.iri}>" for x in ctx.candidates) + " }", 0.9)]
     else:
         # what a named institution or place, or a surely described commitment, lacks is never borrowed
-        if named:
-            attempts = [(f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> .", 0.0)]
+        if named:  # a surely described commitment of the institution or place is the only one it points to
+            of_named = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
+            only = sure_enough and ctx.service.query(f"ASK {{ BIND(<{described.iri}> AS ?c) {of_named} }}")
+            attempts = [((f"FILTER(?c = <{described.iri}>) " if only else "") + of_named, 0.0)]
         else:
             # a figure counting the asked noun in the described commitment confirms the description
             sure = min(0.85, 0.85 * ctx.described[1] + NOUN_CONFIRMS * bool(asked.nouns)) if described else 0.0

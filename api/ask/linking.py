@@ -16,10 +16,12 @@ from ogp_graph.metadata import countries
 from ogp_graph.text import match_form
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    ("uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete "
-     "dieciocho diecinueve veinte").split(), start=1)} | {w: i for i, w in enumerate(
-    "one two three four five six seven eight nine ten eleven twelve".split(), start=1)}
+#: number words per language ("compromiso dos"; Portuguese "dos" is "of the", not two)
+_NUMBER_WORDS = {lang: {w: i for i, w in enumerate(words.split(), start=1)} for lang, words in {
+    "es": "uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince dieciseis diecisiete "
+          "dieciocho diecinueve veinte",
+    "en": "one two three four five six seven eight nine ten eleven twelve",
+    "pt": "um dois tres quatro cinco seis sete oito nove dez onze doze"}.items()}
 _COMMITMENT_NO = re.compile(r"\b(?:compromisos?|commitments?|compromissos?)\s+(?:numero\s+|number\s+|no\.?\s*|n\.?\s*|#\s*)?"
                             r"(\d{1,3}|[a-z]+)\b")
 _PERIOD = re.compile(r"(?<![\d-])\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
@@ -54,8 +56,13 @@ def english(label: str) -> tuple[str, ...]:
 
 
 def _covering(plans: list["Plan"], years: list[tuple[int, int]]) -> list["Plan"]:
-    """The plans whose period (a start year alone: ``plan_scope.plan_years`` long) overlaps one of ``years``."""
-    return [p for p in plans if any(p.start <= b and a <= (p.end or p.start + _SCOPE["plan_years"]) for a, b in years)]
+    """The plans whose period (a start year alone: ``plan_scope.plan_years`` long) holds one of
+    ``years`` (a year, or a period within it), or lies within one of those periods; consecutive
+    plans sharing a year ("2016-2018", "2018-2020") are different plans."""
+    def holds(p: "Plan", a: int, b: int) -> bool:
+        end = p.end or p.start + _SCOPE["plan_years"]
+        return p.start <= a and b <= end or (a < b and a <= p.start and end <= b)
+    return [p for p in plans if any(holds(p, a, b) for a, b in years)]
 
 
 def _first_nonempty(*choices: list) -> list:
@@ -228,7 +235,7 @@ class Linker:
         links.entities += [e for e in self._fuzzy(folded, taken) if self.org_plans.get(e.iri, set()) & in_scope]
         if m := _COMMITMENT_NO.search(folded):
             token = m.group(1)
-            number = int(token) if token.isdigit() else _NUMBER_WORDS.get(token)
+            number = int(token) if token.isdigit() else _NUMBER_WORDS.get(language, {}).get(token)
             if number is not None:
                 links.number, links.number_span = number, m.span()
                 found = [c for c in self.commitments.values() if c.number == number and c.plan in links.plans]
@@ -299,7 +306,7 @@ class Linker:
                 return [], sorted(territories.get(c, c) for c in others)
         plans = [p for p in self.plans if not codes or p.country in codes]
         years, other_years = self._plan_years(folded, taken)
-        if years:  # the plans of exactly that period, else those overlapping it
+        if years:  # the plans of exactly that period, else those covering it
             plans = _first_nonempty([p for p in plans if (p.start, p.end or p.start) in years], _covering(plans, years))
         elif other_years:  # a year of something else the plan did: its plan if the graph has one
             plans = _covering(plans, other_years) or plans
