@@ -396,3 +396,8 @@ def test_what_an_acronym_means_and_who_holds_an_office_are_asked_in_so_many_word
     assert world.ask("what is the MIIT in guatemala?").intent == "acronym"
     assert world.ask("que calificacion exacta le dio la OCDE a guatemala").intent != "acronym"
     assert world.ask("quien es el presidente de guatemala").intent == "head_of"
+
+
+def test_a_portuguese_question_naming_an_english_law_is_answered_in_portuguese(world):
+    answer = world.ask("quantos pedidos FOIA as agências recebem por ano?")
+    assert answer.language == "pt" and "800,000" in answer.answer and answer.answer.count("segundo")

@@ -35,9 +35,9 @@ _PLACEHOLDER = {"org": {"es": "la institucion", "en": "the agency", "pt": "a ins
                 "commitment": {"es": "el compromiso", "en": "the commitment", "pt": "o compromisso"}}
 
 
-def language(folded: str) -> str:
-    """The question's language: "es", "en" or "pt" (Spanish when unsure)."""
-    lang = detect_language(folded)
+def language(folded: str, *, default: str = "es") -> str:
+    """The question's language: "es", "en" or "pt" (``default`` when unsure)."""
+    lang = detect_language(folded, default=default)
     return lang if lang in ("en", "pt") else "es"
 
 

@@ -121,7 +121,7 @@ class Asker:
         help choose among same-number commitments; ``carried`` and ``scope`` come from its first part."""
         folded = expand(match_form(question), lang)
         links = self.linker.link(folded, lang)
-        if (again := language(links.outside_names(folded))) != lang:  # "what does the Ley 1712 say": English
+        if (again := language(links.outside_names(folded), default=lang)) != lang:  # "what does the Ley 1712 say": English
             lang, folded = again, expand(match_form(question), again)
             links = self.linker.link(folded, lang)
         linked = {folded[s:t] for s, t in [(e.start, e.end) for e in links.entities] + links.scope_spans}
