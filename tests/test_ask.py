@@ -401,3 +401,8 @@ def test_what_an_acronym_means_and_who_holds_an_office_are_asked_in_so_many_word
 def test_a_portuguese_question_naming_an_english_law_is_answered_in_portuguese(world):
     answer = world.ask("quantos pedidos FOIA as agências recebem por ano?")
     assert answer.language == "pt" and "800,000" in answer.answer and answer.answer.count("segundo")
+
+
+def test_an_unclear_question_about_a_described_commitment_gets_its_description(world):
+    answer = world.ask("que es el compromiso del laboratorio de innovacion ciudadana de ecuador")
+    assert answer.intent == "commitment" and "Presidencia" in answer.answer and answer.items[0]["number"] == 8

@@ -39,6 +39,7 @@ UNHEARD = 2
 IMPLIED = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
+_COMMITMENT_WORD = r"\b(compromisos?|commitments?|compromissos?)\b"
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,9}\b")
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
                               r"what|which|who|how|where|when|quem|quant[oa]s?)\b)")
@@ -164,6 +165,9 @@ class Asker:
         if answer is None:
             usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
             if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
+                if described and re.search(_COMMITMENT_WORD, folded):  # "¿qué es el compromiso del laboratorio…?"
+                    ctx.commitment, ctx.link_score = described
+                    return self._scaled(builders.describe(ctx), ctx), ctx.commitment, None
                 return self._fallback(ctx), None, None
             intent = usable[0]
             if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
@@ -173,6 +177,12 @@ class Asker:
             elif ctx.commitment is None and not candidates:
                 ctx.described = described
             answer = builders.BUILDERS[intent](ctx)
+        return self._scaled(answer, ctx), ctx.commitment, links.plans if links.restricted else None
+
+    @staticmethod
+    def _scaled(answer: Answer, ctx: Context) -> Answer:
+        """``answer`` with its confidence scaled by how surely its commitment was linked, saying it
+        does not know below ``CONFIDENCE_THRESHOLD``."""
         # an answer from a plan's own text (items naming a plan, no commitment) is not the described commitment's
         plan_text = bool(answer.items) and all("plan" in i and "commitment" not in i for i in answer.items)
         if ctx.link_score < 1 and not plan_text:
@@ -180,7 +190,7 @@ class Asker:
         if answer.known and answer.confidence < CONFIDENCE_THRESHOLD:
             answer = replace(ctx.unknown(answer.intent, ctx.say("no_match")), confidence=answer.confidence,
                              sparql=answer.sparql)
-        return answer, ctx.commitment, links.plans if links.restricted else None
+        return answer
 
     @staticmethod
     def _yes_no(ctx: Context, described: tuple | None) -> Answer | None:
