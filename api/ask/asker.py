@@ -61,25 +61,19 @@ class Asker:
         return Bridge(self.service.index.embedder, titles)
 
     @cached_property
-    def vocabulary(self) -> dict[str, set[str]]:
-        """Language → the stems of every word (four letters or more) of the documents of its plans."""
-        found: dict[str, set[str]] = {}
-        rows = self.service.query("""SELECT DISTINCT ?l ?doc WHERE { ?c ogp:actionPlan ?p ; ogp:sourceSpan ?s .
-            ?p dct:language ?l . ?s nif:referenceContext ?doc }""")
-        for r in rows:
-            text = match_form(self.evidence.texts[r["doc"].value])
-            found.setdefault(r["l"].value, set()).update(w[:5] for w in re.findall(r"[a-z]{4,}", text))
-        return found
+    def vocabulary(self) -> set[str]:
+        """The stems of every word (four letters or more) of the graph's documents."""
+        return {w[:5] for text in self.evidence.texts.values() for w in re.findall(r"[a-z]{4,}", match_form(text))}
 
     def _unheard(self, folded: str, links: Links, lang: str) -> list[str]:
-        """The words of the question, beyond those asking and naming, that no document in its
-        language has (not even their first five letters): "purple elephants". Empty when no plan in
-        scope is in the question's language (its words could not be there)."""
-        if lang not in {p.language for p in links.plans}:
+        """The words of the question, beyond those asking and naming, that no document has (not
+        even their first five letters): "purple elephants". Empty unless every plan in scope is in
+        the question's language (an English question about a Spanish plan names what its words do
+        not: "how much did the reverse auction save")."""
+        if {p.language for p in links.plans} != {lang}:
             return []
-        known = self.vocabulary.get(lang, set())
         return [w for w in content_words(links.outside_names(folded))
-                if w[:5] not in self.model.generic_stems and w[:5] not in known]
+                if w[:5] not in self.model.generic_stems and w[:5] not in self.vocabulary]
 
     @cached_property
     def model(self) -> IntentModel:

@@ -620,15 +620,16 @@ def compare_orgs(ctx: Context) -> Answer:
 
 def most_responsibles(ctx: Context) -> Answer:
     """The commitment in scope with the most responsible institutions."""
-    query = f"""SELECT ?c (COUNT(DISTINCT ?org) AS ?n) (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?names) WHERE {{
-        {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:responsibleOrganization ?org . ?org skos:prefLabel ?name }}
+    query = f"""SELECT ?c (COUNT(DISTINCT ?org) AS ?n) (GROUP_CONCAT(DISTINCT STR(?org); separator=" ") AS ?orgs) WHERE {{
+        {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:responsibleOrganization ?org }}
         GROUP BY ?c ORDER BY DESC(?n) LIMIT 3"""
     rows = ctx.select(query)
     if not rows:
         return ctx.no_fact("most_responsibles", ctx.what("responsible"), sparql=query)
     c = ctx.commitment_by_iri(rows[0]["c"])
     return ctx.answer("most_responsibles", ctx.say("most_responsibles", scope=ctx.scope_text(), commitment=ctx.cref(c),
-                                                   title=c.title, count=rows[0]["n"], names=rows[0]["names"]),
+                                                   title=c.title, count=rows[0]["n"],
+                                                   names=", ".join(sorted(map(ctx.org_label, rows[0]["orgs"].split())))),
                       items=rows, sparql=query, plans=[c.plan], confidence=0.85 if len(rows) < 2 or rows[1]["n"] != rows[0]["n"] else 0.6)
 
 
@@ -640,8 +641,8 @@ def _metrics(ctx: Context, kind: str, scope: str) -> tuple[str, list[dict]]:
 
 
 def max_amount(ctx: Context) -> Answer:
-    """The largest amount of money in scope, with the sentence stating it."""
-    query, rows = _metrics(ctx, "money", "")
+    """The largest amount of money in scope (of the linked commitment, when one), with the sentence stating it."""
+    query, rows = _metrics(ctx, "money", f"FILTER(?c = <{ctx.commitment.iri}>)" if ctx.commitment else "")
     if not rows:
         return ctx.no_fact("max_amount", ctx.what("money"), sparql=query)
     best = max(rows, key=lambda r: Decimal(r["v"]))
@@ -777,7 +778,7 @@ def quantity(ctx: Context) -> Answer:
     described = ctx.described[0] if ctx.described else None
     if any(n in CUES["relations_counted"]["milestone"] for n in asked.nouns) and (c or described):
         return _milestones(ctx, c or described, score=1.0 if c else ctx.described[1])
-    named = [e for e in ctx.links.entities if e.kind in ("org", "place")]
+    named = [e for e in ctx.links.entities if e.kind in ("org", "place", "law")]
     sure_enough = bool(described and ctx.described[1] >= SURE_DESCRIPTION)
     if c is not None:
         attempts = [(f"FILTER(?c = <{c.iri}>)", 0.9)]
@@ -786,7 +787,7 @@ def quantity(ctx: Context) -> Answer:
     else:
         # what a named institution or place, or a surely described commitment, lacks is never borrowed
         if named:  # a surely described commitment of the institution or place is the only one it points to
-            of_named = f"?c ogp:responsibleOrganization|ogp:mentions <{named[0].iri}> ."
+            of_named = f"?c ogp:responsibleOrganization|ogp:citesLegislation|ogp:mentions <{named[0].iri}> ."
             only = sure_enough and ctx.service.query(f"ASK {{ BIND(<{described.iri}> AS ?c) {of_named} }}")
             attempts = [((f"FILTER(?c = <{described.iri}>) " if only else "") + of_named, 0.0)]
         else:
