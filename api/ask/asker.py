@@ -9,10 +9,10 @@ from api.ask import builders
 from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, refuted, satisfied, stems, yes_no
 from api.ask.answer import Answer
 from api.ask.bridge import Bridge, content_words
-from api.errors import QuestionError
-from api.ask.builders import MESSAGES, Context
+from api.ask.context import MESSAGES, Context
 from api.ask.evidence import Evidence
 from api.ask.linking import Commitment, Linker, Links
+from api.errors import QuestionError
 from indexes.search_index import Hit
 from ogp_graph.text import match_form, sentences
 

@@ -1,0 +1,154 @@
+"""What every answer builder works from: the question's ``Context`` (its links, the graph, the
+evidence, the embedding) with the message catalogue, and the plans' own text outside their
+commitments."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from api.ask.answer import Answer
+from api.ask.evidence import Evidence
+from api.ask.linking import Commitment, Linker, Links, Plan
+from indexes.vector_cache import embed
+
+MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
+            if not k.startswith("_")}
+
+
+@dataclass
+class Context:
+    """Everything a builder needs about one question."""
+
+    question: str
+    folded: str
+    lang: str
+    links: Links
+    linker: Linker
+    evidence: Evidence
+    service: object
+    commitment: Commitment | None = None
+    link_score: float = 1.0
+    hits: list = field(default_factory=list)  # dense search hits in scope, best first
+    candidates: list = field(default_factory=list)  # commitments with the number asked, one per plan
+    described: tuple | None = None  # (commitment, link score) the question describes, for intents that do not need one
+    vector: object = None  # the question's embedding (multilingual e5), for sentences in another language
+    generic: set = field(default_factory=set)  # stems of the words that ask (those of the intent examples)
+    rendered: str = ""  # the question's words rendered in the other plan languages (``bridge.py``)
+
+    def similarity(self, texts: list[str]) -> list[float]:
+        """The cosine of the question and each of ``texts`` in the multilingual embedding space."""
+        if not texts:
+            return []
+        return (embed(self.service.index.embedder, texts, kind="passage") @ self.vector).tolist()  # sentences recur
+
+    def say(self, key: str, **values) -> str:
+        """The message ``key`` in the question's language, filled with ``values``."""
+        return MESSAGES[self.lang][key].format(**values)
+
+    def what(self, kind: str, **values) -> str:
+        """How the answer names a kind of fact it lacks ("montos de dinero")."""
+        return MESSAGES[self.lang]["what"][kind].format(**values)
+
+    def cref(self, c: Commitment, *, capital: bool = False) -> str:
+        """How the answer refers to commitment ``c`` (number, country, plan); ``capital`` capitalises it."""
+        text = self.say("commitment_ref", number=c.label or c.number, country=c.plan.country_name(self.lang),
+                        plan=self.say("plan_label", period=c.plan.period))
+        return text[0].upper() + text[1:] if capital else text
+
+    def plan_scope(self) -> str:
+        """A SPARQL ``VALUES ?plan`` clause over the plans in scope."""
+        return "VALUES ?plan { " + " ".join(f"<{p.iri}>" for p in self.links.plans) + " }"
+
+    def scope_text(self) -> str:
+        """The scope phrase of the one plan in scope ("" when several)."""
+        plans = self.links.plans
+        if len(plans) != 1:
+            return ""
+        return self.say("scope", plan=self.say("plan_label", period=plans[0].period), country=plans[0].country_name(self.lang))
+
+    def select(self, query: str) -> list[dict]:
+        """The rows of a SELECT ``query``: variable name → value (None when unbound)."""
+        results = self.service.query(query)
+        names = [v.value for v in results.variables]
+        return [{n: (r[n].value if r[n] is not None else None) for n in names} for r in results]
+
+    def listing(self, commitments: list[Commitment]) -> str:
+        """The "number. title" of each commitment, joined; with the country when they span plans."""
+        several = len({c.plan.iri for c in commitments}) > 1
+        return "; ".join(f"{c.label or c.number}. {c.title}" + (f" ({c.plan.country_name(self.lang)})" if several else "")
+                         for c in commitments)
+
+    def answer(self, intent: str, text: str, *, items: Iterable[dict] = (), sparql: str | None = None,
+               evidence: Iterable[dict] = (), confidence: float = 0.9,
+               plans: list[Plan] | None = None, known: bool = True) -> Answer:
+        """An ``Answer`` to the question; its plans are the commitment's, else those in scope."""
+        plans = plans if plans is not None else ([self.commitment.plan] if self.commitment else self.links.plans)
+        return Answer(question=self.question, language=self.lang, intent=intent, answer=text, known=known,
+                      plans=[p.ref(self.lang) for p in plans], items=list(items), sparql=sparql,
+                      evidence=list(evidence), confidence=round(confidence, 3))
+
+    def unknown(self, intent: str, reason: str, *, sparql: str | None = None, confidence: float = 0.9) -> Answer:
+        """An answer that does not know, saying ``reason``."""
+        return self.answer(intent, self.say("unknown", reason=reason), sparql=sparql, confidence=confidence, known=False)
+
+    def no_fact(self, intent: str, what: str, *, sparql: str | None = None) -> Answer:
+        """An answer that does not know: the commitment (or the documents in scope) states no ``what``."""
+        target = (self.cref(self.commitment, capital=True) if self.commitment
+                  else self.say("documents", scope=self.scope_text()))
+        return self.unknown(intent, self.say("no_fact", commitment=target, what=what), sparql=sparql)
+
+    def org_label(self, iri: str) -> str:
+        """An institution's name with its acronym: "Ministerio de Finanzas Públicas (MINFIN)"."""
+        return self.linker.org_names.get(iri, iri)
+
+    def commitment_by_iri(self, iri: str) -> Commitment:
+        """The linked commitment of ``iri``.
+
+        :raises KeyError: no commitment has that IRI.
+        """
+        return self.linker.commitments[iri]
+
+    def c_dict(self, c: Commitment) -> dict:
+        """Commitment ``c`` as an answer item (number, plan, commitment IRI, title, id)."""
+        return {"number": c.number, "plan": c.plan.iri, "commitment": c.iri, "title": c.title, "id": c.label}
+
+    def spans(self, c: Commitment, prop: str) -> list[tuple[str, int, int]]:
+        """(document, begin, end) of each span ``c`` links by ``prop``, in text order."""
+        rows = self.select(f"""SELECT ?doc ?b ?e WHERE {{ <{c.iri}> {prop} ?s . ?s nif:referenceContext ?doc ;
+            nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?b""")
+        return [(r["doc"], int(r["b"]), int(r["e"])) for r in rows]
+
+    def body_sentences(self, c: Commitment, prop: str = "ogp:bodySpan") -> list[dict]:
+        """The evidence sentences of the spans ``c`` links by ``prop`` (its body by default)."""
+        found = []
+        for doc, b, e in self.spans(c, prop):
+            for s, t in self.evidence.sentences_of(doc, [(b, e)]):
+                found.append(self.evidence.sentence(doc, s, t, commitment=self.c_dict(c)))
+        return found
+
+    def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
+        """Up to ``limit`` evidence sentences mentioning ``entity`` (within ``commitment`` when given)."""
+        return [self.evidence.sentence(doc, b, e, commitment=self.c_dict(self.commitment_by_iri(c)))
+                for doc, b, e, c in self.evidence.mentions(entity, commitment=commitment.iri if commitment else None,
+                                                         limit=limit)]
+
+
+def plan_text(ctx: Context) -> list[tuple[str, Plan, int, int]]:
+    """(doc, plan, begin, end) of each stretch of the plans in scope that no commitment covers
+    (introductions, the co-creation process, closing summaries)."""
+    rows = ctx.select(f"""SELECT ?plan ?doc ?b ?e WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:sourceSpan ?s .
+        ?s nif:referenceContext ?doc ; nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?doc ?b""")
+    plans = {p.iri: p for p in ctx.links.plans}
+    covered: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for r in rows:
+        covered.setdefault((r["doc"], r["plan"]), []).append((int(r["b"]), int(r["e"])))
+    stretches = []
+    for (doc, plan), spans in covered.items():
+        at = 0
+        for b, e in [*spans, (len(ctx.evidence.texts[doc]), len(ctx.evidence.texts[doc]))]:
+            if b > at:
+                stretches.append((doc, plans[plan], at, b))
+            at = max(at, e)
+    return stretches
