@@ -415,3 +415,19 @@ def test_a_portuguese_question_naming_an_english_law_is_answered_in_portuguese(w
 def test_an_unclear_question_about_a_described_commitment_gets_its_description(world):
     answer = world.ask("que es el compromiso del laboratorio de innovacion ciudadana de ecuador")
     assert answer.intent == "commitment" and "Presidencia" in answer.answer and answer.items[0]["number"] == 8
+
+
+def test_a_graph_holding_a_document_without_commitments_still_answers(tmp_path):
+    """A summary page without commitments is indexed by section; questions must not trip on it."""
+    from api.pipeline import build_all
+
+    summary = tmp_path / "resumo.md"
+    summary.write_text("---\ntitle: 2º Plano de Ação em Governo Aberto de Exemplo 2018-2020\n---\n"
+                       "O município de Exemplo publicou o seu segundo plano de ação em governo aberto, com cinco "
+                       "compromissos sobre transparência e participação social.\n", encoding="utf-8")
+    report = Path(__file__).resolve().parents[1] / "ogp_graph" / "data" / "gt-2016-2018-autoevaluacion-medio-termino.txt"
+    build_all([report, summary], data_dir=tmp_path / "home")
+    service = Service(tmp_path / "home")
+    assert any("/section/" in p.commitment for p in service.index.passages)
+    assert "INAP" in service.ask("quem é responsável pelo compromisso 1").answer
+    assert service.ask("que compromisos hablan de participacion social").question

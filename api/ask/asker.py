@@ -258,7 +258,8 @@ class Asker:
         top = float(lexical.max()) if len(lexical) and lexical.max() > 0 else 1.0
         best: dict[str, tuple[float, float, int]] = {}
         for i, p in enumerate(index.passages):
-            if self.linker.commitments[p.commitment].plan.iri not in in_scope:
+            c = self.linker.commitments.get(p.commitment)  # (a document without commitments is indexed by section)
+            if c is None or c.plan.iri not in in_scope:
                 continue
             d, f = float(dense[i]), float(dense[i]) + 0.5 * float(lexical[i]) / top
             old = best.get(p.commitment)
