@@ -50,8 +50,8 @@ class VectorCache:
         _LOG.warning("vector cache %s not used: %s", self.path, exc)
         self._broken, self._db = True, None
 
-    def get(self, keys: Iterable[str], *, dim: int) -> dict[str, np.ndarray]:
-        """The cached vectors of ``keys`` (those of length ``dim``; absent keys are left out)."""
+    def get(self, keys: Iterable[str]) -> dict[str, np.ndarray]:
+        """The cached vectors of ``keys`` (absent keys are left out)."""
         keys = list(dict.fromkeys(keys))
         db = self._connection()
         if db is None or not keys:
@@ -62,23 +62,21 @@ class VectorCache:
                 chunk = keys[start : start + 500]
                 rows = db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk)
                 for key, blob in rows:
-                    vector = np.frombuffer(blob, dtype=np.float32)
-                    if vector.shape == (dim,):
-                        found[key] = vector
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
         except sqlite3.Error as exc:
             self._fail(exc)
             return {}
         return found
 
     def put(self, vectors: dict[str, np.ndarray]) -> None:
-        """Keep ``vectors`` (float32 rows by key); keys already kept are left as they are."""
+        """Keep ``vectors`` (float32 rows by key), replacing what a key held (a damaged vector is mended)."""
         db = self._connection()
         if db is None or not vectors:
             return
         rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in vectors.items()]
         try:
             with db:
-                db.executemany("INSERT OR IGNORE INTO vectors (key, vector) VALUES (?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)", rows)
         except sqlite3.Error as exc:
             self._fail(exc)
 
@@ -107,12 +105,16 @@ def embed(embedder: Embedder, texts: Sequence[str], *, kind: Kind,
           progress: Callable[[Iterable, int, str], Iterable] | None = None, batch: int = 64) -> np.ndarray:
     """The ``(len(texts), dim)`` float32 vectors of ``texts``: those in ``known`` (by ``text_key``) or
     in the cache are copied, the others embedded once per distinct text (in batches, shown by
-    ``progress`` as "embedding") and kept in the cache."""
+    ``progress`` as "embedding") and kept in the cache. When every vector is found the model is not
+    loaded; cached vectors of another length than the others (a damaged cache) are embedded again."""
     keys = [text_key(embedder, t, kind) for t in texts]
     found = dict(known or {})
     cache = vector_cache()
     if cache is not None:
-        found.update(cache.get((k for k in keys if k not in found), dim=embedder.dim))
+        found.update(cache.get(k for k in keys if k not in found))
+    lengths = [v.shape for v in found.values()]
+    usual = max(set(lengths), key=lengths.count) if lengths else None
+    found = {k: v for k, v in found.items() if v.shape == usual}
     missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items())
     batches = range(0, len(missing), batch)
     if progress:

@@ -153,3 +153,27 @@ def test_dense_extend_adds_vectors_and_turns_hnsw_past_the_exact_limit():
     past = grown.extend(vectors[45:], exact_limit=50)
     assert not past.exact and len(past) == 60
     assert past.search(vectors[55:56], 1)[1][0][0] == 55
+
+
+def test_texts_all_in_the_vector_cache_never_load_the_model_and_a_damaged_vector_is_embedded_again(texts, tmp_path,
+                                                                                                  monkeypatch):
+    from indexes.vector_cache import embed, text_key, vector_cache
+
+    monkeypatch.setenv("OGP_KG_CACHE", str(tmp_path / "cache"))
+    first = embed(Counting(), texts[:10], kind="passage")
+
+    class Unloaded(Counting):
+        """An embedder whose model must not be loaded."""
+
+        @property
+        def dim(self) -> int:
+            raise AssertionError("the model was loaded")
+
+        def encode(self, texts, **kwargs):
+            raise AssertionError("the model was loaded")
+
+    assert np.array_equal(embed(Unloaded(), texts[:10], kind="passage"), first)
+    vector_cache().put({text_key(Counting(), texts[0], "passage"): np.zeros(3, dtype=np.float32)})  # damaged
+    again = Counting()
+    assert np.array_equal(embed(again, texts[:10], kind="passage"), first) and again.seen == [texts[0]]
+    assert np.array_equal(embed(Unloaded(), texts[:10], kind="passage"), first)  # and mended in the cache
