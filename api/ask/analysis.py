@@ -52,15 +52,17 @@ def _hits(section: str, intent: str, folded: str, lang: str) -> int:
     return sum(bool(re.search(p, folded)) for p in CUES[section].get(intent, {}).get(lang, []))
 
 
+_QUESTION_WORD = {lang: re.compile(r"\b(?:" + "|".join(words) + r")\b") for lang, words in CUES["yes_no"]["wh"].items()}
+
+
 def yes_no(question: str, folded: str, lang: str) -> bool:
     """Whether a question asks yes or no (``cues.json: yes_no``): an auxiliary first ("was the law
     approved"), or, in Spanish and Portuguese, a question mark or "ya" and no question word."""
-    spec = CUES["yes_no"]
-    if any(re.search(p, folded) for p in spec["starts"].get(lang, [])):
+    if any(re.search(p, folded) for p in CUES["yes_no"]["starts"].get(lang, [])):
         return True
     if lang == "en" or not (question.rstrip().endswith("?") or folded.startswith("ya ")):
         return False
-    return not any(re.search(rf"\b{w}\b", folded) for w in spec["wh"][lang])
+    return not _QUESTION_WORD[lang].search(folded)
 
 
 def refuted(intent: str, folded: str, lang: str) -> bool:

@@ -11,7 +11,7 @@ from api.ask.answer import Answer
 from api.ask.bridge import Bridge, content_words
 from api.ask.context import MESSAGES, Context
 from api.ask.evidence import Evidence
-from api.ask.linking import Commitment, Linker, Links
+from api.ask.linking import COMMITMENT_WORD, Commitment, Linker, Links
 from api.errors import QuestionError
 from indexes.search_index import Hit
 from ogp_graph.text import match_form, sentences
@@ -39,7 +39,6 @@ UNHEARD = 2
 IMPLIED = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
-_COMMITMENT_WORD = r"\b(compromisos?|commitments?|compromissos?)\b"
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,9}\b")
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
                               r"what|which|who|how|where|when|quem|quant[oa]s?)\b)")
@@ -65,15 +64,14 @@ class Asker:
         """The stems of every word (four letters or more) of the graph's documents."""
         return {w[:5] for text in self.evidence.texts.values() for w in re.findall(r"[a-z]{4,}", match_form(text))}
 
-    def _unheard(self, folded: str, links: Links, lang: str) -> list[str]:
-        """The words of the question, beyond those asking and naming, that no document has (not
-        even their first five letters): "purple elephants". Empty unless every plan in scope is in
-        the question's language (an English question about a Spanish plan names what its words do
-        not: "how much did the reverse auction save")."""
+    def _unheard(self, words: list[str], links: Links, lang: str) -> list[str]:
+        """Those of the question's content ``words`` (beyond the names it links), but for the words
+        that ask, that no document has (not even their first five letters): "purple elephants".
+        Empty unless every plan in scope is in the question's language (an English question about a
+        Spanish plan names what its words do not: "how much did the reverse auction save")."""
         if {p.language for p in links.plans} != {lang}:
             return []
-        return [w for w in content_words(links.outside_names(folded))
-                if w[:5] not in self.model.generic_stems and w[:5] not in self.vocabulary]
+        return [w for w in words if w[:5] not in self.model.generic_stems and w[:5] not in self.vocabulary]
 
     @cached_property
     def model(self) -> IntentModel:
@@ -124,19 +122,19 @@ class Asker:
                           if match_form(w) not in linked and self.evidence.expansion(w)]
         if scope and not links.restricted:
             links.plans, links.restricted = scope, True
-        if len(self._unheard(folded, links, lang)) >= UNHEARD:
-            return self._fallback_unknown(question, folded, lang, links), None, None
-        if links.missing:
-            return builders.not_in_graph(Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
-                                                 evidence=self.evidence, service=self.service)), None, None
-        vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
         words = content_words(links.outside_names(folded))
-        rendered = " ".join(w for other in sorted({p.language for p in links.plans} - {lang})
-                            for w in self.bridge.render(words, other))  # "tax" → "tributaria" for a Spanish plan
-        hits, fused = self._search(f"{links.without_scope(folded)} {rendered}", vectors[0], {p.iri for p in links.plans})
         ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
-                      evidence=self.evidence, service=self.service, hits=hits,
-                      vector=vectors[0], generic=self.model.generic_stems, rendered=rendered)
+                      evidence=self.evidence, service=self.service, generic=self.model.generic_stems)
+        if len(self._unheard(words, links, lang)) >= UNHEARD:  # about things no document speaks of
+            return ctx.unknown("unknown", ctx.say("no_match"), confidence=0.85), None, None
+        if links.missing:
+            return builders.not_in_graph(ctx), None, None
+        vectors = self.service.index.embedder.encode([question, generic_text(folded, links, lang)], kind="query")
+        ctx.vector = vectors[0]
+        ctx.rendered = " ".join(w for other in sorted({p.language for p in links.plans} - {lang})
+                                for w in self.bridge.render(words, other))  # "tax" → "tributaria" for a Spanish plan
+        hits, fused = self._search(f"{links.without_scope(folded)} {ctx.rendered}", vectors[0], {p.iri for p in links.plans})
+        ctx.hits = hits
         explicit = links.of("commitment")
         words = expand(match_form(whole), lang) if whole else folded
         candidates = (self._narrow(self.linker.candidates(links), links, words)
@@ -148,7 +146,7 @@ class Asker:
         scores = {i: v for i, v in self.model.scores(vectors[1], folded, lang).items() if not refuted(i, folded, lang)}
         ranked = sorted(scores, key=scores.get, reverse=True)
         implied = None if ctx.commitment or candidates else self._implied(links)
-        described = None if ctx.commitment or candidates else self._described(f"{question} {rendered}", lang, hits, fused)
+        described = None if ctx.commitment or candidates else self._described(f"{question} {ctx.rendered}", lang, hits, fused)
         if described and not (implied and implied[0] == described[0]):
             # a commitment found by description only is weaker evidence than a named entity
             scores = {i: v - DESCRIBED_PENALTY * ("commitment" in INTENTS[i]["needs"]) for i, v in scores.items()}
@@ -159,7 +157,7 @@ class Asker:
         if answer is None:
             usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
             if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
-                if described and re.search(_COMMITMENT_WORD, folded):  # "¿qué es el compromiso del laboratorio…?"
+                if described and re.search(COMMITMENT_WORD, folded):  # "¿qué es el compromiso del laboratorio…?"
                     ctx.commitment, ctx.link_score = described
                     return self._scaled(builders.describe(ctx), ctx), ctx.commitment, None
                 return self._fallback(ctx), None, None
@@ -197,12 +195,6 @@ class Asker:
         if answer is None and described and ctx.commitment is described[0]:
             ctx.commitment, ctx.link_score = None, 1.0
         return answer
-
-    def _fallback_unknown(self, question: str, folded: str, lang: str, links: Links) -> Answer:
-        """"I don't know": the question is about things no document speaks of."""
-        ctx = Context(question=question, folded=folded, lang=lang, links=links, linker=self.linker,
-                      evidence=self.evidence, service=self.service)
-        return ctx.unknown("unknown", ctx.say("no_match"), confidence=0.85)
 
     def _narrow(self, candidates: list[Commitment], links: Links, folded: str) -> list[Commitment]:
         """The candidates (one per plan, same number) the question points to: those related to an
@@ -320,14 +312,12 @@ class Asker:
         if not hits or hits[0].score < SEARCH_MIN:
             return ctx.unknown("unknown", ctx.say("no_match"), confidence=hits[0].score if hits else 0.0)
         best = self.linker.commitments[hits[0].commitment]
-        wanted = stems(ctx.links.without_scope(ctx.folded)) - self.model.generic_stems
         sentences = [self.evidence.sentence(p.doc, a, b, commitment=ctx.c_dict(best))
                      for p in self.service.index.passages if p.commitment == best.iri and p.kind == "body"
                      for a, b in self.evidence.sentences_of(p.doc, [(p.start, p.end)])]
-        scored = [(len(wanted & stems(s["text"])), s) for s in sentences]
-        if not scored or max(n for n, _ in scored) == 0:
+        shared, sentence = ctx.closest(sentences, ctx.wanted())
+        if not shared:
             return ctx.unknown("unknown", ctx.say("no_match"), confidence=hits[0].score)
-        _, sentence = max(scored, key=lambda x: x[0])
         ctx.commitment = best
         return ctx.answer("search", ctx.say("search", commitment=ctx.cref(best), title=best.title, text=sentence["text"]),
                           items=[{**ctx.c_dict(self.linker.commitments[h.commitment]), "score": h.score} for h in hits[:3]],

@@ -6,6 +6,7 @@ and quotes its evidence from the stored provenance."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from babel import Locale
 
@@ -133,7 +134,7 @@ def contact(ctx: Context) -> Answer:
 def _plan_contact(ctx: Context) -> Answer | None:
     """The e-mail addresses and telephone numbers a plan gives outside its commitments, from the
     sentence giving any that shares most words with the question (one at least)."""
-    wanted = stems(ctx.question) - ctx.generic
+    wanted = stems(ctx.question) - ctx.generic  # (a country's name counts here: "Gobierno Abierto Guatemala")
     best, shared = None, 0
     for doc, plan, b, e in plan_text(ctx):
         text = ctx.evidence.texts[doc]
@@ -178,9 +179,8 @@ def _description(ctx: Context, c: Commitment) -> dict | None:
         if found := _field(_DESCRIPTION, ctx.evidence.texts[doc], b, e, paragraph=True):
             _, s, t, _ = found
             return ctx.evidence.span(doc, s, t, commitment=ctx.c_dict(c))
-    wanted = stems(ctx.links.without_scope(ctx.folded)) - ctx.generic
     body = [s for s in ctx.body_sentences(c) if len(s["text"].split()) >= DESCRIPTION_WORDS and field_label(s["text"]) is None]
-    return max(body, key=lambda s: len(wanted & stems(s["text"])), default=None)
+    return ctx.closest(body, ctx.wanted())[1]
 
 
 def describe(ctx: Context) -> Answer:
@@ -222,9 +222,7 @@ def _event(ctx: Context, c: Commitment) -> tuple[Answer, int] | None:
     language) beyond those asking and its title's (at least ``EVENT_WORDS``) — "No" when it says
     the event is yet to happen (``cues.json: not_done``, in the document's language), else "Yes";
     with the words shared. None when no sentence tells of it."""
-    wanted = stems(f"{ctx.links.without_scope(ctx.folded)} {ctx.rendered}") - ctx.generic - stems(c.title)
-    scored = [(len(wanted & stems(s["text"])), s) for s in ctx.body_sentences(c, "ogp:sourceSpan")]
-    shared, best = max(scored, key=lambda x: x[0], default=(0, None))
+    shared, best = ctx.closest(ctx.body_sentences(c, "ogp:sourceSpan"), ctx.wanted(rendered=True) - stems(c.title))
     if shared < EVENT_WORDS:
         return None
     text = best["text"].lower()
@@ -267,19 +265,27 @@ def status(ctx: Context) -> Answer:
                       items=[{**ctx.c_dict(c), "complete": False}], sparql=query, evidence=body, confidence=0.75)
 
 
-def _months(lang: str) -> set[str]:
+@cache
+def _months(lang: str) -> frozenset[str]:
+    """The folded month names of ``lang``, wide and abbreviated (Babel)."""
     loc = Locale.parse(lang)
-    return {match_form(m) for width in ("wide", "abbreviated") for m in loc.months["format"][width].values()}
+    return frozenset(match_form(m) for width in ("wide", "abbreviated") for m in loc.months["format"][width].values())
 
 
 _DATE_FIELDS = _every_language("date_fields")
 
 
-def _has_day(folded: str, months: set[str]) -> bool:
+def _has_day(folded: str, months: frozenset[str]) -> bool:
     """Whether a folded sentence gives a day: "29 de noviembre", "december 13th", "12/05/2017"."""
+    return bool(_day_pattern(months).search(folded))
+
+
+@cache
+def _day_pattern(months: frozenset[str]) -> re.Pattern:
+    """A day with one of ``months`` (either order) or in digits, compiled once per set of months."""
     names = "|".join(sorted(map(re.escape, months), key=len, reverse=True))
-    return bool(re.search(rf"\b\d{{1,2}}(?:st|nd|rd|th|°|º)?\s+(?:de\s+)?(?:{names})\b|\b(?:{names})\.?\s+\d{{1,2}}"
-                          rf"(?:st|nd|rd|th)?\b(?!\d)|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b", folded))
+    return re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th|°|º)?\s+(?:de\s+)?(?:{names})\b|\b(?:{names})\.?\s+\d{{1,2}}"
+                      rf"(?:st|nd|rd|th)?\b(?!\d)|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 
 
 def dates(ctx: Context) -> Answer:
@@ -292,10 +298,10 @@ def dates(ctx: Context) -> Answer:
     wanted = stems(ctx.question)
     best, best_score = None, 0
     for s in ctx.body_sentences(c, "ogp:sourceSpan"):
-        words = set(WORD.findall(match_form(s["text"])))
-        if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])) or (day and not _has_day(match_form(s["text"]), months)):
-            continue
         folded = match_form(s["text"])
+        words = set(WORD.findall(folded))
+        if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])) or (day and not _has_day(folded, months)):
+            continue
         score = (len(wanted & stems(s["text"])) + (1 if words & months else 0)
                  + DATE_FIELD * any(label in folded for label in _DATE_FIELDS))
         if score > best_score:

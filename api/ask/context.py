@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from api.ask.analysis import stems
 from api.ask.answer import Answer
 from api.ask.evidence import Evidence
 from api.ask.linking import Commitment, Linker, Links, Plan
@@ -36,6 +37,18 @@ class Context:
     vector: object = None  # the question's embedding (multilingual e5), for sentences in another language
     generic: set = field(default_factory=set)  # stems of the words that ask (those of the intent examples)
     rendered: str = ""  # the question's words rendered in the other plan languages (``bridge.py``)
+
+    def wanted(self, *, rendered: bool = False) -> set[str]:
+        """Stems of the question's words that describe, not ask (the intent examples' words and
+        countries' names left out); ``rendered``: with their renderings in the other plan languages."""
+        words = f"{self.links.without_scope(self.folded)} {self.rendered if rendered else ''}"
+        return stems(words) - self.generic
+
+    @staticmethod
+    def closest(sentences: list[dict], wanted: set[str]) -> tuple[int, dict | None]:
+        """The evidence sentence sharing most of the ``wanted`` stems (the first on a tie), with how
+        many it shares; (0, None) without sentences."""
+        return max(((len(wanted & stems(s["text"])), s) for s in sentences), key=lambda x: x[0], default=(0, None))
 
     def similarity(self, texts: list[str]) -> list[float]:
         """The cosine of the question and each of ``texts`` in the multilingual embedding space."""

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from api.ask.linking import NAME_CONNECTORS
 from ogp_graph.text import sentence_at, sentences
-
-
-_CONNECTORS = set("de del la las los el y e of the and for on in para da do dos das".split())
 
 
 class Evidence:
@@ -63,10 +61,10 @@ class Evidence:
                 offset = max(0, m.start() - 200)
                 kept: list[re.Match] = []
                 for w in reversed(list(re.finditer(r"[\w'’.-]+", text[offset : m.start()]))):
-                    if not (w.group(0)[0].isupper() or w.group(0).lower() in _CONNECTORS):
+                    if not (w.group(0)[0].isupper() or w.group(0).lower() in NAME_CONNECTORS):
                         break
                     kept.insert(0, w)
-                while kept and kept[0].group(0).lower() in _CONNECTORS:
+                while kept and kept[0].group(0).lower() in NAME_CONNECTORS:
                     kept.pop(0)
                 if sum(w.group(0)[0].isupper() for w in kept) >= 2:
                     return doc, offset + kept[0].start(), m.end(), text[offset + kept[0].start() : offset + kept[-1].end()]

@@ -22,8 +22,9 @@ _NUMBER_WORDS = {lang: {w: i for i, w in enumerate(words.split(), start=1)} for 
           "dieciocho diecinueve veinte",
     "en": "one two three four five six seven eight nine ten eleven twelve",
     "pt": "um dois tres quatro cinco seis sete oito nove dez onze doze"}.items()}
-_COMMITMENT_NO = re.compile(r"\b(?:compromisos?|commitments?|compromissos?)\s+(?:numero\s+|number\s+|no\.?\s*|n\.?\s*|#\s*)?"
-                            r"(\d{1,3}|[a-z]+)\b")
+#: "compromiso", "commitment", "compromisso" and their plurals
+COMMITMENT_WORD = r"\b(?:compromisos?|commitments?|compromissos?)\b"
+_COMMITMENT_NO = re.compile(COMMITMENT_WORD + r"\s+(?:numero\s+|number\s+|no\.?\s*|n\.?\s*|#\s*)?(\d{1,3}|[a-z]+)\b")
 _PERIOD = re.compile(r"(?<![\d-])\b(20\d\d)(?:\s*[-–/]\s*(20\d\d))?\b")
 _SCOPE = CUES["plan_scope"]
 _PLAN_WORD = re.compile("|".join(p for lang, ps in CUES["plan_words"].items() if lang != "_doc" for p in ps))
@@ -34,7 +35,8 @@ _ORDINAL_BEFORE_PLAN = re.compile(rf"\b({_WORDS_ORDINAL}|{'|'.join(_SCOPE['ordin
                                   rf"(?:[a-z.]+\s+){{0,{_SCOPE['ordinal_gap']}}}?(?:{_PLAN_WORD.pattern})")
 _NAP_NUMBER = re.compile(r"\bnap\s?-?([1-9])\b")
 _FUZZY_MIN = 84
-_ORG_CONNECTORS = {"de", "del", "la", "las", "los", "el", "y", "e", "para", "of", "the", "and", "for"}
+#: the small words between the words of a name, in every language
+NAME_CONNECTORS = frozenset(CUES["name_connectors"]["words"])
 _ORG_WORDS = json.loads((Path(__file__).parent / "data" / "org_words.json").read_text(encoding="utf-8"))["es"]
 
 
@@ -63,6 +65,16 @@ def _covering(plans: list["Plan"], years: list[tuple[int, int]]) -> list["Plan"]
         end = p.end or p.start + _SCOPE["plan_years"]
         return p.start <= a and b <= end or (a < b and a <= p.start and end <= b)
     return [p for p in plans if any(holds(p, a, b) for a, b in years)]
+
+
+def _without(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the characters of ``spans`` (overlapping ones cut once), the rest joined by spaces."""
+    out, at = [], 0
+    for s, t in sorted(spans):
+        if s >= at:
+            out.append(text[at:s])
+            at = t
+    return " ".join(out + [text[at:]])
 
 
 def _first_nonempty(*choices: list) -> list:
@@ -127,22 +139,12 @@ class Links:
 
     def without_scope(self, folded: str) -> str:
         """The folded question without the words that name countries (they restrict the plans, not describe)."""
-        out, at = [], 0
-        for s, t in sorted(self.scope_spans):
-            if s >= at:
-                out.append(folded[at:s])
-                at = t
-        return " ".join(out + [folded[at:]])
+        return _without(folded, self.scope_spans)
 
     def outside_names(self, folded: str) -> str:
         """The folded question without the names it links (entities, countries): the words in
         its own language ("who leads the Ministerio de Finanzas" → "who leads the")."""
-        out, at = [], 0
-        for s, t in sorted([(e.start, e.end) for e in self.entities] + self.scope_spans):
-            if s >= at:
-                out.append(folded[at:s])
-                at = t
-        return " ".join(out + [folded[at:]])
+        return _without(folded, [(e.start, e.end) for e in self.entities] + self.scope_spans)
 
     def of(self, kind: str) -> list[Entity]:
         """The linked entities of ``kind`` ("org", "law", "place"), in order."""
@@ -279,6 +281,12 @@ class Linker:
         return names
 
     @cached_property
+    def _other_country(self) -> re.Pattern:
+        """One whole-word pattern of every name in ``other_countries`` (longest first), compiled once."""
+        names = sorted(self.other_countries, key=len, reverse=True)
+        return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+
+    @cached_property
     def plan_ordinals(self) -> dict[str, int]:
         """Plan IRI → its ordinal, when its title says it ("Fifth U.S. … Plan", "II PLAN DE ACCIÓN")."""
         found = {}
@@ -300,8 +308,7 @@ class Linker:
                     taken.append(m.span())
         territories = Locale.parse(language).territories
         if not codes:
-            others = {code for name, code in self.other_countries.items()
-                      if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)}
+            others = {self.other_countries[m.group(0)] for m in self._other_country.finditer(folded)}
             if others:
                 return [], sorted(territories.get(c, c) for c in others)
         plans = [p for p in self.plans if not codes or p.country in codes]
@@ -349,7 +356,7 @@ class Linker:
     def _generic(gram: str) -> bool:
         """Whether every word of ``gram`` is a word of any institution's name ("ministerio de"):
         such words name no institution in particular."""
-        return all(w in _ORG_WORDS["words"] or w in _ORG_CONNECTORS for w in gram.split())
+        return all(w in _ORG_WORDS["words"] or w in NAME_CONNECTORS for w in gram.split())
 
     def _fuzzy(self, folded: str, taken: list) -> list[Entity]:
         """Institutions named with a misspelling: word n-grams close to a label of as many words,
