@@ -78,8 +78,10 @@ class Asker:
         return IntentModel(self.service.index.embedder)
 
     def warm(self) -> None:
-        """Load what every question needs (embedder, intent examples, sentence splitter) now."""
+        """Load what every question needs (embedder, intent examples, title words across
+        languages, sentence splitter) now."""
         self.model.warm()
+        self.bridge.warm()
         sentences("")
 
     def ask(self, question: str) -> Answer:

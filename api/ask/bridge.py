@@ -43,6 +43,10 @@ class Bridge:
                 found[language] = (words, embed(self.embedder, words, kind="query"))
         return found
 
+    def warm(self) -> None:
+        """Embed the title words now (once; from the vector cache after the first run)."""
+        self._vocabulary
+
     def render(self, words: list[str], language: str) -> list[str]:
         """The renderings in ``language`` of ``words`` (each: its nearest title words, when close
         enough); the words themselves are left out. Empty for a language without plans."""
