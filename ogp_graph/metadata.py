@@ -19,14 +19,7 @@ from ogp_graph.errors import DocumentError
 from ogp_graph.segment.cues import cues
 from ogp_graph.text import detect_language
 
-_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)\d\d)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_PLAN_TITLE = re.compile(
-    r"((?:Primer|Segundo|Tercer|Cuarto|Quinto|First|Second|Third|Fourth|Fifth|[IVX]{1,4}|\d{1,2}[º°o]?)?\s*"
-    r"(?:Plan de Acci[óo]n|Plano de A[çc][ãa]o|Plan d'action|National Action Plan|Action Plan)[^\n.]{0,80}?"
-    r"(?:19|20)\d\d\s*[-–—]\s*(?:19|20)\d\d)",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -87,14 +80,24 @@ def detect_genre(doc: Document) -> str:
     return "other"
 
 
-def _period(doc: Document) -> tuple[int | None, int | None]:
+def _ranges(text: str) -> list[tuple[int, int]]:
+    """The periods ``text`` names ("2016-2018", "de 2018 a 2020"), at most six years long."""
+    pairs = [next((int(a), int(b)) for a, b in zip(m[::2], m[1::2]) if a) for m in cues().year_range.findall(text)]
+    return [(a, b) for a, b in pairs if 0 < b - a <= 6]
+
+
+def _period(doc: Document, titles: str) -> tuple[int | None, int | None]:
+    """The period ``titles`` (the document's and its plan's) name, else the most named one up front
+    (then in the whole text), else the first year the titles name (a cover's date), else the
+    earliest year named up front."""
     head = re.sub(r"\s+", " ", f"{doc.title} {doc.text[:4000]}")
-    for text in (head, doc.text):
-        periods = Counter((int(a), int(b)) for a, b in _PERIOD.findall(text) if 0 < int(b) - int(a) <= 6)
-        if periods:
+    for text in (titles, head, doc.text):
+        if periods := Counter(_ranges(text)):
             return periods.most_common(1)[0][0]
-        if years := _YEAR.findall(text):  # a plan known by one year: the earliest named up front
-            return min(int(y) for y in years), None
+    if years := _YEAR.findall(titles):
+        return int(years[0]), None
+    if years := _YEAR.findall(head):
+        return min(int(y) for y in years), None
     return None, None
 
 
@@ -106,10 +109,11 @@ def describe(doc: Document, *, country: str | None = None) -> DocumentInfo:
     if country and country.upper() not in countries() and pycountry.countries.get(alpha_2=country.upper()) is None:
         raise DocumentError(doc.source, f"unknown country code {country!r}; use an ISO 3166-1 alpha-2 code")
     code = (country or detect_country(f"{doc.title}\n{doc.text}") or UNKNOWN_COUNTRY).upper()
-    period = _period(doc)
-    plan = _PLAN_TITLE.search(re.sub(r"\s+", " ", doc.text[:4000]))
-    plan_title = doc.title or (plan.group(1).strip() if plan else "")
-    plan_title = plan_title or f"OGP action plan {country_name(code)} {period[0] or ''}".strip()
+    head = re.sub(r"\s+", " ", doc.text[:4000])
+    plan = cues().plan_period.search(head) or cues().plan_ordinal.search(head)
+    plan_title = doc.title or (plan.group(0).strip() if plan else "")
     first_paragraph = doc.text.lstrip().split("\n\n", 1)[0][:300]
     title = doc.title or re.sub(r"\s+", " ", first_paragraph).strip() or doc.name
+    period = _period(doc, f"{title} {plan_title}")
+    plan_title = plan_title or f"OGP action plan {country_name(code)} {period[0] or ''}".strip()
     return DocumentInfo(detect_language(doc.text), code, period, title, plan_title, detect_genre(doc))

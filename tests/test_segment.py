@@ -155,3 +155,20 @@ def test_titles_only_in_the_table_of_contents(tmp_path):
     assert [c.title for c in found.commitments] == ["Open Contracting Data", "Budget Transparency Portal"]
     s, e = found.commitments[1].title_spans[0]
     assert doc.text[s:e] == "Budget Transparency Portal"
+
+
+@pytest.mark.parametrize(("text", "period", "plan_title"), [
+    # a cover's date names the plan's year, not the earlier year the introduction recalls
+    ("December 5, 2013\n\nTHE OPEN GOVERNMENT PARTNERSHIP\nSECOND OPEN GOVERNMENT NATIONAL ACTION PLAN FOR THE "
+     "UNITED STATES OF AMERICA\n\nIn September 2011, the United States joined eight other countries.",
+     (2013, None), "SECOND OPEN GOVERNMENT NATIONAL ACTION PLAN"),
+    # a period in words, not the year of a decree the page cites
+    ("title: '2º Plano de Ação em Governo Aberto'\nplano_administracao: 'DECRETO Nº 54.794, DE 28 DE JANEIRO DE 2014'\n"
+     "De 2018 a 2020, os cidadãos de São Paulo participaram ativamente do plano.",
+     (2018, 2020), "2º Plano de Ação"),
+    ("II PLAN DE ACCIÓN 2015 -2017\n\nEn 2011 Colombia se unió a la Alianza.", (2015, 2017), "II PLAN DE ACCIÓN 2015 -2017"),
+])
+def test_a_plan_is_dated_and_titled_by_its_cover(text, period, plan_title):
+    info = describe(Document(source="cover.txt", text=text, blocks=(), media_type="text/plain", sha256="0" * 64))
+    assert info.period == period
+    assert info.plan_title == plan_title

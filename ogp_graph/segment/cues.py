@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 _FLAGS = re.IGNORECASE
+_YEAR = r"((?:19|20)\d\d)"
 
 
 def _alternation(parts) -> str:
@@ -37,6 +38,9 @@ class Cues:
     completion: tuple[tuple[re.Pattern[str], str], ...]  # (pattern, IRM level local name)
     completion_percent: re.Pattern[str]  # → first non-empty group is the percentage
     genre: tuple[tuple[str, re.Pattern[str]], ...]  # (genre, pattern), most specific first
+    plan_period: re.Pattern[str]  # "II Plan de Acción … 2015-2017": a plan's title naming its period
+    plan_ordinal: re.Pattern[str]  # "Fourth … National Action Plan", "2º Plano de Ação": a title naming its ordinal
+    year_range: re.Pattern[str]  # "2016-2018", "de 2018 a 2020", "from 2011 to 2013": each alternative has two groups
 
 
 def _one_group(patterns: list[str]) -> str:
@@ -59,10 +63,12 @@ def cues() -> Cues:
     field = _alternation(every("field_labels") + every("responsible_labels"))
     milestones = _alternation(every("milestone_words"))
     month_year = r"\d{1,2}/\d{2,4}"
+    ordinal = rf"\b(?:{_alternation(every('plan_ordinals'))}|[IVX]{{1,4}}|\d{{1,2}}\s*[º°o])"
     genres = {}
     for d in data:
         for genre, patterns in d["genre"].items():
             genres.setdefault(genre, []).extend(patterns)
+    plan = _alternation(genres["plan"])
     return Cues(
         opener=re.compile(rf"^\s*(?:{words})\s*(?:(?:{markers})\s*)?(?P<n>\d{{1,3}})\b\s*(?:[:.)–—-]\s*)?(?P<rest>.*)$", _FLAGS),
         quoted=re.compile(_one_group(every("quoted_commitment")), _FLAGS),
@@ -83,6 +89,10 @@ def cues() -> Cues:
         completion=tuple((re.compile(c["pattern"], _FLAGS), c["level"]) for d in data for c in d["completion"]),
         completion_percent=re.compile("|".join(every("completion_percent")), _FLAGS),
         genre=tuple((g, re.compile(_alternation(ps), _FLAGS)) for g, ps in genres.items()),
+        plan_period=re.compile(rf"(?:{ordinal}\s+)?(?:{plan})[^\n.]{{0,80}}?{_YEAR}\s*[-–—]\s*{_YEAR}", _FLAGS),
+        plan_ordinal=re.compile(rf"{ordinal}\s+(?:[^\W\d]+\s+){{0,3}}?(?:{plan})\b", _FLAGS),
+        year_range=re.compile("|".join(rf"\b{r.format(a=_YEAR, b=_YEAR)}\b" for r in
+                                       [r"{a}\s*[-–—/]\s*{b}", *every("year_range")]), _FLAGS),
     )
 
 
