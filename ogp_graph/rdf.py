@@ -363,11 +363,14 @@ class GraphWriter:
         self._annotate(span, OGP[said.value], node)
 
     def section(self, doc: Document, info: DocumentInfo, index: int, sec: Section, found: Iterable[Mention]) -> NamedNode:
-        """A section of a document without commitments: searchable text with its span, and what it mentions."""
+        """A section of a document without commitments: searchable text with its span, and what it
+        mentions; part of the document's plan when the document is a plan (a page summarising one)."""
         doc_node = self.document(doc, info)
         node = section_iri(doc, index)
         self._add(node, RDF.type, OGP.Section)
         self._add(node, PROV.wasDerivedFrom, doc_node)
+        if info.genre == "plan":
+            self._add(node, DCT.isPartOf, self.plan(info))
         self._add(node, OGP.sectionNumber, _typed(index, XSD.integer))
         if sec.heading:
             self._add(node, DCT.title, _str(sec.heading, info.language))

@@ -424,12 +424,22 @@ def test_a_graph_holding_a_document_without_commitments_still_answers(tmp_path):
     from api.pipeline import build_all
 
     summary = tmp_path / "resumo.md"
-    summary.write_text("---\ntitle: 2º Plano de Ação em Governo Aberto de Exemplo 2018-2020\n---\n"
-                       "O município de Exemplo publicou o seu segundo plano de ação em governo aberto, com cinco "
-                       "compromissos sobre transparência e participação social.\n", encoding="utf-8")
+    summary.write_text("---\ntitle: '2º Plano de Ação em Governo Aberto'\n"
+                       "plano_administracao: 'DECRETO Nº 54.794, DE 28 DE JANEIRO DE 2014'\n"
+                       "plano_resume: 'De 2018 a 2020, os cidadãos de São Paulo participaram da cocriação do plano. "
+                       "A Prefeitura instituiu um fórum com representantes da sociedade civil. Os cinco compromissos "
+                       "foram integralmente cumpridos durante sua vigência. As ações incluíram instituir a fiscalização "
+                       "cidadã nos processos licitatórios.'\n---\n", encoding="utf-8")
     report = Path(__file__).resolve().parents[1] / "ogp_graph" / "data" / "gt-2016-2018-autoevaluacion-medio-termino.txt"
     build_all([report, summary], data_dir=tmp_path / "home")
     service = Service(tmp_path / "home")
     assert any("/section/" in p.commitment for p in service.index.passages)
     assert "INAP" in service.ask("quem é responsável pelo compromisso 1").answer
     assert service.ask("que compromisos hablan de participacion social").question
+    # the page summarises a plan (dated by its words "De 2018 a 2020"): a question naming its city is
+    # restricted to it and answered from its text, never from Guatemala's commitments
+    done = service.ask("os compromissos do plano de sao paulo foram cumpridos?")
+    assert done.known and "integralmente cumpridos" in done.answer and done.plans[0]["period"] == "2018-2020"
+    bids = service.ask("o que o plano de sao paulo diz sobre licitacoes?")
+    assert bids.known and "licitatórios" in bids.answer and bids.plans[0]["country"] == "BR"
+    assert "Decreto 54794" in service.ask("que decretos cita el plan de sao paulo?").answer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from api.ask.answer import Answer
-from api.ask.context import Context
+from api.ask.context import Context, plan_passage
 from api.ask.linking import Commitment, Entity, Plan
 
 def _commitments(ctx: Context, where: str, *, order: str = "?plan ?n") -> tuple[str, list[Commitment]]:
@@ -68,6 +68,8 @@ def count_commitments(ctx: Context) -> Answer:
     query = f"""SELECT ?plan (COUNT(?c) AS ?n) WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan }}
         GROUP BY ?plan ORDER BY DESC(?n)"""
     rows = ctx.select(query)
+    if not rows:  # a page summarising a plan without its commitments: what its text says
+        return plan_passage(ctx) or ctx.no_fact("count_commitments", ctx.what("commitments"), sparql=query)
     plans = {p.iri: p for p in ctx.links.plans}
     parts = [ctx.say("count_part", plan=ctx.say("plan_label", period=plans[r["plan"]].period),
                      country=plans[r["plan"]].country_name(ctx.lang), count=r["n"]) for r in rows]
@@ -194,14 +196,15 @@ def count_citing_law(ctx: Context) -> Answer:
 
 
 def laws_in_plan(ctx: Context) -> Answer:
-    """The laws the commitments in scope cite, the most cited first, with the commitments citing each."""
+    """The laws the commitments in scope cite, the most cited first, with the commitments citing
+    each (the sections of a page summarising a plan without its commitments count too, unnumbered)."""
     query = f"""SELECT ?law ?label (COUNT(DISTINCT ?c) AS ?n) (GROUP_CONCAT(DISTINCT STR(?num); separator=", ") AS ?nums)
-        WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:commitmentNumber ?num ; ogp:citesLegislation ?law .
-        ?law rdfs:label ?label }} GROUP BY ?law ?label ORDER BY DESC(?n) ?label"""
+        WHERE {{ {ctx.plan_scope()} {{ ?c ogp:actionPlan ?plan ; ogp:commitmentNumber ?num }} UNION {{ ?c dct:isPartOf ?plan }}
+        ?c ogp:citesLegislation ?law . ?law rdfs:label ?label }} GROUP BY ?law ?label ORDER BY DESC(?n) ?label"""
     rows = ctx.select(query)
     if not rows:
         return ctx.no_fact("laws_in_plan", ctx.what("laws"), sparql=query)
-    listed = _capped([f"{r['label']} ({_numbers(r['nums'])})" for r in rows])
+    listed = _capped([f"{r['label']} ({_numbers(r['nums'])})" if r["nums"] else r["label"] for r in rows])
     return ctx.answer("laws_in_plan", ctx.say("laws_in_plan", scope=ctx.scope_text(), count=len(rows), list=listed),
                       items=rows, sparql=query, confidence=0.85)
 

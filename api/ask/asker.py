@@ -9,7 +9,7 @@ from api.ask import builders
 from api.ask.analysis import INTENTS, IntentModel, expand, generic_text, language, refuted, satisfied, stems, yes_no
 from api.ask.answer import Answer
 from api.ask.bridge import Bridge, content_words
-from api.ask.context import MESSAGES, Context
+from api.ask.context import MESSAGES, Context, plan_passage
 from api.ask.evidence import Evidence
 from api.ask.linking import COMMITMENT_WORD, Commitment, Linker, Links
 from api.errors import QuestionError
@@ -171,6 +171,8 @@ class Asker:
             elif ctx.commitment is None and not candidates:
                 ctx.described = described
             answer = builders.BUILDERS[intent](ctx)
+        if not answer.known and links.restricted and not any(c.plan in links.plans for c in self.linker.commitments.values()):
+            answer = plan_passage(ctx) or answer  # a page summarising a plan without its commitments: its text
         return self._scaled(answer, ctx), ctx.commitment, links.plans if links.restricted else None
 
     @staticmethod
@@ -309,8 +311,11 @@ class Asker:
                           plans=[c.plan for c in candidates], confidence=0.6)
 
     def _fallback(self, ctx: Context) -> Answer:
-        """The best sentence of the closest passage, when close enough and sharing words."""
+        """The best sentence of the closest passage, when close enough and sharing words; for a
+        question naming a plan, else the closest sentence of the plan's own text."""
         hits = ctx.hits
+        if ctx.links.restricted and (not hits or hits[0].score < SEARCH_MIN) and (found := plan_passage(ctx)):
+            return found  # a question naming a plan, answered from the plan's own text
         if not hits or hits[0].score < SEARCH_MIN:
             return ctx.unknown("unknown", ctx.say("no_match"), confidence=hits[0].score if hits else 0.0)
         best = self.linker.commitments[hits[0].commitment]

@@ -4,6 +4,7 @@ commitments."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,9 +12,15 @@ from pathlib import Path
 from api.ask.analysis import stems
 from api.ask.answer import Answer
 from api.ask.evidence import Evidence
-from api.ask.linking import Commitment, Linker, Links, Plan
+from api.ask.linking import CUES, Commitment, Linker, Links, Plan
 from indexes.vector_cache import embed
 
+#: a plan's own sentence sharing one word only with the question answers it when at least this close (e5 cosine)
+PASSAGE_MIN = 0.84
+#: each word a plan's sentence shares with the question brings it this much closer
+SHARED_WORD = 0.01
+_PLAN_NAMES = re.compile(r"\b(?:" + "|".join(sorted((n for lang, ns in CUES["plan_names"].items() if lang != "_doc"
+                                                      for n in ns), key=len, reverse=True)) + r")\b")
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
 
@@ -50,11 +57,13 @@ class Context:
         many it shares; (0, None) without sentences."""
         return max(((len(wanted & stems(s["text"])), s) for s in sentences), key=lambda x: x[0], default=(0, None))
 
-    def similarity(self, texts: list[str]) -> list[float]:
-        """The cosine of the question and each of ``texts`` in the multilingual embedding space."""
+    def similarity(self, texts: list[str], *, question: str | None = None) -> list[float]:
+        """The cosine of the question (or of ``question``, some of its words) and each of ``texts`` in
+        the multilingual embedding space."""
         if not texts:
             return []
-        return (embed(self.service.index.embedder, texts, kind="passage") @ self.vector).tolist()  # sentences recur
+        vector = self.vector if question is None else self.service.index.embedder.encode([question], kind="query")[0]
+        return (embed(self.service.index.embedder, texts, kind="passage") @ vector).tolist()  # sentences recur
 
     def say(self, key: str, **values) -> str:
         """The message ``key`` in the question's language, filled with ``values``."""
@@ -150,9 +159,12 @@ class Context:
 
 def plan_text(ctx: Context) -> list[tuple[str, Plan, int, int]]:
     """(doc, plan, begin, end) of each stretch of the plans in scope that no commitment covers
-    (introductions, the co-creation process, closing summaries)."""
-    rows = ctx.select(f"""SELECT ?plan ?doc ?b ?e WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:sourceSpan ?s .
-        ?s nif:referenceContext ?doc ; nif:beginIndex ?b ; nif:endIndex ?e }} ORDER BY ?doc ?b""")
+    (introductions, the co-creation process, closing summaries; the whole of a page summarising a
+    plan without commitments)."""
+    rows = ctx.select(f"""SELECT ?plan ?doc ?b ?e WHERE {{ {ctx.plan_scope()}
+        {{ ?c ogp:actionPlan ?plan ; ogp:sourceSpan ?s . ?s nif:beginIndex ?b ; nif:endIndex ?e }}
+        UNION {{ ?c dct:isPartOf ?plan ; a ogp:Section ; ogp:sourceSpan ?s . BIND(0 AS ?b) BIND(0 AS ?e) }}
+        ?s nif:referenceContext ?doc }} ORDER BY ?doc ?b""")
     plans = {p.iri: p for p in ctx.links.plans}
     covered: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for r in rows:
@@ -165,3 +177,25 @@ def plan_text(ctx: Context) -> list[tuple[str, Plan, int, int]]:
                 stretches.append((doc, plans[plan], at, b))
             at = max(at, e)
     return stretches
+
+
+def plan_passage(ctx: Context) -> Answer | None:
+    """The sentence of a plan's own text (outside its commitments) closest to the question: in the
+    embedding space, a little closer for each word it shares with the question (beyond the names
+    it links; with their renderings in the plan's language); None when no sentence shares a word
+    and none is ``PASSAGE_MIN`` close."""
+    asked = re.sub(r"\b\d+\b", " ", _PLAN_NAMES.sub(" ", ctx.links.outside_names(ctx.folded)))
+    wanted = stems(f"{asked} {ctx.rendered}") - ctx.generic
+    found = [(doc, plan, s, t) for doc, plan, b, e in plan_text(ctx) for s, t in ctx.evidence.sentences_of(doc, [(b, e)])]
+    texts = [ctx.evidence.texts[doc][s:t] for doc, _, s, t in found]
+    shared = [len(wanted & stems(text)) for text in texts]
+    closeness = ctx.similarity(texts, question=asked)
+    ranked = sorted(range(len(found)), key=lambda i: -(closeness[i] + SHARED_WORD * shared[i]))
+    if not ranked or not (shared[ranked[0]] or closeness[ranked[0]] >= PASSAGE_MIN):
+        return None
+    doc, plan, s, t = found[ranked[0]]
+    ev = ctx.evidence.span(doc, s, t)
+    return ctx.answer("plan_passage", ctx.say("plan_passage", plan=ctx.say("plan_label", period=plan.period),
+                                              country=plan.country_name(ctx.lang), text=ev["text"]),
+                      items=[{"plan": plan.iri}], evidence=[ev], plans=[plan],
+                      confidence=0.6 + 0.05 * min(shared[ranked[0]], 4))

@@ -224,8 +224,7 @@ class Linker:
         taken: list[tuple[int, int]] = []
         plans, links.missing = self._plans_named(folded, taken, language)
         links.scope_spans = list(taken)
-        links.restricted = bool(plans)
-        links.plans = self._one_per_translation(plans or self.plans, language)
+        named_country = bool(taken)
         for pattern, e in self._label_patterns:
             for m in pattern.finditer(folded):
                 same = any((x.start, x.end, x.kind) == (m.start(), m.end(), e.kind) for x in links.entities)
@@ -233,6 +232,10 @@ class Linker:
                     if not (same and e.kind != "place") and all(x.iri != e.iri for x in links.entities):
                         links.entities.append(Entity(e.kind, e.iri, e.label, m.start(), m.end()))
                     taken.append((m.start(), m.end()))
+        if not named_country and not links.missing:  # "the São Paulo plan": the plans of the places' one country
+            plans = self._of_places_country(plans or self.plans, links) or plans
+        links.restricted = bool(plans)
+        links.plans = self._one_per_translation(plans or self.plans, language)
         in_scope = {p.iri for p in links.plans}
         links.entities += [e for e in self._fuzzy(folded, taken) if self.org_plans.get(e.iri, set()) & in_scope]
         if m := _COMMITMENT_NO.search(folded):
@@ -245,6 +248,27 @@ class Linker:
                     links.entities.append(Entity("commitment", found[0].iri, found[0].title, *m.span()))
         links.entities.sort(key=lambda e: e.start)
         return links
+
+    @cached_property
+    def common_place_words(self) -> set[str]:
+        """The names of places that a document also writes in lower case, as a common word ("meta")."""
+        texts = self.service.query("SELECT ?t WHERE { ?d nif:isString ?t }")
+        whole = "\n".join(r["t"].value for r in texts)
+        names = {e.label for _, e in self.labels if e.kind == "place"}
+        return {n for n in names if n != n.lower() and re.search(rf"(?<![\w@./-]){re.escape(n.lower())}(?![\w@/-]|\.\w)", whole)}
+
+    def _of_places_country(self, plans: list[Plan], links: Links) -> list[Plan]:
+        """Those of ``plans`` of the one country all the places ``links`` names lie in (a place's
+        IRI starts with its country's code: ISO 3166-2); none when the places lie in several, when
+        none is named, or when an institution it names has no commitment there; places whose
+        name the documents also write as a common word ("la meta": not Colombia's department) do
+        not count."""
+        places = [e for e in links.of("place") if e.label not in self.common_place_words]
+        countries = {re.sub(r"-.*$", "", e.iri.rsplit("/", 1)[-1]) for e in places}
+        there = [p for p in plans if p.country in countries] if len(countries) == 1 else []
+        if any(not self.org_plans.get(e.iri, set()) & {p.iri for p in there} for e in links.of("org")):
+            return []
+        return there
 
     def candidates(self, links: Links) -> list[Commitment]:
         """Commitments with the number the question names, one per plan in scope."""
