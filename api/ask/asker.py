@@ -171,7 +171,8 @@ class Asker:
             elif ctx.commitment is None and not candidates:
                 ctx.described = described
             answer = builders.BUILDERS[intent](ctx)
-        if not answer.known and links.restricted and not any(c.plan in links.plans for c in self.linker.commitments.values()):
+        if (not answer.known and links.restricted and not INTENTS.get(answer.intent, {}).get("refuses")
+                and not any(c.plan in links.plans for c in self.linker.commitments.values())):
             answer = plan_passage(ctx) or answer  # a page summarising a plan without its commitments: its text
         return self._scaled(answer, ctx), ctx.commitment, links.plans if links.restricted else None
 
