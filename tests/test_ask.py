@@ -443,3 +443,18 @@ def test_a_graph_holding_a_document_without_commitments_still_answers(tmp_path):
     bids = service.ask("o que o plano de sao paulo diz sobre licitacoes?")
     assert bids.known and "licitatórios" in bids.answer and bids.plans[0]["country"] == "BR"
     assert "Decreto 54794" in service.ask("que decretos cita el plan de sao paulo?").answer
+
+
+def test_misspelled_words_are_put_right_against_the_documents_words_but_not_other_forms_of_them():
+    from api.ask.spelling import Speller
+
+    speller = Speller(["que significa la sigla", "el diplomado de acceso a la informacion", "a license to download"])
+    assert speller.correct("que signifca la sigla") == "que significa la sigla"
+    assert speller.correct("el primer diplomdo") == "el primer diplomado"
+    # plurals and tenses the documents lack are other forms, not misspellings; unknown words stay
+    assert speller.correct("licenses downloaded by purple elephants") == "licenses downloaded by purple elephants"
+
+
+def test_a_misspelled_cue_word_still_asks_what_an_acronym_means(world):
+    answer = world.ask("que signifca MINFIN")
+    assert answer.intent == "acronym" and "Ministerio de Finanzas" in answer.answer

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from functools import cached_property
 
 from api.ask import builders
@@ -12,6 +13,7 @@ from api.ask.bridge import Bridge, content_words
 from api.ask.context import MESSAGES, Context, plan_passage
 from api.ask.evidence import Evidence
 from api.ask.linking import COMMITMENT_WORD, Commitment, Linker, Links
+from api.ask.spelling import Speller
 from api.errors import QuestionError
 from indexes.search_index import Hit
 from ogp_graph.text import match_form, sentences
@@ -74,14 +76,23 @@ class Asker:
         return [w for w in words if w[:5] not in self.model.generic_stems and w[:5] not in self.vocabulary]
 
     @cached_property
+    def speller(self) -> Speller:
+        """Puts a question's misspelled words right against the words of the documents, the
+        intent examples and the cue words."""
+        data = Path(__file__).parent / "data"
+        return Speller([match_form(t) for t in self.evidence.texts.values()]
+                       + [match_form((data / name).read_text(encoding="utf-8")) for name in ("intents.json", "cues.json")])
+
+    @cached_property
     def model(self) -> IntentModel:
         return IntentModel(self.service.index.embedder)
 
     def warm(self) -> None:
         """Load what every question needs (embedder, intent examples, title words across
-        languages, sentence splitter) now."""
+        languages, known words, sentence splitter) now."""
         self.model.warm()
         self.bridge.warm()
+        self.speller.correct("")
         sentences("")
 
     def ask(self, question: str) -> Answer:
@@ -114,10 +125,10 @@ class Asker:
         """The answer, the commitment it is about (when one) and the plans the question restricts
         to (when it does); ``whole`` is the two-fact question this one begins, whose other words
         help choose among same-number commitments; ``carried`` and ``scope`` come from its first part."""
-        folded = expand(match_form(question), lang)
+        folded = self.speller.correct(expand(match_form(question), lang))
         links = self.linker.link(folded, lang)
         if (again := language(links.outside_names(folded), default=lang)) != lang:  # "what does the Ley 1712 say": English
-            lang, folded = again, expand(match_form(question), again)
+            lang, folded = again, self.speller.correct(expand(match_form(question), again))
             links = self.linker.link(folded, lang)
         linked = {folded[s:t] for s, t in [(e.start, e.end) for e in links.entities] + links.scope_spans}
         links.acronyms = [w for w in dict.fromkeys(_ACRONYM.findall(question))  # spelt out in a document
@@ -138,7 +149,7 @@ class Asker:
         hits, fused = self._search(f"{links.without_scope(folded)} {ctx.rendered}", vectors[0], {p.iri for p in links.plans})
         ctx.hits = hits
         explicit = links.of("commitment")
-        words = expand(match_form(whole), lang) if whole else folded
+        words = self.speller.correct(expand(match_form(whole), lang)) if whole else folded
         candidates = (self._narrow(self.linker.candidates(links), links, words)
                       if links.number is not None and not explicit else [])
         if len(candidates) == 1:  # the other entities or words of the question single out one plan's commitment

@@ -152,7 +152,8 @@ class Context:
 
     def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
         """Up to ``limit`` evidence sentences mentioning ``entity`` (within ``commitment`` when given)."""
-        return [self.evidence.sentence(doc, b, e, commitment=self.c_dict(self.commitment_by_iri(c)))
+        return [self.evidence.sentence(doc, b, e, commitment=self.c_dict(self.commitment_by_iri(c))
+                                       if c in self.linker.commitments else None)  # (or a section of a page)
                 for doc, b, e, c in self.evidence.mentions(entity, commitment=commitment.iri if commitment else None,
                                                          limit=limit)]
 
