@@ -458,3 +458,9 @@ def test_misspelled_words_are_put_right_against_the_documents_words_but_not_othe
 def test_a_misspelled_cue_word_still_asks_what_an_acronym_means(world):
     answer = world.ask("que signifca MINFIN")
     assert answer.intent == "acronym" and "Ministerio de Finanzas" in answer.answer
+
+
+def test_a_commitment_number_no_plan_in_scope_has_is_not_answered_by_another_commitment(world):
+    answer = world.ask("responsable del compromiso 25 del plan 2016-2018 de guatemala")
+    assert not answer.known and answer.intent == "no_number" and "1 a 22" in answer.answer
+    assert world.ask("responsable del compromiso 2 del plan 2016-2018 de guatemala").known

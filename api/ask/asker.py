@@ -149,6 +149,9 @@ class Asker:
         hits, fused = self._search(f"{links.without_scope(folded)} {ctx.rendered}", vectors[0], {p.iri for p in links.plans})
         ctx.hits = hits
         explicit = links.of("commitment")
+        in_scope = [c for c in self.linker.commitments.values() if c.plan in links.plans]
+        if links.number is not None and not explicit and in_scope and not self.linker.candidates(links):
+            return builders.no_number(ctx), None, None  # "el compromiso 25" of a plan of 22
         words = self.speller.correct(expand(match_form(whole), lang)) if whole else folded
         candidates = (self._narrow(self.linker.candidates(links), links, words)
                       if links.number is not None and not explicit else [])
@@ -182,8 +185,7 @@ class Asker:
             elif ctx.commitment is None and not candidates:
                 ctx.described = described
             answer = builders.BUILDERS[intent](ctx)
-        if (not answer.known and links.restricted and not INTENTS.get(answer.intent, {}).get("refuses")
-                and not any(c.plan in links.plans for c in self.linker.commitments.values())):
+        if not answer.known and links.restricted and not INTENTS.get(answer.intent, {}).get("refuses") and not in_scope:
             answer = plan_passage(ctx) or answer  # a page summarising a plan without its commitments: its text
         return self._scaled(answer, ctx), ctx.commitment, links.plans if links.restricted else None
 

@@ -166,6 +166,19 @@ def not_in_graph(ctx: Context) -> Answer:
     return ctx.unknown("not_in_graph", ctx.say("not_in_graph", what=", ".join(ctx.links.missing), plans=held))
 
 
+def no_number(ctx: Context) -> Answer:
+    """A question naming a commitment number no plan in scope has ("commitment 25" of a plan of
+    22): says so, with the numbers each plan's commitments run through."""
+    spans: dict[str, list[int]] = {}
+    for c in ctx.linker.commitments.values():
+        if c.plan in ctx.links.plans:
+            spans.setdefault(c.plan.iri, []).append(c.number)
+    plans = {p.iri: p for p in ctx.links.plans}
+    held = "; ".join(ctx.say("numbered", country=plans[iri].country_name(ctx.lang), period=plans[iri].period,
+                             first=min(numbers), last=max(numbers)) for iri, numbers in spans.items())
+    return ctx.unknown("no_number", ctx.say("no_number", number=ctx.links.number, plans=held))
+
+
 def outside(ctx: Context) -> Answer:
     """A question no action plan answers (an opinion, a prediction, general knowledge): says so."""
     return ctx.unknown("outside", ctx.say("outside"))
