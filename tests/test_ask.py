@@ -464,3 +464,12 @@ def test_a_commitment_number_no_plan_in_scope_has_is_not_answered_by_another_com
     answer = world.ask("responsable del compromiso 25 del plan 2016-2018 de guatemala")
     assert not answer.known and answer.intent == "no_number" and "1 a 22" in answer.answer
     assert world.ask("responsable del compromiso 2 del plan 2016-2018 de guatemala").known
+
+
+def test_the_commitments_with_the_most_milestones_are_one_aggregate(world):
+    answer = world.ask("que compromisos de ecuador tienen mas hitos?")
+    counts = [i["milestones"] for i in answer.items]
+    assert answer.intent == "most_milestones" and counts == sorted(counts, reverse=True) and counts[0] >= 2
+    assert "COUNT(?m)" in answer.sparql and f"({counts[0]})" in answer.answer
+    # a count of one commitment's milestones stays a quantity of that commitment
+    assert world.ask("cuantos hitos tiene el compromiso 3 de ecuador").intent == "quantity"

@@ -103,6 +103,20 @@ def most_commitments(ctx: Context) -> Answer:
                       confidence=0.85 if len(top) == 1 else 0.6)
 
 
+def most_milestones(ctx: Context) -> Answer:
+    """The commitments in scope with the most milestones (ties named)."""
+    query = f"""SELECT ?c (COUNT(?m) AS ?k) WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:milestone ?m }}
+        GROUP BY ?c ORDER BY DESC(?k)"""
+    rows = ctx.select(query)
+    if not rows:
+        return ctx.no_fact("most_milestones", ctx.what("milestones"), sparql=query)
+    top = [ctx.commitment_by_iri(r["c"]) for r in rows if r["k"] == rows[0]["k"]]
+    return ctx.answer("most_milestones", ctx.say("most_milestones", scope=ctx.scope_text(), count=rows[0]["k"],
+                                                 list=ctx.listing(top)),
+                      items=[{**ctx.c_dict(ctx.commitment_by_iri(r["c"])), "milestones": int(r["k"])} for r in rows[:5]],
+                      sparql=query, plans=_plans_of(top, ctx), confidence=0.85 if len(top) == 1 else 0.75)
+
+
 #: a listing names at most this many items
 LIST_MAX = 12
 

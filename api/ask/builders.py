@@ -12,7 +12,8 @@ from babel import Locale
 
 from api.ask.analysis import WORD, stems
 from api.ask.aggregates import (by_org, citing_law, compare_orgs, completed, count_by_org, count_citing_law,
-                                 count_commitments, in_place, laws_in_plan, most_commitments, most_responsibles, shared)
+                                 count_commitments, in_place, laws_in_plan, most_commitments, most_responsibles,
+                                 most_milestones, shared)
 from api.ask.answer import Answer
 from api.ask.context import Context, plan_text
 from api.ask.linking import CUES, Commitment
@@ -418,6 +419,6 @@ def place_parent(ctx: Context) -> Answer:
 
 BUILDERS = {f.__name__: f for f in (responsible, contact, head_of, outside, progress, status, dates, completed, count_by_org, count_commitments,
                                     most_commitments, shared, compare_orgs, most_responsibles, max_amount, acronym,
-                                    law_number, place_parent, quantity, count_citing_law, laws_in_plan)} | {
+                                    law_number, place_parent, quantity, count_citing_law, laws_in_plan, most_milestones)} | {
     "commitment": describe, "laws_of_commitment": laws_of, "places_of_commitment": places_of,
     "commitments_by_org": by_org, "commitments_citing_law": citing_law, "commitments_in_place": in_place, "money": quantity}
