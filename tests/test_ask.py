@@ -473,3 +473,9 @@ def test_the_commitments_with_the_most_milestones_are_one_aggregate(world):
     assert "COUNT(?m)" in answer.sparql and f"({counts[0]})" in answer.answer
     # a count of one commitment's milestones stays a quantity of that commitment
     assert world.ask("cuantos hitos tiene el compromiso 3 de ecuador").intent == "quantity"
+
+
+def test_an_acronym_spelt_out_before_a_dash_and_one_with_a_slash_are_read(world):
+    answer = world.ask("O que significa PADEP/D?")
+    assert answer.known and "Programa Académico de Desarrollo Profesional Docente" in answer.answer
+    assert answer.evidence and "PADEP/D" in answer.evidence[0]["text"]

@@ -41,7 +41,7 @@ UNHEARD = 2
 IMPLIED = 0.9
 #: the search fallback answers from a passage at least this close, sharing a word with the question
 SEARCH_MIN = 0.82
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,9}\b")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,9}(?:/[A-Z0-9]{1,4})?(?![\w/])")
 _SECOND_QUESTION = re.compile(r"\s(?:y|and|e)\s+(?=(?:que|cual|cuales|quien|quienes|cuant[oa]s?|donde|cuando|"
                               r"what|which|who|how|where|when|quem|quant[oa]s?)\b)")
 

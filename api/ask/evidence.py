@@ -47,15 +47,15 @@ class Evidence:
         return [(r["doc"].value, int(r["b"].value), int(r["e"].value), r["c"].value) for r in rows]
 
     def expansion(self, acronym: str) -> tuple[str, int, int, str] | None:
-        """(doc, begin, end, name) of the documents' first "Full Name (ACRONYM)": the capitalised
-        words (with connectors and commas between them) right before the parenthesis, two at least
-        (looked up once per acronym)."""
+        """(doc, begin, end, name) of the documents' first "Full Name (ACRONYM)" or "Full Name -
+        ACRONYM": the capitalised words (with connectors and commas between them) right before the
+        parenthesis or dash, two at least (looked up once per acronym)."""
         if acronym not in self._expansions:
             self._expansions[acronym] = self._expansion(acronym)
         return self._expansions[acronym]
 
     def _expansion(self, acronym: str) -> tuple[str, int, int, str] | None:
-        pattern = re.compile(rf"\(\s*{re.escape(acronym)}\s*\)")
+        pattern = re.compile(rf"\(\s*{re.escape(acronym)}\s*\)|\s[-–—]\s*{re.escape(acronym)}(?![\w/])")
         for doc, text in self.texts.items():
             for m in pattern.finditer(text):
                 offset = max(0, m.start() - 200)
