@@ -168,15 +168,22 @@ def generic_text(folded: str, links: Links, lang: str) -> str:
     return "".join(out + [folded[at:]])
 
 
+def _asks(operation: str, folded: str, lang: str) -> bool:
+    """Whether the folded question asks ``operation`` in so many words (``cues.json: operations``)."""
+    return any(re.search(p, folded) for p in CUES["operations"][operation][lang])
+
+
 def satisfied(intent: str, links: Links, has_commitment: bool, folded: str, lang: str) -> bool:
-    """Whether the (folded) question names what ``intent`` needs, asks the operation it computes
-    in so many words (``cues.json: operations``), and names nothing it excludes (an aggregate over
+    """Whether the (folded) question names what ``intent`` needs, asks one of the operations it
+    computes in so many words (``cues.json: operations``) and every one it ``requires``, and names nothing it excludes (an aggregate over
     all commitments is not the answer to a question about one; "linked": a question that names or
     describes anything of the graph is not outside it)."""
     needs = INTENTS[intent]["needs"]
     kinds = [e.kind for e in links.entities]
     operations = INTENTS[intent].get("operations", ())
-    if operations and not any(re.search(p, folded) for op in operations for p in CUES["operations"][op][lang]):
+    if operations and not any(_asks(op, folded, lang) for op in operations):
+        return False
+    if not all(_asks(op, folded, lang) for op in INTENTS[intent].get("requires", ())):
         return False
     excludes = INTENTS[intent].get("excludes", ())
     if "commitment" in excludes and (links.number is not None or "commitment" in kinds):
