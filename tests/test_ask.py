@@ -479,3 +479,9 @@ def test_an_acronym_spelt_out_before_a_dash_and_one_with_a_slash_are_read(world)
     answer = world.ask("O que significa PADEP/D?")
     assert answer.known and "Programa Académico de Desarrollo Profesional Docente" in answer.answer
     assert answer.evidence and "PADEP/D" in answer.evidence[0]["text"]
+
+
+def test_the_places_of_a_commitment_quote_the_sentence_naming_them_that_the_question_is_about(world):
+    answer = world.ask("en que departamentos capacito fundazucar a los docentes?")
+    assert answer.intent == "places_of_commitment" and "Escuintla" in answer.answer
+    assert "Fundazucar" in answer.answer and answer.evidence[0]["text"] in answer.answer

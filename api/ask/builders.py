@@ -342,7 +342,8 @@ def laws_of(ctx: Context) -> Answer:
 
 
 def places_of(ctx: Context) -> Answer:
-    """The places the linked commitment names."""
+    """The places the linked commitment names, quoting the sentence naming one that shares most
+    words with the question (it may name places the gazetteer lacks)."""
     c = ctx.commitment
     query = f"""SELECT DISTINCT ?p ?name ?parent WHERE {{ <{c.iri}> dct:spatial ?p . ?p schema:name ?name .
         OPTIONAL {{ ?p schema:containedInPlace/schema:name ?parent }} }} ORDER BY ?name"""
@@ -350,9 +351,12 @@ def places_of(ctx: Context) -> Answer:
     if not rows:
         return ctx.no_fact("places_of_commitment", ctx.what("places"), sparql=query)
     names = ", ".join(r["name"] + (f" ({r['parent']})" if r["parent"] else "") for r in rows)
-    evidence = [ev for r in rows[:3] for ev in ctx.mention_evidence(r["p"], commitment=c, limit=1)]
-    return ctx.answer("places_of_commitment", ctx.say("places_of", Commitment=ctx.cref(c, capital=True), places=names), items=rows,
-                      sparql=query, evidence=evidence, confidence=0.9)
+    evidence = [ev for r in rows for ev in ctx.mention_evidence(r["p"], commitment=c, limit=1)]
+    _, quoted = ctx.closest(evidence, ctx.wanted(rendered=True))  # the sentence naming them that the question is about
+    evidence = [quoted, *(ev for ev in evidence if ev is not quoted)][:3] if quoted else []
+    return ctx.answer("places_of_commitment", ctx.say("places_of", Commitment=ctx.cref(c, capital=True), places=names,
+                                                      text=quoted["text"] if quoted else ""),
+                      items=rows, sparql=query, evidence=evidence, confidence=0.9)
 
 
 # -- about an institution, a law, a place -------------------------------------------------------------
