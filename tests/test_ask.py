@@ -485,3 +485,9 @@ def test_the_places_of_a_commitment_quote_the_sentence_naming_them_that_the_ques
     answer = world.ask("en que departamentos capacito fundazucar a los docentes?")
     assert answer.intent == "places_of_commitment" and "Escuintla" in answer.answer
     assert "Fundazucar" in answer.answer and answer.evidence[0]["text"] in answer.answer
+
+
+def test_a_yes_no_question_on_a_number_several_plans_share_is_judged_by_the_one_telling_of_it(world):
+    answer = world.ask("As metas 1 e 2 do compromisso 22 foram concluídas antes do prazo?")
+    assert answer.known and answer.answer.startswith("Sim") and "Guatemala" in answer.answer
+    assert [p["country"] for p in answer.plans] == ["GT"]

@@ -169,7 +169,7 @@ class Asker:
             ranked = sorted(scores, key=scores.get, reverse=True)
         described = implied or described
         has_commitment = bool(ctx.commitment or candidates or described)
-        answer = self._yes_no(ctx, described) if yes_no(question, folded, lang) and not candidates else None
+        answer = self._yes_no(ctx, described, candidates) if yes_no(question, folded, lang) else None
         if answer is None:
             usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
             if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
@@ -203,10 +203,19 @@ class Asker:
         return answer
 
     @staticmethod
-    def _yes_no(ctx: Context, described: tuple | None) -> Answer | None:
+    def _yes_no(ctx: Context, described: tuple | None, candidates: list[Commitment]) -> Answer | None:
         """A yes/no question answered from the sentence telling of its event (in the commitment it
-        names or describes, else among the search's closest), None when no sentence does; a
-        completion question ("is it complete?") goes to the ``status`` intent instead."""
+        names or describes, else among the search's closest; of same-number ``candidates``, the one
+        whose text alone tells of it), None when no sentence does; a completion question ("is it
+        complete?") goes to the ``status`` intent instead."""
+        if candidates:
+            told = []
+            for c in candidates:
+                ctx.commitment = c
+                if found := builders.event(ctx):
+                    told.append((c, found))
+            ctx.commitment = told[0][0] if len(told) == 1 else None
+            return replace(told[0][1], confidence=round(told[0][1].confidence * ONLY_ONE_FACT, 3)) if len(told) == 1 else None
         if ctx.commitment is None and described:
             ctx.commitment, ctx.link_score = described
         answer = builders.event(ctx)
