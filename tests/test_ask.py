@@ -491,3 +491,16 @@ def test_a_yes_no_question_on_a_number_several_plans_share_is_judged_by_the_one_
     answer = world.ask("As metas 1 e 2 do compromisso 22 foram concluídas antes do prazo?")
     assert answer.known and answer.answer.startswith("Sim") and "Guatemala" in answer.answer
     assert [p["country"] for p in answer.plans] == ["GT"]
+
+
+def test_a_commitment_is_named_by_the_documents_own_identifier(tmp_path):
+    """The US NAP2 numbers its commitments within themes ("IPS-3"); Canada's milestones extend
+    theirs ("C04.6" is a milestone of C04)."""
+    from api.pipeline import build_all
+    from tests.conftest import shared_file
+
+    build_all([shared_file("corpus", "real", "us-2013-2015-nap2-plan.pdf")], data_dir=tmp_path / "home")
+    service = Service(tmp_path / "home")
+    answer = service.ask("who leads IPS-3?")
+    assert answer.known and "Commitment IPS-3" in answer.answer and "Department of Agriculture" in answer.answer
+    assert service.ask("what is RME-7 about").items[0]["id"] == "RME-7"

@@ -238,7 +238,12 @@ class Linker:
         links.plans = self._one_per_translation(plans or self.plans, language)
         in_scope = {p.iri for p in links.plans}
         links.entities += [e for e in self._fuzzy(folded, taken) if self.org_plans.get(e.iri, set()) & in_scope]
-        if m := _COMMITMENT_NO.search(folded):
+        for m in self._commitment_ids.finditer(folded):  # the document's own identifier: "IPS-3", "C07" (in "C07.1")
+            named = [c for c in self._by_id[m.group(0)] if c.plan in links.plans]
+            if len(named) == 1 and not any(e.kind == "commitment" for e in links.entities):
+                links.entities.append(Entity("commitment", named[0].iri, named[0].title, *m.span()))
+                taken.append(m.span())
+        if not links.of("commitment") and (m := _COMMITMENT_NO.search(folded)):
             token = m.group(1)
             number = int(token) if token.isdigit() else _NUMBER_WORDS.get(language, {}).get(token)
             if number is not None:
@@ -269,6 +274,22 @@ class Linker:
         if any(not self.org_plans.get(e.iri, set()) & {p.iri for p in there} for e in links.of("org")):
             return []
         return there
+
+    @cached_property
+    def _by_id(self) -> dict[str, list[Commitment]]:
+        """Folded commitment identifiers that are not bare numbers ("ips-3", "c07") → their commitments."""
+        found: dict[str, list[Commitment]] = {}
+        for c in self.commitments.values():
+            if c.label and not c.label.isdigit() and re.search(r"\d", c.label):
+                found.setdefault(match_form(c.label), []).append(c)
+        return found
+
+    @cached_property
+    def _commitment_ids(self) -> re.Pattern[str]:
+        """One whole-token pattern of every identifier in ``_by_id`` (longest first; never matching
+        when there are none)."""
+        ids = sorted(self._by_id, key=len, reverse=True)
+        return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, ids)) + r")(?![\w-])" if ids else r"(?!)")
 
     def candidates(self, links: Links) -> list[Commitment]:
         """Commitments with the number the question names, one per plan in scope."""
