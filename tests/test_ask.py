@@ -504,3 +504,10 @@ def test_a_commitment_is_named_by_the_documents_own_identifier(tmp_path):
     answer = service.ask("who leads IPS-3?")
     assert answer.known and "Commitment IPS-3" in answer.answer and "Department of Agriculture" in answer.answer
     assert service.ask("what is RME-7 about").items[0]["id"] == "RME-7"
+
+
+def test_the_institution_with_most_commitments_is_asked_about_institutions(world):
+    assert world.ask("que institucion tiene mas compromisos en guatemala").intent == "most_commitments"
+    assert world.ask("who has the most commitments in the us plan").intent == "most_commitments"
+    # "which commitment has the most SDGs" ranks commitments, not institutions
+    assert world.ask("que compromiso de ecuador esta vinculado a mas ODS?").intent != "most_commitments"
