@@ -511,3 +511,10 @@ def test_the_institution_with_most_commitments_is_asked_about_institutions(world
     assert world.ask("who has the most commitments in the us plan").intent == "most_commitments"
     # "which commitment has the most SDGs" ranks commitments, not institutions
     assert world.ask("que compromiso de ecuador esta vinculado a mas ODS?").intent != "most_commitments"
+
+
+def test_the_dates_of_one_milestone_are_read_from_that_milestone_only(world):
+    answer = world.ask("cuando inicia y termina el hito 1 del compromiso 1 de ecuador?")
+    assert answer.intent == "dates" and answer.items[0]["milestone"] == 1 and "hito 1" in answer.answer
+    quoted = re.findall(r"«([^«»]+)»", answer.answer.split("»):", 1)[1])
+    assert len(quoted) >= 2 and all(re.search(r"20\d\d", q) for q in quoted)

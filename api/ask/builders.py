@@ -302,12 +302,41 @@ def _day_pattern(months: frozenset[str]) -> re.Pattern:
                       rf"(?:st|nd|rd|th)?\b(?!\d)|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 
 
+_MILESTONE_NUMBER = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["milestone_number"].items() if lang != "_doc"}
+
+
+def _milestone_dates(ctx: Context, c: Commitment, months: frozenset[str]) -> Answer | None:
+    """For a question naming one milestone of ``c`` ("el hito 1"), every dated line from that
+    milestone's start to the next one's ("Fecha inicio hito: 2020-02-01", "… finalizacion …");
+    None when the question names none or ``c`` has no milestone of that number."""
+    asked = next((int(m.group(1)) for p in _MILESTONE_NUMBER.get(ctx.lang, []) if (m := p.search(ctx.folded))), None)
+    if asked is None:
+        return None
+    rows = ctx.select(f"""SELECT ?k ?d ?doc ?b WHERE {{ <{c.iri}> ogp:milestone ?m . ?m ogp:milestoneNumber ?k ;
+        dct:description ?d ; ogp:sourceSpan ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b }} ORDER BY ?b""")
+    at = next((i for i, r in enumerate(rows) if int(r["k"]) == asked), None)
+    if at is None:
+        return None
+    doc, start = rows[at]["doc"], int(rows[at]["b"])
+    end = int(rows[at + 1]["b"]) if at + 1 < len(rows) else max(e for d, _, e in ctx.spans(c, "ogp:sourceSpan") if d == doc)
+    dated = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c)) for b, e in ctx.evidence.sentences_of(doc, [(start, end)])]
+    dated = [s for s in dated if set(WORD.findall(match_form(s["text"]))) & months or re.search(r"\b(19|20)\d\d\b", s["text"])]
+    if not dated:
+        return None
+    title = rows[at]["d"] if len(rows[at]["d"]) <= FIELD_MAX // 2 else rows[at]["d"][: FIELD_MAX // 2].rsplit(" ", 1)[0] + " …"
+    return ctx.answer("dates", ctx.say("milestone_dates", number=asked, Commitment=ctx.cref(c, capital=True), title=title,
+                                       text=" ".join(f"«{s['text']}»" for s in dated)),
+                      items=[{**ctx.c_dict(c), "milestone": asked}], evidence=dated, confidence=0.85)
+
+
 def dates(ctx: Context) -> Answer:
     """The sentence of the commitment that dates it (a month or year, sharing most words with the
     question; a date field, "Fecha de inicio y término: …", counts as two shared words); a question
     asking for a day (``cues.json: day_asked``) only from a sentence giving one."""
     c = ctx.commitment
     months = _months(c.plan.language) | _months(ctx.lang)
+    if found := _milestone_dates(ctx, c, months):
+        return found
     day = any(re.search(p, ctx.folded) for p in CUES["day_asked"].get(ctx.lang, []))
     wanted = stems(ctx.question)
     best, best_score = None, 0
