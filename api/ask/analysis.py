@@ -175,9 +175,9 @@ def _asks(operation: str, folded: str, lang: str) -> bool:
 
 def satisfied(intent: str, links: Links, has_commitment: bool, folded: str, lang: str) -> bool:
     """Whether the (folded) question names what ``intent`` needs, asks one of the operations it
-    computes in so many words (``cues.json: operations``) and every one it ``requires``, and names nothing it excludes (an aggregate over
-    all commitments is not the answer to a question about one; "linked": a question that names or
-    describes anything of the graph is not outside it)."""
+    computes in so many words (``cues.json: operations``) and every one it ``requires``, and
+    names nothing it excludes (an aggregate over all commitments is not the answer to a question
+    about one; "linked": a question that names or describes anything of the graph is not outside it)."""
     needs = INTENTS[intent]["needs"]
     kinds = [e.kind for e in links.entities]
     operations = INTENTS[intent].get("operations", ())

@@ -214,8 +214,11 @@ class Asker:
                 ctx.commitment = c
                 if found := builders.event(ctx):
                     told.append((c, found))
-            ctx.commitment = told[0][0] if len(told) == 1 else None
-            return replace(told[0][1], confidence=round(told[0][1].confidence * ONLY_ONE_FACT, 3)) if len(told) == 1 else None
+            if len(told) != 1:
+                ctx.commitment = None
+                return None
+            ctx.commitment, found = told[0]
+            return replace(found, confidence=round(found.confidence * ONLY_ONE_FACT, 3))
         if ctx.commitment is None and described:
             ctx.commitment, ctx.link_score = described
         answer = builders.event(ctx)

@@ -318,12 +318,18 @@ def _milestone_dates(ctx: Context, c: Commitment, months: frozenset[str]) -> Ans
     if at is None:
         return None
     doc, start = rows[at]["doc"], int(rows[at]["b"])
-    end = int(rows[at + 1]["b"]) if at + 1 < len(rows) else max(e for d, _, e in ctx.spans(c, "ogp:sourceSpan") if d == doc)
-    dated = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c)) for b, e in ctx.evidence.sentences_of(doc, [(start, end)])]
-    dated = [s for s in dated if set(WORD.findall(match_form(s["text"]))) & months or re.search(r"\b(19|20)\d\d\b", s["text"])]
+    if at + 1 < len(rows):
+        end = int(rows[at + 1]["b"])
+    else:
+        end = max(e for d, _, e in ctx.spans(c, "ogp:sourceSpan") if d == doc)
+    lines = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c))
+             for b, e in ctx.evidence.sentences_of(doc, [(start, end)])]
+    dated = [s for s in lines if set(WORD.findall(match_form(s["text"]))) & months or re.search(r"\b(19|20)\d\d\b", s["text"])]
     if not dated:
         return None
-    title = rows[at]["d"] if len(rows[at]["d"]) <= FIELD_MAX // 2 else rows[at]["d"][: FIELD_MAX // 2].rsplit(" ", 1)[0] + " …"
+    title = rows[at]["d"]
+    if len(title) > FIELD_MAX // 2:
+        title = title[: FIELD_MAX // 2].rsplit(" ", 1)[0] + " …"
     return ctx.answer("dates", ctx.say("milestone_dates", number=asked, Commitment=ctx.cref(c, capital=True), title=title,
                                        text=" ".join(f"«{s['text']}»" for s in dated)),
                       items=[{**ctx.c_dict(c), "milestone": asked}], evidence=dated, confidence=0.85)
