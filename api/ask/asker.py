@@ -1,9 +1,9 @@
 """The question answerer: analysis → entity linking → intent → answer builder → confidence check."""
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
-from pathlib import Path
 from functools import cached_property
 
 from api.ask import builders
@@ -12,7 +12,7 @@ from api.ask.answer import Answer
 from api.ask.bridge import Bridge, content_words
 from api.ask.context import MESSAGES, Context, plan_passage
 from api.ask.evidence import Evidence
-from api.ask.linking import COMMITMENT_WORD, Commitment, Linker, Links
+from api.ask.linking import COMMITMENT_WORD, CUES, Commitment, Linker, Links
 from api.ask.spelling import Speller
 from api.errors import QuestionError
 from indexes.search_index import Hit
@@ -51,8 +51,8 @@ class Asker:
 
     def __init__(self, service):
         self.service = service
-        self.linker = Linker(service)
         self.evidence = Evidence(service)
+        self.linker = Linker(service, self.evidence)
 
     @cached_property
     def bridge(self) -> Bridge:
@@ -79,9 +79,8 @@ class Asker:
     def speller(self) -> Speller:
         """Puts a question's misspelled words right against the words of the documents, the
         intent examples and the cue words."""
-        data = Path(__file__).parent / "data"
         return Speller([match_form(t) for t in self.evidence.texts.values()]
-                       + [match_form((data / name).read_text(encoding="utf-8")) for name in ("intents.json", "cues.json")])
+                       + [match_form(json.dumps(data, ensure_ascii=False)) for data in (INTENTS, CUES)])
 
     @cached_property
     def model(self) -> IntentModel:

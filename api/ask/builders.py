@@ -302,6 +302,11 @@ def _day_pattern(months: frozenset[str]) -> re.Pattern:
                       rf"(?:st|nd|rd|th)?\b(?!\d)|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b")
 
 
+def _dated(folded: str, months: frozenset[str]) -> bool:
+    """Whether a folded sentence names a month of ``months`` or a year."""
+    return bool(set(WORD.findall(folded)) & months or re.search(r"\b(19|20)\d\d\b", folded))
+
+
 _MILESTONE_NUMBER = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["milestone_number"].items() if lang != "_doc"}
 
 
@@ -324,7 +329,7 @@ def _milestone_dates(ctx: Context, c: Commitment, months: frozenset[str]) -> Ans
         end = max(e for d, _, e in ctx.spans(c, "ogp:sourceSpan") if d == doc)
     lines = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c))
              for b, e in ctx.evidence.sentences_of(doc, [(start, end)])]
-    dated = [s for s in lines if set(WORD.findall(match_form(s["text"]))) & months or re.search(r"\b(19|20)\d\d\b", s["text"])]
+    dated = [s for s in lines if _dated(match_form(s["text"]), months)]
     if not dated:
         return None
     title = rows[at]["d"]
@@ -349,7 +354,7 @@ def dates(ctx: Context) -> Answer:
     for s in ctx.body_sentences(c, "ogp:sourceSpan"):
         folded = match_form(s["text"])
         words = set(WORD.findall(folded))
-        if not (words & months or re.search(r"\b(19|20)\d\d\b", s["text"])) or (day and not _has_day(folded, months)):
+        if not _dated(folded, months) or (day and not _has_day(folded, months)):
             continue
         score = (len(wanted & stems(s["text"])) + (1 if words & months else 0)
                  + DATE_FIELD * any(label in folded for label in _DATE_FIELDS))

@@ -8,12 +8,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from rapidfuzz import fuzz
 
 from ogp_graph.metadata import countries
 from ogp_graph.text import match_form
+
+if TYPE_CHECKING:
+    from api.ask.evidence import Evidence
 
 CUES = json.loads((Path(__file__).parent / "data" / "cues.json").read_text(encoding="utf-8"))
 #: number words per language ("compromiso dos"; Portuguese "dos" is "of the", not two)
@@ -154,8 +158,9 @@ class Links:
 class Linker:
     """Links the entities of folded questions to the graph of one ``Service``."""
 
-    def __init__(self, service):
+    def __init__(self, service, evidence: Evidence):
         self.service = service
+        self.evidence = evidence  # the documents' texts
 
     @cached_property
     def plans(self) -> list[Plan]:
@@ -257,8 +262,7 @@ class Linker:
     @cached_property
     def common_place_words(self) -> set[str]:
         """The names of places that a document also writes in lower case, as a common word ("meta")."""
-        texts = self.service.query("SELECT ?t WHERE { ?d nif:isString ?t }")
-        whole = "\n".join(r["t"].value for r in texts)
+        whole = "\n".join(self.evidence.texts.values())
         names = {e.label for _, e in self.labels if e.kind == "place"}
         return {n for n in names if n != n.lower() and re.search(rf"(?<![\w@./-]){re.escape(n.lower())}(?![\w@/-]|\.\w)", whole)}
 
