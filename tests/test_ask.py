@@ -506,6 +506,31 @@ def test_a_commitment_is_named_by_the_documents_own_identifier(tmp_path):
     assert service.ask("what is RME-7 about").items[0]["id"] == "RME-7"
 
 
+def test_a_milestone_named_by_its_id_is_answered_from_that_milestone(tmp_path):
+    """A tracker's milestones ("C01.2") are the commitment's numbered milestones: their own lead
+    and their own dates answer for them."""
+    from api.pipeline import build_all
+
+    path = tmp_path / "tracker.yaml"
+    path.write_text(
+        "fields:\n- datastore_id: commitments\n  choices:\n    C01: {en: Open data and open science}\n"
+        "- datastore_id: milestones\n  choices:\n"
+        "    C01.1: {en: Publish the statistical data (Statistics Canada)}\n"
+        "    C01.2: {en: Launch a science portal (National Research Council)}\n"
+        "- datastore_id: indicators\n  choices:\n"
+        "    C01.1.1: {en: Data are published (December 2018), due_date: 2018-12}\n"
+        "    C01.2.1: {en: The portal is live (June 2019), due_date: 2019-06}\n",
+        encoding="utf-8",
+    )
+    build_all([path], data_dir=tmp_path / "home", country="CA")
+    service = Service(tmp_path / "home")
+    lead = service.ask("who is responsible for milestone C01.2?")
+    assert lead.known and "National Research Council" in lead.answer and "Statistics Canada" not in lead.answer
+    due = service.ask("when is milestone 1 of C01 due?")
+    assert due.known and "2018" in due.answer and "2019" not in due.answer
+    assert service.ask("which commitment has the most milestones").items[0]["milestones"] == 2
+
+
 def test_the_institution_with_most_commitments_is_asked_about_institutions(world):
     assert world.ask("que institucion tiene mas compromisos en guatemala").intent == "most_commitments"
     assert world.ask("who has the most commitments in the us plan").intent == "most_commitments"

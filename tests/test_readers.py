@@ -402,6 +402,21 @@ def test_yaml_bilingual_keeps_the_primary_language(tmp_path):
     assert "Engagement E1: Données ouvertes" in doc.text
 
 
+def test_yaml_milestones_are_numbered_with_their_indicators_under_them(tmp_path):
+    path = tmp_path / "tracker.yaml"
+    path.write_text(
+        "fields:\n- datastore_id: commitments\n  choices:\n    C01: {en: Open data}\n"
+        "- datastore_id: milestones\n  choices:\n"
+        "    C01.1: {en: Publish the data (TBS)}\n    C01.2: {en: Launch a portal (NRC)}\n"
+        "- datastore_id: indicators\n  choices:\n"
+        "    C01.2.1: {en: The portal is live, due_date: 2019-06}\n    C01.1.1: {en: Data are published, due_date: 2018-12}\n",
+        encoding="utf-8",
+    )
+    text = load_document(path).text
+    first, second = text.index("Milestone 1: Publish the data"), text.index("Milestone 2: Launch a portal")
+    assert first < text.index("Data are published") < text.index("2018-12") < second < text.index("The portal is live")
+
+
 def test_ecuador_csv_against_gold():
     gold = _gold("ec-2019-2022-paga-compromisos-csv")
     doc = load_document(shared_file("corpus", "real", "ec-2019-2022-paga-compromisos-csv.csv"))

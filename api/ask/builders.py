@@ -15,7 +15,7 @@ from api.ask.aggregates import (by_org, citing_law, compare_orgs, completed, cou
                                  count_commitments, in_place, laws_in_plan, most_commitments, most_responsibles,
                                  most_milestones, shared)
 from api.ask.answer import Answer
-from api.ask.context import Context, plan_text
+from api.ask.context import Context, Milestone, plan_text
 from api.ask.linking import CUES, Commitment
 from api.ask.quantities import max_amount, quantity
 from ogp_graph.segment.cues import field_label
@@ -42,11 +42,20 @@ def responsible(ctx: Context) -> Answer:
     rows = ctx.select(query)
     if not rows:
         return ctx.no_fact("responsible", ctx.what("responsible"), sparql=query)
+    title, m = c.title, ctx.milestone(c)
+    if m and (own := [r for r in rows if _mentioned_in(ctx, r["org"], c, m)]):  # the milestone's own lead
+        rows, title = own, ctx.say("milestone_title", number=m.number, title=_short(m.title))
     evidence = [ev for r in rows for ev in ctx.mention_evidence(r["org"], commitment=c, limit=1)]
-    return ctx.answer("responsible", ctx.say("responsible", Commitment=ctx.cref(c, capital=True), title=c.title,
+    return ctx.answer("responsible", ctx.say("responsible", Commitment=ctx.cref(c, capital=True), title=title,
                                              names=_names(rows)),
                       items=[{"organization": r["org"], "name": r["name"], "acronym": r["acr"]} for r in rows],
                       sparql=query, evidence=evidence, confidence=0.95)
+
+
+def _mentioned_in(ctx: Context, entity: str, c: Commitment, m: Milestone) -> bool:
+    """Whether the text of milestone ``m`` of ``c`` mentions ``entity``."""
+    return any(doc == m.doc and m.start <= b < m.end
+               for doc, b, _, _ in ctx.evidence.mentions(entity, commitment=c.iri, limit=1000))
 
 
 def _every_language(section: str) -> list[str]:
@@ -307,37 +316,25 @@ def _dated(folded: str, months: frozenset[str]) -> bool:
     return bool(set(WORD.findall(folded)) & months or re.search(r"\b(19|20)\d\d\b", folded))
 
 
-_MILESTONE_NUMBER = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["milestone_number"].items() if lang != "_doc"}
-
-
 def _milestone_dates(ctx: Context, c: Commitment, months: frozenset[str]) -> Answer | None:
-    """For a question naming one milestone of ``c`` ("el hito 1"), every dated line from that
-    milestone's start to the next one's ("Fecha inicio hito: 2020-02-01", "… finalizacion …");
-    None when the question names none or ``c`` has no milestone of that number."""
-    asked = next((int(m.group(1)) for p in _MILESTONE_NUMBER.get(ctx.lang, []) if (m := p.search(ctx.folded))), None)
-    if asked is None:
+    """For a question naming one milestone of ``c`` ("el hito 1"), every dated line of that
+    milestone ("Fecha inicio hito: 2020-02-01", "… finalizacion …"); None when it names none or
+    the milestone's text holds no date."""
+    if (m := ctx.milestone(c)) is None:
         return None
-    rows = ctx.select(f"""SELECT ?k ?d ?doc ?b WHERE {{ <{c.iri}> ogp:milestone ?m . ?m ogp:milestoneNumber ?k ;
-        dct:description ?d ; ogp:sourceSpan ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b }} ORDER BY ?b""")
-    at = next((i for i, r in enumerate(rows) if int(r["k"]) == asked), None)
-    if at is None:
-        return None
-    doc, start = rows[at]["doc"], int(rows[at]["b"])
-    if at + 1 < len(rows):
-        end = int(rows[at + 1]["b"])
-    else:
-        end = max(e for d, _, e in ctx.spans(c, "ogp:sourceSpan") if d == doc)
-    lines = [ctx.evidence.sentence(doc, b, e, commitment=ctx.c_dict(c))
-             for b, e in ctx.evidence.sentences_of(doc, [(start, end)])]
+    lines = [ctx.evidence.sentence(m.doc, b, e, commitment=ctx.c_dict(c))
+             for b, e in ctx.evidence.sentences_of(m.doc, [(m.start, m.end)])]
     dated = [s for s in lines if _dated(match_form(s["text"]), months)]
     if not dated:
         return None
-    title = rows[at]["d"]
-    if len(title) > FIELD_MAX // 2:
-        title = title[: FIELD_MAX // 2].rsplit(" ", 1)[0] + " …"
-    return ctx.answer("dates", ctx.say("milestone_dates", number=asked, Commitment=ctx.cref(c, capital=True), title=title,
-                                       text=" ".join(f"«{s['text']}»" for s in dated)),
-                      items=[{**ctx.c_dict(c), "milestone": asked}], evidence=dated, confidence=0.85)
+    return ctx.answer("dates", ctx.say("milestone_dates", number=m.number, Commitment=ctx.cref(c, capital=True),
+                                       title=_short(m.title), text=" ".join(f"«{s['text']}»" for s in dated)),
+                      items=[{**ctx.c_dict(c), "milestone": m.number}], evidence=dated, confidence=0.85)
+
+
+def _short(title: str) -> str:
+    """``title`` cut at a word to half of ``FIELD_MAX`` ("…" marking the cut)."""
+    return title if len(title) <= FIELD_MAX // 2 else title[: FIELD_MAX // 2].rsplit(" ", 1)[0] + " …"
 
 
 def dates(ctx: Context) -> Answer:

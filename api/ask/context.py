@@ -21,8 +21,22 @@ PASSAGE_MIN = 0.84
 SHARED_WORD = 0.01
 _PLAN_NAMES = re.compile(r"\b(?:" + "|".join(sorted((n for lang, ns in CUES["plan_names"].items() if lang != "_doc"
                                                       for n in ns), key=len, reverse=True)) + r")\b")
+_MILESTONE_NUMBER = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["milestone_number"].items() if lang != "_doc"}
+_MILESTONE_CUE = re.compile(r"^\W*[^\W\d]+\s+\d{1,2}\s*:\s*")  # "Hito 2: " opening a milestone's description
 MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messages.json").read_text(encoding="utf-8")).items()
             if not k.startswith("_")}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One milestone of a commitment, as the question names it: its number, its description and
+    its text, from its start to the next milestone's (or the commitment's end)."""
+
+    number: int
+    title: str
+    doc: str
+    start: int
+    end: int
 
 
 @dataclass
@@ -149,6 +163,24 @@ class Context:
             for s, t in self.evidence.sentences_of(doc, [(b, e)]):
                 found.append(self.evidence.sentence(doc, s, t, commitment=self.c_dict(c)))
         return found
+
+    def milestone(self, c: Commitment) -> Milestone | None:
+        """The milestone of ``c`` the question names ("el hito 1", "milestone 2", "C04.6": ``cues.json
+        milestone_number``); None when it names none or ``c`` has no milestone of that number."""
+        asked = next((int(m.group(1)) for p in _MILESTONE_NUMBER.get(self.lang, []) if (m := p.search(self.folded))), None)
+        if asked is None:
+            return None
+        rows = self.select(f"""SELECT ?k ?d ?doc ?b WHERE {{ <{c.iri}> ogp:milestone ?m . ?m ogp:milestoneNumber ?k ;
+            dct:description ?d ; ogp:sourceSpan ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b }} ORDER BY ?b""")
+        at = next((i for i, r in enumerate(rows) if int(r["k"]) == asked), None)
+        if at is None:
+            return None
+        doc, start = rows[at]["doc"], int(rows[at]["b"])
+        if at + 1 < len(rows):
+            end = int(rows[at + 1]["b"])
+        else:
+            end = max(e for d, _, e in self.spans(c, "ogp:sourceSpan") if d == doc)
+        return Milestone(asked, _MILESTONE_CUE.sub("", rows[at]["d"], count=1), doc, start, end)
 
     def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
         """Up to ``limit`` evidence sentences mentioning ``entity`` (within ``commitment`` when given)."""

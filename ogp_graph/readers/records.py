@@ -144,14 +144,16 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
     language = reader.primary or "en"
     records: list[Record] = []
     by_ref: dict[str, Record] = {}
-    milestone_refs: dict[str, str] = {}
+    milestone_refs: dict[str, list[Field]] = {}  # milestone id → its entry
 
-    def entry(ident, item, kind: str) -> list[Field]:
-        """A milestone (its full text when the data has one, else its label) or an indicator."""
+    def entry(ident, item, kind: str, number: int) -> list[Field]:
+        """A milestone (its full text when the data has one, else its label), labelled with its
+        ``number`` ("Milestone 6", so that it reads as the sixth milestone), or an indicator."""
         title, fields, _ = reader.fields(item)
         full = next((f for f in fields if f.role == "description"), None)
         text = full.value if full and kind == "milestone" else title
-        label = label_for("milestone" if kind == "milestone" else "indicator", language)
+        label = (f"{label_for('milestone', language)} {number}" if kind == "milestone"
+                 else label_for("indicator", language))
         head = [Field(kind, label, text or (full.value if full else ""))]
         rest = [f for f in fields if f is not full or kind != "milestone"]
         bodies = trailing_bodies(text or "") or trailing_bodies(title) if kind == "milestone" else []
@@ -169,23 +171,34 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
         record = Record(ref=ref, title=title, fields=fields)
         for kind in ("milestone", "other"):
             for child_id, child in children.get(kind, []):
-                record.milestones.append(entry(child_id, child, kind))
+                record.milestones.append(entry(child_id, child, kind, _number(child_id, len(record.milestones) + 1)))
         records.append(record)
         by_ref[ref] = record
     for kind in ("milestone", "other"):
         for ident, item in found.get(kind, []):
             ident = _item_id(ident, item)
-            owner = _parent(ident, list(by_ref)) or _parent(_parent(ident, list(milestone_refs)), list(by_ref))
+            milestone = _parent(ident, list(milestone_refs))
+            owner = _parent(ident, list(by_ref)) or _parent(milestone, list(by_ref))
             if owner is None and ident and "." in ident:
                 owner = ident.split(".")[0]
                 by_ref[owner] = Record(ref=owner)
                 records.append(by_ref[owner])
             if owner is None:
                 continue
-            by_ref[owner].milestones.append(entry(ident, item, kind))
+            made = entry(ident, item, kind, _number(ident, len(by_ref[owner].milestones) + 1))
+            if milestone is not None:  # an indicator of a milestone: under it, before the next milestone
+                milestone_refs[milestone].extend(made)
+                continue
+            by_ref[owner].milestones.append(made)
             if kind == "milestone" and ident:
-                milestone_refs[ident] = owner
+                milestone_refs[ident] = made
     return records
+
+
+def _number(ident: str | None, ordinal: int) -> int:
+    """A milestone's number: the last part of a hierarchical id ("C04.6" → 6), else ``ordinal``."""
+    last = re.split(r"[.-]", ident)[-1] if ident else ""
+    return int(last) if last.isdigit() and ident != last else ordinal
 
 
 def _as_table(reader: _Reader, items: list[tuple[str | None, dict]]) -> list[Record]:

@@ -3,6 +3,7 @@ set from the column or key names, grouped by ``ref`` (the record's commitment id
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ogp_graph.readers import Document
 from ogp_graph.segment.text import CommitmentText, clean_title, span_of
@@ -28,7 +29,8 @@ class Records:
                 if b.role == "responsible" and (value := re.sub(r"\s+", " ", doc.block_text(b)).strip()):
                     if value.casefold() not in {v.casefold() for v in seen}:
                         seen[value] = (b.start, b.end)
-            body = [b for b in blocks if b.role not in ("commitment", "title", "responsible", "theme")]
+            body = [replace(b, start=doc.text.rfind("\n", 0, b.start) + 1)  # with its line's field label ("Milestone 2: ")
+                    for b in blocks if b.role not in ("commitment", "title", "responsible", "theme")]
             title = clean_title(doc.block_text(titles[0])) if titles else ""
             result.append(CommitmentText(
                 number=number, title=title, title_spans=tuple((b.start, b.end) for b in titles),
