@@ -105,14 +105,17 @@ class InstitutionResolver:
 
     def is_organisation(self, acronym: str) -> bool:
         """True when ``acronym`` is defined as (or the gazetteer knows it as) an organisation, not a
-        system or a plan: its name starts with a head word or ends with a tail word."""
+        system or a plan: its name starts with a head word, ends with a tail word, or has a head word
+        that takes a connector right after its first words ("National Council for the …")."""
         if self.gazetteer.resolve(acronym, self.country):
             return True
         if acronym.upper() not in self.defined:
             return False
         words = [name_key(w) for w in self.defined[acronym.upper()][1].split()]
         lex = lexicon()
-        return bool(words) and (words[0] in lex["heads"] or words[-1] in lex["tails"]
+        headed = any(w in lex["heads_before_connector"] and after in lex["connectors"]
+                     for w, after in zip(words[1:3], words[2:4]))
+        return bool(words) and (words[0] in lex["heads"] or words[-1] in lex["tails"] or headed
                                 or self.gazetteer.resolve(self.defined[acronym.upper()][1], self.country) is not None)
 
     def resolve(self, written: str, *, exact: bool = False) -> Institution | None:

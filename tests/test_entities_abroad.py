@@ -83,6 +83,15 @@ def test_no_definitions_in_ordinary_text():
     assert _pairs("") == {}
 
 
+def test_an_english_name_whose_head_follows_a_modifier_is_an_organisation():
+    resolver = InstitutionResolver.for_text(
+        "The President tasked the National Council for the American Worker (NCAW). The U.S. Intelligence "
+        "Community (IC) must be accountable. The National Action Plan (NAP) and the Open Data Portal (ODP) are not bodies.",
+        "US")
+    assert resolver.is_organisation("NCAW") and resolver.is_organisation("IC")
+    assert not resolver.is_organisation("NAP") and not resolver.is_organisation("ODP")
+
+
 # --- one node per organisation, however written --------------------------------------------
 
 def test_one_key_however_written():
