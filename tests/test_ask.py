@@ -51,6 +51,15 @@ def test_money_answer_quotes_its_sentence(service):
     assert "Q. 139,988.000.00" in answer.evidence[0]["text"]
 
 
+def test_a_question_naming_a_kind_of_instrument_gets_the_laws_of_that_kind(service):
+    every = service.ask("¿qué leyes cita el compromiso 17?")
+    assert every.intent == "laws_of_commitment" and "Decreto 57-92" in every.answer and "Reglamento" in every.answer
+    for question in ("¿qué reglamento cita el compromiso 17?", "which regulation does commitment 17 cite?"):
+        answer = service.ask(question)
+        assert answer.intent == "laws_of_commitment" and "Reglamento Orgánico Interno" in answer.answer, question
+        assert "Decreto" not in answer.answer.split(":", 1)[1].split(".")[0], question
+
+
 def test_accents_and_case_do_not_matter(service):
     a = service.ask("¿QUÉ COMPROMISOS ESTÁN A CARGO DEL MINISTERIO DE FINANZAS PÚBLICAS?")
     b = service.ask("que compromisos estan a cargo del ministerio de finanzas publicas")

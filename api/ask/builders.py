@@ -20,6 +20,7 @@ from api.ask.linking import CUES, Commitment
 from api.ask.quantities import max_amount, quantity
 from ogp_graph.segment.cues import field_label
 from ogp_graph.text import match_form, sentence_at, strip_accents
+from ogp_graph.vocab import OGP_NS
 
 #: a sentence holding a date field counts as this many shared words for a "when" question
 DATE_FIELD = 2
@@ -363,19 +364,33 @@ def dates(ctx: Context) -> Answer:
                       evidence=[best], confidence=min(0.9, 0.5 + 0.1 * best_score))
 
 
+#: the kinds of legal instrument a question may ask for by name (``cues.json: law_types``: the
+#: ``eli:type_document`` of each kind → patterns), "law" itself asking for any
+_LAW_TYPES = {OGP_NS + kind: [re.compile(p) for lang, ps in langs.items() for p in ps]
+              for kind, langs in CUES["law_types"].items() if kind != "_doc"}
+
+
 def laws_of(ctx: Context) -> Answer:
-    """The laws the linked commitment cites."""
+    """The laws the linked commitment cites — of the kind the question names, if it names one
+    ("¿qué decreto…?") —, quoting the citation that shares words with the question."""
     c = ctx.commitment
-    query = f"""SELECT ?law ?label (SAMPLE(?n) AS ?name) (SAMPLE(?a) AS ?acr) WHERE {{ <{c.iri}> ogp:citesLegislation ?law .
-        ?law rdfs:label ?label . OPTIONAL {{ ?law skos:prefLabel ?n }}
+    query = f"""SELECT ?law ?label (SAMPLE(?n) AS ?name) (SAMPLE(?a) AS ?acr) (SAMPLE(?t) AS ?type) WHERE {{
+        <{c.iri}> ogp:citesLegislation ?law . ?law rdfs:label ?label . OPTIONAL {{ ?law skos:prefLabel ?n }}
+        OPTIONAL {{ ?law eli:type_document ?t }}
         OPTIONAL {{ ?law skos:altLabel ?a FILTER(REGEX(?a, "^[A-Z]{{2,8}}$")) }} }} GROUP BY ?law ?label ORDER BY ?label"""
     rows = ctx.select(query)
     if not rows:
         return ctx.no_fact("laws_of_commitment", ctx.what("laws"), sparql=query)
+    asked = {t for t, patterns in _LAW_TYPES.items() if any(p.search(ctx.folded) for p in patterns)}
+    rows = [r for r in rows if r["type"] in asked] or rows  # "what decree does it cite": its decrees
     labels = "; ".join(r["label"] + "".join(f" ({x})" for x in (r["name"], r["acr"]) if x and x != r["label"]) for r in rows)
-    evidence = [ev for r in rows[:4] for ev in ctx.mention_evidence(r["law"], commitment=c, limit=1)]
-    return ctx.answer("laws_of_commitment", ctx.say("laws_of", Commitment=ctx.cref(c, capital=True), laws=labels), items=rows,
-                      sparql=query, evidence=evidence, confidence=0.9)
+    evidence = [ev for r in rows for ev in ctx.mention_evidence(r["law"], commitment=c, limit=1)]
+    shared, quoted = ctx.closest(evidence, ctx.wanted(rendered=True))  # the citation the question is about
+    if shared:
+        evidence = [quoted, *(ev for ev in evidence if ev is not quoted)]
+    text = (ctx.say("laws_quoted", Commitment=ctx.cref(c, capital=True), laws=labels, text=quoted["text"]) if shared
+            else ctx.say("laws_of", Commitment=ctx.cref(c, capital=True), laws=labels))
+    return ctx.answer("laws_of_commitment", text, items=rows, sparql=query, evidence=evidence[:4], confidence=0.9)
 
 
 def places_of(ctx: Context) -> Answer:
