@@ -438,7 +438,8 @@ def test_a_graph_holding_a_document_without_commitments_still_answers(tmp_path):
                        "plano_resume: 'De 2018 a 2020, os cidadãos de São Paulo participaram da cocriação do plano. "
                        "A Prefeitura instituiu um fórum com representantes da sociedade civil. Os cinco compromissos "
                        "foram integralmente cumpridos durante sua vigência. As ações incluíram instituir a fiscalização "
-                       "cidadã nos processos licitatórios.'\n---\n", encoding="utf-8")
+                       "cidadã nos processos licitatórios. A lei municipal de dados abertos ainda não foi aprovada pela Câmara.'\n---\n",
+                       encoding="utf-8")
     report = Path(__file__).resolve().parents[1] / "ogp_graph" / "data" / "gt-2016-2018-autoevaluacion-medio-termino.txt"
     build_all([report, summary], data_dir=tmp_path / "home")
     service = Service(tmp_path / "home")
@@ -449,6 +450,9 @@ def test_a_graph_holding_a_document_without_commitments_still_answers(tmp_path):
     # restricted to it and answered from its text, never from Guatemala's commitments
     done = service.ask("os compromissos do plano de sao paulo foram cumpridos?")
     assert done.known and "integralmente cumpridos" in done.answer and done.plans[0]["period"] == "2018-2020"
+    assert done.answer.startswith("Sim")  # a yes/no question: judged from the sentence telling of it
+    law = service.ask("a lei municipal de dados abertos de sao paulo foi aprovada pela camara?")
+    assert law.answer.startswith("Não:") and "ainda não foi aprovada" in law.answer
     bids = service.ask("o que o plano de sao paulo diz sobre licitacoes?")
     assert bids.known and "licitatórios" in bids.answer and bids.plans[0]["country"] == "BR"
     assert "Decreto 54794" in service.ask("que decretos cita el plan de sao paulo?").answer

@@ -168,7 +168,8 @@ class Asker:
             ranked = sorted(scores, key=scores.get, reverse=True)
         described = implied or described
         has_commitment = bool(ctx.commitment or candidates or described)
-        answer = self._yes_no(ctx, described, candidates) if yes_no(question, folded, lang) else None
+        ctx.yes_no = yes_no(question, folded, lang)
+        answer = self._yes_no(ctx, described, candidates) if ctx.yes_no else None
         if answer is None:
             usable = [i for i in ranked if satisfied(i, links, has_commitment, folded, lang)]
             if not usable or scores[usable[0]] < scores[ranked[0]] - INTENT_SLACK:
@@ -185,7 +186,8 @@ class Asker:
                 ctx.described = described
             answer = builders.BUILDERS[intent](ctx)
         if not answer.known and links.restricted and not INTENTS.get(answer.intent, {}).get("refuses") and not in_scope:
-            answer = plan_passage(ctx) or answer  # a page summarising a plan without its commitments: its text
+            # a page summarising a plan without its commitments: its text
+            answer = plan_passage(ctx) or answer
         return self._scaled(answer, ctx), ctx.commitment, links.plans if links.restricted else None
 
     @staticmethod

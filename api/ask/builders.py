@@ -15,7 +15,7 @@ from api.ask.aggregates import (by_org, citing_law, compare_orgs, completed, cou
                                  count_commitments, in_place, laws_in_plan, most_commitments, most_responsibles,
                                  most_milestones, shared)
 from api.ask.answer import Answer
-from api.ask.context import Context, Milestone, plan_text
+from api.ask.context import EVENT_WORDS, NOT_DONE, Context, Milestone, plan_text
 from api.ask.linking import CUES, Commitment
 from api.ask.quantities import max_amount, quantity
 from ogp_graph.segment.cues import field_label
@@ -233,11 +233,8 @@ def progress(ctx: Context) -> Answer:
                       items=[ctx.c_dict(c)], evidence=shown, confidence=0.8)
 
 
-#: a yes/no question about an event of a commitment is judged from a sentence sharing this many of its words
-EVENT_WORDS = 2
 #: a yes/no question about an event naming no commitment looks among this many search hits
 EVENT_CANDIDATES = 3
-_NOT_DONE = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["not_done"].items() if lang != "_doc"}
 
 
 def _event(ctx: Context, c: Commitment) -> tuple[Answer, int] | None:
@@ -250,7 +247,7 @@ def _event(ctx: Context, c: Commitment) -> tuple[Answer, int] | None:
     if shared < EVENT_WORDS:
         return None
     text = best["text"].lower()
-    pending = any(p.search(text) for p in _NOT_DONE.get(c.plan.language, []))
+    pending = any(p.search(text) for p in NOT_DONE.get(c.plan.language, []))
     answer = ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=ctx.cref(c), text=best["text"]),
                         items=[{**ctx.c_dict(c), "happened": not pending}], evidence=[best], plans=[c.plan],
                         confidence=min(0.85, 0.6 + 0.05 * shared))

@@ -19,6 +19,10 @@ from indexes.vector_cache import embed
 PASSAGE_MIN = 0.84
 #: each word a plan's sentence shares with the question brings it this much closer
 SHARED_WORD = 0.01
+#: a yes/no question about an event is judged from a sentence sharing this many of its words
+EVENT_WORDS = 2
+#: sentences saying an event is yet to happen, by document language (``cues.json: not_done``)
+NOT_DONE = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["not_done"].items() if lang != "_doc"}
 _PLAN_NAMES = re.compile(r"\b(?:" + "|".join(sorted((n for lang, ns in CUES["plan_names"].items() if lang != "_doc"
                                                       for n in ns), key=len, reverse=True)) + r")\b")
 _MILESTONE_NUMBER = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["milestone_number"].items() if lang != "_doc"}
@@ -58,6 +62,7 @@ class Context:
     vector: object = None  # the question's embedding (multilingual e5), for sentences in another language
     generic: set = field(default_factory=set)  # stems of the words that ask (those of the intent examples)
     rendered: str = ""  # the question's words rendered in the other plan languages (``bridge.py``)
+    yes_no: bool = False  # the question asks yes or no
 
     def wanted(self, *, rendered: bool = False) -> set[str]:
         """Stems of the question's words that describe, not ask (the intent examples' words and
@@ -212,11 +217,11 @@ def plan_text(ctx: Context) -> list[tuple[str, Plan, int, int]]:
     return stretches
 
 
-def plan_passage(ctx: Context) -> Answer | None:
-    """The sentence of a plan's own text (outside its commitments) closest to the question: in the
-    embedding space, a little closer for each word it shares with the question (beyond the names
-    it links; with their renderings in the plan's language); None when no sentence shares a word
-    and none is ``PASSAGE_MIN`` close."""
+def closest_plan_sentence(ctx: Context) -> tuple[dict, Plan, int, float] | None:
+    """The sentence of a plan's own text (outside its commitments) closest to the question, as
+    evidence, with its plan, how many words it shares with the question and its cosine: in the embedding space,
+    a little closer for each word it shares (beyond the names it links; with their renderings in the
+    plan's language); None when no sentence shares a word and none is ``PASSAGE_MIN`` close."""
     asked = re.sub(r"\b\d+\b", " ", _PLAN_NAMES.sub(" ", ctx.links.outside_names(ctx.folded)))
     wanted = stems(f"{asked} {ctx.rendered}") - ctx.generic
     found = [(doc, plan, s, t) for doc, plan, b, e in plan_text(ctx) for s, t in ctx.evidence.sentences_of(doc, [(b, e)])]
@@ -227,8 +232,25 @@ def plan_passage(ctx: Context) -> Answer | None:
     if not ranked or not (shared[ranked[0]] or closeness[ranked[0]] >= PASSAGE_MIN):
         return None
     doc, plan, s, t = found[ranked[0]]
-    ev = ctx.evidence.span(doc, s, t)
-    return ctx.answer("plan_passage", ctx.say("plan_passage", plan=ctx.say("plan_label", period=plan.period),
-                                              country=plan.country_name(ctx.lang), text=ev["text"]),
-                      items=[{"plan": plan.iri}], evidence=[ev], plans=[plan],
-                      confidence=0.6 + 0.05 * min(shared[ranked[0]], 4))
+    return ctx.evidence.span(doc, s, t), plan, shared[ranked[0]], closeness[ranked[0]]
+
+
+def plan_passage(ctx: Context) -> Answer | None:
+    """A question answered from a plan's own text (outside its commitments): its closest sentence
+    (``closest_plan_sentence``); for a yes/no question, judged as an event when it shares
+    ``EVENT_WORDS`` words with the question — asking words included, since they name the event
+    ("cumpridos") — "No" when it says the event is yet to happen, else "Yes"; None without one."""
+    found = closest_plan_sentence(ctx)
+    if found is None:
+        return None
+    ev, plan, shared, _ = found
+    where = dict(plan=ctx.say("plan_label", period=plan.period), country=plan.country_name(ctx.lang))
+    told = stems(f"{ctx.links.outside_names(ctx.folded)} {ctx.rendered}") & stems(ev["text"])
+    if ctx.yes_no and len(told) >= EVENT_WORDS:
+        pending = any(p.search(ev["text"].lower()) for p in NOT_DONE.get(plan.language, []))
+        return ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=ctx.say("plan_ref", **where),
+                                            text=ev["text"]),
+                          items=[{"plan": plan.iri, "happened": not pending}], evidence=[ev], plans=[plan],
+                          confidence=min(0.85, 0.6 + 0.05 * len(told)))
+    return ctx.answer("plan_passage", ctx.say("plan_passage", **where, text=ev["text"]),
+                      items=[{"plan": plan.iri}], evidence=[ev], plans=[plan], confidence=0.6 + 0.05 * min(shared, 4))
