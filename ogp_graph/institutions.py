@@ -156,7 +156,10 @@ def _inline_definitions(text: str, *, need_head: bool) -> Iterator[Acronym]:
             continue  # a list of acronyms, see _listed_definitions
         base = max(0, m.start() - _WINDOW)
         words = list(_WORD.finditer(text, base, m.start()))
-        k = _name_start(words, acronym, relaxed=not m.group("bare"), need_head=need_head or bool(m.group("bare")))
+        if m.group("paren") and words and name_key(acronym) == name_key(words[-1].group(0)) in lexicon()["tails"]:
+            k = _short_form_start(words)  # "National Science and Technology Council (Council)"
+        else:
+            k = _name_start(words, acronym, relaxed=not m.group("bare"), need_head=need_head or bool(m.group("bare")))
         if k is None:
             continue
         start = words[k].start()
@@ -401,13 +404,16 @@ def responsible_label(field: str) -> int:
 def _name_start(words: list[re.Match], acronym: str, *, relaxed: bool, need_head: bool) -> int | None:
     """Index of the word where the name defined by ``acronym`` starts (the name runs to the last
     of ``words``), else None. The name starts with a head word (Ministerio, Department…), or, unless
-    ``need_head``, its words are all capitalised and give the acronym's letters exactly."""
+    ``need_head``, its words are all capitalised and give the acronym's letters exactly; it is never
+    one word that the acronym merely repeats or cuts short ("Council (Council)")."""
     heads, minor = lexicon()["org_heads"], lexicon()["minor_words"]
     letters = name_key(acronym.replace("/", ""))
     folded = [name_key(w.group(0)) for w in words]
     for k in range(len(words) - 1, -1, -1):
         span = folded[k:]
         initials = "".join(w[0] for w in span if w not in minor)
+        if len(span) == 1 and span[0].startswith(letters):
+            continue  # "… Council (Council)": a word standing for itself, not an acronym
         if span[0] in heads and (initials == letters or (relaxed and _takes_letters(letters, span, minor))):
             return k
         if not need_head and relaxed and initials == letters and len(letters) >= 2 and span[0] not in minor \
@@ -416,6 +422,18 @@ def _name_start(words: list[re.Match], acronym: str, *, relaxed: bool, need_head
         if len(initials) > len(letters):
             return None
     return None
+
+
+def _short_form_start(words: list[re.Match]) -> int | None:
+    """Index of the first of the capitalised words (minor words between them) that end ``words``,
+    the name a short form in parentheses stands for; None when fewer than two."""
+    minor = lexicon()["minor_words"]
+    k = len(words)
+    while k and (words[k - 1].group(0)[0].isupper() or name_key(words[k - 1].group(0)) in minor):
+        k -= 1
+    while k < len(words) and name_key(words[k].group(0)) in minor:
+        k += 1
+    return k if len(words) - k >= 2 else None
 
 
 def _takes_letters(letters: str, words: list[str], minor: frozenset) -> bool:

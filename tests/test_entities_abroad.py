@@ -92,6 +92,14 @@ def test_an_english_name_whose_head_follows_a_modifier_is_an_organisation():
     assert not resolver.is_organisation("NAP") and not resolver.is_organisation("ODP")
 
 
+def test_a_short_form_in_parentheses_stands_for_the_whole_name_before_it():
+    resolver = InstitutionResolver.for_text(
+        "Primarily through the National Science and Technology Council (Council), the White House acts.", "US")
+    assert resolver.resolve("Council").name == "National Science and Technology Council"
+    # a word in parentheses repeating one word is not a definition of that word
+    assert not InstitutionResolver.for_text("The plan names a Council (Council) of its own.", "US").defined
+
+
 # --- one node per organisation, however written --------------------------------------------
 
 def test_one_key_however_written():
