@@ -12,6 +12,7 @@ from api.core import Service
 
 pytestmark = pytest.mark.xdist_group("world")  # with the other users of world_built
 
+FIXTURES = Path(__file__).parent / "fixtures"
 QUESTIONS = json.loads((Path(__file__).resolve().parents[1] / "benchmarks" / "ask_questions.json").read_text())
 
 
@@ -542,6 +543,29 @@ def test_a_milestone_named_by_its_id_is_answered_from_that_milestone(tmp_path):
     due = service.ask("when is milestone 1 of C01 due?")
     assert due.known and "2018" in due.answer and "2019" not in due.answer
     assert service.ask("which commitment has the most milestones").items[0]["milestones"] == 2
+
+
+def test_a_described_commitment_lacking_the_fact_gives_way_to_one_of_another_plan_described_as_well(tmp_path):
+    """Two countries' plans hold nearly the same commitment; the one the search ranks first cites
+    no law, the other does: the question about the law it cites gets the other's, naming its plan."""
+    from api.pipeline import build_all
+
+    other = tmp_path / "plan-ec.txt"
+    other.write_text("PLAN DE ACCIÓN DE GOBIERNO ABIERTO DEL ECUADOR 2022 – 2024\nREPÚBLICA DEL ECUADOR\n\n"
+                     "Este plan reúne los 2 compromisos acordados en Quito, Guayaquil y Cuenca.\n\n"
+                     "COMPROMISO NRO. 1: CALIDAD DEL AGUA DE LOS ACUEDUCTOS RURALES.\n"
+                     "ENTIDAD RESPONSABLE: Ministerio del Ambiente y Agua - MAAE.\n"
+                     "DESCRIPCIÓN: Se publicará la calidad del agua de los acueductos rurales en un tablero.\n\n"
+                     "COMPROMISO NRO. 2: PARTICIPACIÓN CIUDADANA EN LOS GOBIERNOS LOCALES.\n"
+                     "ENTIDAD RESPONSABLE: Consejo de Participación Ciudadana y Control Social - CPCCS.\n"
+                     "DESCRIPCIÓN: Se formarán asambleas locales en 20 cantones.\n", encoding="utf-8")
+    build_all([FIXTURES / "plan-compromiso-nro.txt", other], data_dir=tmp_path / "home")
+    service = Service(tmp_path / "home")
+    answer = service.ask("¿qué ley cita el compromiso de calidad del agua de los acueductos rurales?")
+    assert answer.known and "Ley 1712" in answer.answer and "Colombia" in answer.answer
+    assert [p["country"] for p in answer.plans] == ["CO"]
+    # a plan named in the question keeps its scope: Ecuador's commitment cites no law
+    assert not service.ask("¿qué ley cita el compromiso de calidad del agua de los acueductos rurales de ecuador?").known
 
 
 def test_the_institution_with_most_commitments_is_asked_about_institutions(world):

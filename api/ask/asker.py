@@ -12,7 +12,7 @@ from api.ask.answer import Answer
 from api.ask.bridge import Bridge, content_words
 from api.ask.context import MESSAGES, Context, plan_passage
 from api.ask.evidence import Evidence
-from api.ask.linking import COMMITMENT_WORD, CUES, Commitment, Linker, Links
+from api.ask.linking import COMMITMENT_WORD, CUES, Commitment, Linker, Links, Plan
 from api.ask.spelling import Speller
 from api.errors import QuestionError
 from indexes.search_index import Hit
@@ -35,6 +35,9 @@ DENSE_ONLY_MAX = 0.7
 DESCRIBED_PENALTY = 0.03
 #: an ambiguous number answered by the one plan holding a fact of the asked kind keeps this share of its confidence
 ONLY_ONE_FACT = 0.9
+#: a commitment of another plan is described nearly as well as the best one when its fused
+#: search score is at least this share of the best's
+RIVAL_SHARE = 0.95
 #: a question with this many words no document in its language has is about something they do not speak of
 UNHEARD = 2
 #: how sure a commitment implied by the one law (and institutions) the question names is
@@ -178,13 +181,21 @@ class Asker:
                     return self._scaled(builders.describe(ctx), ctx), ctx.commitment, None
                 return self._fallback(ctx), None, None
             intent = usable[0]
+            rivals: list[Commitment] = []
             if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
                 if candidates:
                     return self._ambiguous(ctx, intent, candidates), None, None
                 ctx.commitment, ctx.link_score = described
+                rivals = [] if implied else self._rivals(described[0], hits, fused)
             elif ctx.commitment is None and not candidates:
                 ctx.described = described
             answer = builders.BUILDERS[intent](ctx)
+            for rival in rivals if not answer.known else []:  # as well described in another plan, holding the fact
+                ctx.commitment = rival
+                if (found := builders.BUILDERS[intent](ctx)).known:
+                    answer = replace(found, confidence=round(found.confidence * ONLY_ONE_FACT, 3))
+                    break
+                ctx.commitment = described[0]
         if not answer.known and links.restricted and not INTENTS.get(answer.intent, {}).get("refuses") and not in_scope:
             # a page summarising a plan without its commitments: its text
             answer = plan_passage(ctx) or answer
@@ -313,6 +324,21 @@ class Asker:
         lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
         score = min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84))
         return best, round(score if by_words else min(score, DENSE_ONLY_MAX), 3)
+
+    def _rivals(self, best: Commitment, hits: list[Hit], fused: list[Hit]) -> list[Commitment]:
+        """The best commitment of each other plan that the question describes nearly as well as
+        ``best`` (fused score within ``RIVAL_SHARE`` of its, dense score at least ``DESCRIPTION_MIN``),
+        best first: where the described commitment holds no fact of the asked kind, one of them may."""
+        dense = {h.commitment: h.score for h in hits}
+        top = next((h.score for h in fused if h.commitment == best.iri), None)
+        found: dict[Plan, Commitment] = {}
+        for h in fused:
+            c = self.linker.commitments.get(h.commitment)
+            if (top is None or c is None or c.plan in (best.plan, *found) or h.score < RIVAL_SHARE * top
+                    or dense.get(h.commitment, 0.0) < DESCRIPTION_MIN):
+                continue
+            found[c.plan] = c
+        return list(found.values())
 
     def _ambiguous(self, ctx: Context, intent: str, candidates) -> Answer:
         """One answer per plan that has a commitment with the number asked, each naming its country;
