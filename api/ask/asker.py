@@ -181,21 +181,14 @@ class Asker:
                     return self._scaled(builders.describe(ctx), ctx), ctx.commitment, None
                 return self._fallback(ctx), None, None
             intent = usable[0]
-            rivals: list[Commitment] = []
             if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
                 if candidates:
                     return self._ambiguous(ctx, intent, candidates), None, None
-                ctx.commitment, ctx.link_score = described
-                rivals = [] if implied else self._rivals(described[0], hits, fused)
-            elif ctx.commitment is None and not candidates:
-                ctx.described = described
-            answer = builders.BUILDERS[intent](ctx)
-            for rival in rivals if not answer.known else []:  # as well described in another plan, holding the fact
-                ctx.commitment = rival
-                if (found := builders.BUILDERS[intent](ctx)).known:
-                    answer = replace(found, confidence=round(found.confidence * ONLY_ONE_FACT, 3))
-                    break
-                ctx.commitment = described[0]
+                answer = self._of_described(ctx, intent, described, [] if implied else self._rivals(described[0], hits, fused))
+            else:
+                if ctx.commitment is None and not candidates:
+                    ctx.described = described
+                answer = builders.BUILDERS[intent](ctx)
         if not answer.known and links.restricted and not INTENTS.get(answer.intent, {}).get("refuses") and not in_scope:
             # a page summarising a plan without its commitments: its text
             answer = plan_passage(ctx) or answer
@@ -324,6 +317,19 @@ class Asker:
         lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
         score = min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84))
         return best, round(score if by_words else min(score, DENSE_ONLY_MAX), 3)
+
+    @staticmethod
+    def _of_described(ctx: Context, intent: str, described: tuple, rivals: list[Commitment]) -> Answer:
+        """``intent``'s answer for the commitment the question describes; when that one holds no
+        fact of the asked kind, the answer of the first of ``rivals`` that does, a little less sure."""
+        ctx.commitment, ctx.link_score = described
+        answer = builders.BUILDERS[intent](ctx)
+        for rival in rivals if not answer.known else []:
+            ctx.commitment = rival
+            if (found := builders.BUILDERS[intent](ctx)).known:
+                return replace(found, confidence=round(found.confidence * ONLY_ONE_FACT, 3))
+        ctx.commitment = described[0]
+        return answer
 
     def _rivals(self, best: Commitment, hits: list[Hit], fused: list[Hit]) -> list[Commitment]:
         """The best commitment of each other plan that the question describes nearly as well as
