@@ -190,6 +190,9 @@ def test_english_renderings_of_spanish_institution_names_chat_shorthand_and_aske
     assert english("instituto nacional de salud") == ("national institute of health",)
     assert english("ministerio de cosas raras") == ()
     assert expand("de q se trata", "es") == "de que se trata"
+    # a letter of an abbreviation is no shorthand: "u.s." stays the country, "q. 100" an amount
+    assert expand("is u sure the first u.s. plan", "en") == "is you sure the first u.s. plan"
+    assert expand("del q. 100", "es") == "del q. 100"
     assert asked_quantity("how many municipalities will the training reach", "en").nouns == ("municipalities",)
 
 
@@ -242,10 +245,13 @@ def test_plans_the_graph_does_not_hold_are_not_answered_from_the_plans_it_holds(
                               ("What does Peru's action plan say about open data?", "Peru"),
                               ("cuantos compromisos tiene el plan de guatemala 2020", "Guatemala 2020"),
                               ("what does the US sixth national action plan include", "sixth"),
-                              ("que dice el segundo plan de ecuador", "segundo")):
+                              ("que dice el segundo plan de ecuador", "segundo"),
+                              ("how many commitments were in the first U.S. open government national action plan",
+                               "first")):
         answer = world.ask(question)
         assert answer.intent == "not_in_graph" and not answer.known and missing in answer.answer, question
         assert "2016-2018" in answer.answer  # it names the plans it holds
+    assert world.ask("who leads the first commitment of the US plan").intent != "not_in_graph"  # no plan ordinal
     fifth = world.ask("how many commitments does the fifth national action plan have")  # the US plan's title says Fifth
     assert fifth.known and [p["country"] for p in fifth.plans] == ["US"]
     assert [p["period"] for p in world.ask("cuantos compromisos tiene el plan 2016-2018").plans] == ["2016-2018"]

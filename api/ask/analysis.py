@@ -42,9 +42,11 @@ def language(folded: str, *, default: str = "es") -> str:
 
 
 def expand(folded: str, lang: str) -> str:
-    """The folded question with the chat shorthand of ``lang`` written out ("de q trata" → "de que trata")."""
+    """The folded question with the chat shorthand of ``lang`` written out ("de q trata" → "de que
+    trata"); a letter of an abbreviation ("u.s.", "q.") is no shorthand."""
     table = CUES["shorthand"].get(lang, {})
-    return re.sub(r"[a-z]+", lambda m: table.get(m.group(0), m.group(0)), folded) if table else folded
+    return (re.sub(r"(?<![\w.])[a-z]+(?![\w.])", lambda m: table.get(m.group(0), m.group(0)), folded)
+            if table else folded)
 
 
 def _hits(section: str, intent: str, folded: str, lang: str) -> int:

@@ -35,8 +35,10 @@ _PLAN_WORD = re.compile("|".join(p for lang, ps in CUES["plan_words"].items() if
 _ORDINALS = {w: n for words in _SCOPE["ordinals"].values() for w, n in words.items()}
 _WORDS_ORDINAL = "|".join(sorted((w for lang, ws in _SCOPE["ordinals"].items() if lang != "roman" for w in ws),
                                  key=len, reverse=True))
+#: an ordinal before a plan word, a few words apart ("the first u.s. open government national action
+#: plan"), none of them a commitment word ("the first commitment of the plan" names no plan)
 _ORDINAL_BEFORE_PLAN = re.compile(rf"\b({_WORDS_ORDINAL}|{'|'.join(_SCOPE['ordinals']['roman'])})\s+"
-                                  rf"(?:[a-z.]+\s+){{0,{_SCOPE['ordinal_gap']}}}?(?:{_PLAN_WORD.pattern})")
+                                  rf"(?:(?!{COMMITMENT_WORD})[a-z.]+\s+){{0,{_SCOPE['ordinal_gap']}}}?(?:{_PLAN_WORD.pattern})")
 _NAP_NUMBER = re.compile(r"\bnap\s?-?([1-9])\b")
 _FUZZY_MIN = 84
 #: the small words between the words of a name, in every language
