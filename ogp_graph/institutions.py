@@ -156,13 +156,16 @@ def _inline_definitions(text: str, *, need_head: bool) -> Iterator[Acronym]:
             continue  # a list of acronyms, see _listed_definitions
         base = max(0, m.start() - _WINDOW)
         words = list(_WORD.finditer(text, base, m.start()))
-        if m.group("paren") and words and name_key(acronym) == name_key(words[-1].group(0)) in lexicon()["tails"]:
-            k = _short_form_start(words)  # "National Science and Technology Council (Council)"
+        if not words:
+            continue
+        short = name_key(acronym) == name_key(words[-1].group(0)) and name_key(acronym) in lexicon()["tails"]
+        if m.group("paren") and short:  # "National Science and Technology Council (Council)": the name it ends
+            start = _short_form_start(text, base, words[-1].end())
         else:
             k = _name_start(words, acronym, relaxed=not m.group("bare"), need_head=need_head or bool(m.group("bare")))
-        if k is None:
+            start = None if k is None else words[k].start()
+        if start is None:
             continue
-        start = words[k].start()
         name = re.sub(r"\s+", " ", text[start : words[-1].end()])
         if m.group("bare") and name.isupper():  # a title in capitals, not a name and its acronym
             continue
@@ -424,16 +427,14 @@ def _name_start(words: list[re.Match], acronym: str, *, relaxed: bool, need_head
     return None
 
 
-def _short_form_start(words: list[re.Match]) -> int | None:
-    """Index of the first of the capitalised words (minor words between them) that end ``words``,
-    the name a short form in parentheses stands for; None when fewer than two."""
-    minor = lexicon()["minor_words"]
-    k = len(words)
-    while k and (words[k - 1].group(0)[0].isupper() or name_key(words[k - 1].group(0)) in minor):
-        k -= 1
-    while k < len(words) and name_key(words[k].group(0)) in minor:
-        k += 1
-    return k if len(words) - k >= 2 else None
+def _short_form_start(text: str, base: int, end: int) -> int | None:
+    """Where the organisation name ending at ``end`` begins (``find_org_names`` over
+    ``text[base:end]``: it stops at punctuation and between two names), the name a short form in
+    parentheses stands for; None when no name of two words or more ends there."""
+    from ogp_graph.org_names import find_org_names  # org_names reads this module's lexicon
+
+    names = [n for n in find_org_names(text[base:end]) if base + n.end == end and len(n.text.split()) >= 2]
+    return base + names[-1].start if names else None
 
 
 def _takes_letters(letters: str, words: list[str], minor: frozenset) -> bool:

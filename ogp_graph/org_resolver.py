@@ -113,7 +113,7 @@ class InstitutionResolver:
             return False
         words = [name_key(w) for w in self.defined[acronym.upper()][1].split()]
         lex = lexicon()
-        headed = any(w in lex["heads_before_connector"] and after in lex["connectors"]
+        headed = any(w in lex["heads_before_connector"] and after in lex["connectors"] - lex["joiners"]
                      for w, after in zip(words[1:3], words[2:4]))
         return bool(words) and (words[0] in lex["heads"] or words[-1] in lex["tails"] or headed
                                 or self.gazetteer.resolve(self.defined[acronym.upper()][1], self.country) is not None)

@@ -98,6 +98,10 @@ def test_a_short_form_in_parentheses_stands_for_the_whole_name_before_it():
     assert resolver.resolve("Council").name == "National Science and Technology Council"
     # a word in parentheses repeating one word is not a definition of that word
     assert not InstitutionResolver.for_text("The plan names a Council (Council) of its own.", "US").defined
+    assert not InstitutionResolver.for_text("The Public Council (Coun) meets.", "US").defined  # a word cut short
+    # the name stops at punctuation and between two names
+    two = InstitutionResolver.for_text("In 2019, the Department of State and the National Security Council (Council) met.", "US")
+    assert two.resolve("Council").name == "National Security Council"
 
 
 # --- one node per organisation, however written --------------------------------------------

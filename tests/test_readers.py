@@ -415,6 +415,12 @@ def test_yaml_milestones_are_numbered_with_their_indicators_under_them(tmp_path)
     text = load_document(path).text
     first, second = text.index("Milestone 1: Publish the data"), text.index("Milestone 2: Launch a portal")
     assert first < text.index("Data are published") < text.index("2018-12") < second < text.index("The portal is live")
+    # a milestone of a milestone is one more milestone of the commitment, numbered by its place
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    C01.2: {en: Launch a portal (NRC)}\n", "    C01.2: {en: Launch a portal (NRC)}\n    C01.2.1: {en: Design it}\n"),
+        encoding="utf-8")
+    text = load_document(path).text
+    assert text.count("Milestone 1:") == 1 and "Milestone 3: Design it" in text
 
 
 def test_ecuador_csv_against_gold():

@@ -33,7 +33,8 @@ INTENT_SLACK = 0.04
 DENSE_ONLY_MAX = 0.7
 #: intents about one commitment lose this much when the commitment is only described
 DESCRIBED_PENALTY = 0.03
-#: an ambiguous number answered by the one plan holding a fact of the asked kind keeps this share of its confidence
+#: an ambiguous number answered by the one plan holding a fact of the asked kind, or a described
+#: commitment's rival answering for it, keeps this share of its confidence
 ONLY_ONE_FACT = 0.9
 #: a commitment of another plan is described nearly as well as the best one when its fused
 #: search score is at least this share of the best's
@@ -184,7 +185,8 @@ class Asker:
             if "commitment" in INTENTS[intent]["needs"] and ctx.commitment is None:
                 if candidates:
                     return self._ambiguous(ctx, intent, candidates), None, None
-                answer = self._of_described(ctx, intent, described, [] if implied else self._rivals(described[0], hits, fused))
+                rivals = [] if implied else self._rivals(f"{question} {ctx.rendered}", described[0], hits, fused)
+                answer = self._of_described(ctx, intent, described, rivals)
             else:
                 if ctx.commitment is None and not candidates:
                     ctx.described = described
@@ -308,40 +310,48 @@ class Asker:
         if not ranked or dense[ranked[0].commitment] < DESCRIPTION_MIN:
             return None
         best = self.linker.commitments[ranked[0].commitment]
-        passages = [p.text for p in self.service.index.passages if p.commitment == best.iri]
-        wanted = stems(question) - self.model.generic_stems
-        shared = wanted & stems(" ".join(passages + [best.title]))
-        by_words = bool(wanted & stems(best.title) or len(shared) >= 2)
+        by_words = self._shares_words(question, best)
         if not by_words and not (best.plan.language != lang and dense[best.iri] >= DESCRIPTION_MIN + CROSS_LANGUAGE_MARGIN):
             return None  # (across languages, when no rendered word is shared, the dense score alone, higher, may do)
         lead = (ranked[0].score - ranked[1].score) / ranked[0].score if len(ranked) > 1 else 1.0
         score = min(1.0, 0.55 + 2.5 * lead + 2 * (dense[best.iri] - 0.84))
         return best, round(score if by_words else min(score, DENSE_ONLY_MAX), 3)
 
+    def _shares_words(self, question: str, c: Commitment) -> bool:
+        """Whether ``c`` shares content words with the question (beyond the words of the intent
+        examples): one of its title or two of its text."""
+        wanted = stems(question) - self.model.generic_stems
+        passages = [p.text for p in self.service.index.passages if p.commitment == c.iri]
+        return bool(wanted & stems(c.title) or len(wanted & stems(" ".join(passages + [c.title]))) >= 2)
+
     @staticmethod
-    def _of_described(ctx: Context, intent: str, described: tuple, rivals: list[Commitment]) -> Answer:
+    def _of_described(ctx: Context, intent: str, described: tuple[Commitment, float],
+                      rivals: list[Commitment]) -> Answer:
         """``intent``'s answer for the commitment the question describes; when that one holds no
         fact of the asked kind, the answer of the first of ``rivals`` that does, a little less sure."""
         ctx.commitment, ctx.link_score = described
         answer = builders.BUILDERS[intent](ctx)
-        for rival in rivals if not answer.known else []:
+        if answer.known:
+            return answer
+        for rival in rivals:
             ctx.commitment = rival
             if (found := builders.BUILDERS[intent](ctx)).known:
                 return replace(found, confidence=round(found.confidence * ONLY_ONE_FACT, 3))
         ctx.commitment = described[0]
         return answer
 
-    def _rivals(self, best: Commitment, hits: list[Hit], fused: list[Hit]) -> list[Commitment]:
+    def _rivals(self, question: str, best: Commitment, hits: list[Hit], fused: list[Hit]) -> list[Commitment]:
         """The best commitment of each other plan that the question describes nearly as well as
-        ``best`` (fused score within ``RIVAL_SHARE`` of its, dense score at least ``DESCRIPTION_MIN``),
-        best first: where the described commitment holds no fact of the asked kind, one of them may."""
+        ``best`` (fused score within ``RIVAL_SHARE`` of its, dense score at least ``DESCRIPTION_MIN``,
+        sharing its words as ``best`` must), best first: where the described commitment holds no
+        fact of the asked kind, one of them may."""
         dense = {h.commitment: h.score for h in hits}
         top = next((h.score for h in fused if h.commitment == best.iri), None)
         found: dict[Plan, Commitment] = {}
         for h in fused:
             c = self.linker.commitments.get(h.commitment)
             if (top is None or c is None or c.plan in (best.plan, *found) or h.score < RIVAL_SHARE * top
-                    or dense.get(h.commitment, 0.0) < DESCRIPTION_MIN):
+                    or dense.get(h.commitment, 0.0) < DESCRIPTION_MIN or not self._shares_words(question, c)):
                 continue
             found[c.plan] = c
         return list(found.values())

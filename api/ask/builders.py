@@ -361,15 +361,17 @@ def dates(ctx: Context) -> Answer:
                       evidence=[best], confidence=min(0.9, 0.5 + 0.1 * best_score))
 
 
-#: the kinds of legal instrument a question may ask for by name (``cues.json: law_types``: the
-#: ``eli:type_document`` of each kind → patterns), "law" itself asking for any
-_LAW_TYPES = {OGP_NS + kind: [re.compile(p) for lang, ps in langs.items() for p in ps]
-              for kind, langs in CUES["law_types"].items() if kind != "_doc"}
+#: the kinds of legal instrument a question asks for by name, by language (``cues.json:
+#: law_types``: the ``eli:type_document`` of each kind → its patterns, right after an asking word)
+_LAW_TYPES = {lang: {OGP_NS + kind: re.compile(rf"\b(?:{'|'.join(asking)})\s+(?:{'|'.join(langs.get(lang, []))})")
+                     for kind, langs in CUES["law_types"].items() if not kind.startswith("_") and langs.get(lang)}
+              for lang, asking in CUES["law_types"]["_asking"].items()}
 
 
 def laws_of(ctx: Context) -> Answer:
-    """The laws the linked commitment cites — of the kind the question names, if it names one
-    ("¿qué decreto…?") —, quoting the citation that shares words with the question."""
+    """The laws the linked commitment cites — of the kind the question asks for, if it asks for one
+    ("¿qué decreto…?") and the commitment cites one of that kind, else all —, quoting the citation
+    that shares words with the question."""
     c = ctx.commitment
     query = f"""SELECT ?law ?label (SAMPLE(?n) AS ?name) (SAMPLE(?a) AS ?acr) (SAMPLE(?t) AS ?type) WHERE {{
         <{c.iri}> ogp:citesLegislation ?law . ?law rdfs:label ?label . OPTIONAL {{ ?law skos:prefLabel ?n }}
@@ -378,8 +380,8 @@ def laws_of(ctx: Context) -> Answer:
     rows = ctx.select(query)
     if not rows:
         return ctx.no_fact("laws_of_commitment", ctx.what("laws"), sparql=query)
-    asked = {t for t, patterns in _LAW_TYPES.items() if any(p.search(ctx.folded) for p in patterns)}
-    rows = [r for r in rows if r["type"] in asked] or rows  # "what decree does it cite": its decrees
+    asked = {t for t, pattern in _LAW_TYPES.get(ctx.lang, {}).items() if pattern.search(ctx.folded)}
+    rows = [r for r in rows if r["type"] in asked] or rows  # "what decree does it cite": its decrees (else all)
     labels = "; ".join(r["label"] + "".join(f" ({x})" for x in (r["name"], r["acr"]) if x and x != r["label"]) for r in rows)
     evidence = [ev for r in rows for ev in ctx.mention_evidence(r["law"], commitment=c, limit=1)]
     shared, quoted = ctx.closest(evidence, ctx.wanted(rendered=True))  # the citation the question is about

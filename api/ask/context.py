@@ -14,6 +14,7 @@ from api.ask.answer import Answer
 from api.ask.evidence import Evidence
 from api.ask.linking import CUES, Commitment, Linker, Links, Plan
 from indexes.vector_cache import embed
+from ogp_graph.text import match_form
 
 #: a plan's own sentence sharing one word only with the question answers it when at least this close (e5 cosine)
 PASSAGE_MIN = 0.84
@@ -170,21 +171,24 @@ class Context:
         return found
 
     def milestone(self, c: Commitment) -> Milestone | None:
-        """The milestone of ``c`` the question names ("el hito 1", "milestone 2", "C04.6": ``cues.json
-        milestone_number``); None when it names none or ``c`` has no milestone of that number."""
-        asked = next((int(m.group(1)) for p in _MILESTONE_NUMBER.get(self.lang, []) if (m := p.search(self.folded))), None)
+        """The milestone of ``c`` the question names ("el hito 1", "milestone 2", "C04.6" when ``c``
+        is C04: ``cues.json milestone_number``), from its start to the next milestone's of the same
+        document (or the commitment's end there); None when it names none or ``c`` has no milestone
+        of that number."""
+        asked = next((int(m.group("n")) for p in _MILESTONE_NUMBER.get(self.lang, []) if (m := p.search(self.folded))
+                      and m.groupdict().get("of") in (None, match_form(c.label or ""))), None)
         if asked is None:
             return None
         rows = self.select(f"""SELECT ?k ?d ?doc ?b WHERE {{ <{c.iri}> ogp:milestone ?m . ?m ogp:milestoneNumber ?k ;
-            dct:description ?d ; ogp:sourceSpan ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b }} ORDER BY ?b""")
+            dct:description ?d ; ogp:sourceSpan ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b }} ORDER BY ?doc ?b""")
         at = next((i for i, r in enumerate(rows) if int(r["k"]) == asked), None)
         if at is None:
             return None
         doc, start = rows[at]["doc"], int(rows[at]["b"])
-        if at + 1 < len(rows):
+        if at + 1 < len(rows) and rows[at + 1]["doc"] == doc:
             end = int(rows[at + 1]["b"])
         else:
-            end = max(e for d, _, e in self.spans(c, "ogp:sourceSpan") if d == doc)
+            end = max((e for d, _, e in self.spans(c, "ogp:sourceSpan") if d == doc), default=start)
         return Milestone(asked, _MILESTONE_CUE.sub("", rows[at]["d"], count=1), doc, start, end)
 
     def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
@@ -217,12 +221,17 @@ def plan_text(ctx: Context) -> list[tuple[str, Plan, int, int]]:
     return stretches
 
 
-def closest_plan_sentence(ctx: Context) -> tuple[dict, Plan, int, float] | None:
+def _asked_words(ctx: Context) -> str:
+    """The folded question without the names it links, plan words ("plan de acción") and numbers."""
+    return re.sub(r"\b\d+\b", " ", _PLAN_NAMES.sub(" ", ctx.links.outside_names(ctx.folded)))
+
+
+def _closest_plan_sentence(ctx: Context) -> tuple[dict, Plan, int] | None:
     """The sentence of a plan's own text (outside its commitments) closest to the question, as
-    evidence, with its plan, how many words it shares with the question and its cosine: in the embedding space,
+    evidence, with its plan and how many words it shares with the question: in the embedding space,
     a little closer for each word it shares (beyond the names it links; with their renderings in the
     plan's language); None when no sentence shares a word and none is ``PASSAGE_MIN`` close."""
-    asked = re.sub(r"\b\d+\b", " ", _PLAN_NAMES.sub(" ", ctx.links.outside_names(ctx.folded)))
+    asked = _asked_words(ctx)
     wanted = stems(f"{asked} {ctx.rendered}") - ctx.generic
     found = [(doc, plan, s, t) for doc, plan, b, e in plan_text(ctx) for s, t in ctx.evidence.sentences_of(doc, [(b, e)])]
     texts = [ctx.evidence.texts[doc][s:t] for doc, _, s, t in found]
@@ -232,25 +241,26 @@ def closest_plan_sentence(ctx: Context) -> tuple[dict, Plan, int, float] | None:
     if not ranked or not (shared[ranked[0]] or closeness[ranked[0]] >= PASSAGE_MIN):
         return None
     doc, plan, s, t = found[ranked[0]]
-    return ctx.evidence.span(doc, s, t), plan, shared[ranked[0]], closeness[ranked[0]]
+    return ctx.evidence.span(doc, s, t), plan, shared[ranked[0]]
 
 
 def plan_passage(ctx: Context) -> Answer | None:
     """A question answered from a plan's own text (outside its commitments): its closest sentence
-    (``closest_plan_sentence``); for a yes/no question, judged as an event when it shares
-    ``EVENT_WORDS`` words with the question — asking words included, since they name the event
-    ("cumpridos") — "No" when it says the event is yet to happen, else "Yes"; None without one."""
-    found = closest_plan_sentence(ctx)
+    (``_closest_plan_sentence``); for a yes/no question, judged as an event when it shares
+    ``EVENT_WORDS`` words with the question, one an asking word, since that names the event
+    ("cumpridos", "aprovada") — "No" when it says the event is yet to happen, else "Yes"; None
+    without a sentence."""
+    found = _closest_plan_sentence(ctx)
     if found is None:
         return None
-    ev, plan, shared, _ = found
-    where = dict(plan=ctx.say("plan_label", period=plan.period), country=plan.country_name(ctx.lang))
-    told = stems(f"{ctx.links.outside_names(ctx.folded)} {ctx.rendered}") & stems(ev["text"])
-    if ctx.yes_no and len(told) >= EVENT_WORDS:
+    ev, plan, shared = found
+    where = ctx.say("plan_ref", plan=ctx.say("plan_label", period=plan.period), country=plan.country_name(ctx.lang))
+    told = stems(f"{_asked_words(ctx)} {ctx.rendered}") & stems(ev["text"])
+    if ctx.yes_no and len(told) >= EVENT_WORDS and told & ctx.generic:  # what it shares names the event asked
         pending = any(p.search(ev["text"].lower()) for p in NOT_DONE.get(plan.language, []))
-        return ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=ctx.say("plan_ref", **where),
+        return ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=where,
                                             text=ev["text"]),
                           items=[{"plan": plan.iri, "happened": not pending}], evidence=[ev], plans=[plan],
                           confidence=min(0.85, 0.6 + 0.05 * len(told)))
-    return ctx.answer("plan_passage", ctx.say("plan_passage", **where, text=ev["text"]),
+    return ctx.answer("plan_passage", ctx.say("plan_passage", where=where, text=ev["text"]),
                       items=[{"plan": plan.iri}], evidence=[ev], plans=[plan], confidence=0.6 + 0.05 * min(shared, 4))

@@ -146,7 +146,7 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
     by_ref: dict[str, Record] = {}
     milestone_refs: dict[str, list[Field]] = {}  # milestone id → its entry
 
-    def entry(ident, item, kind: str, number: int) -> list[Field]:
+    def entry(ident, item, kind: str, *, number: int | None = None) -> list[Field]:
         """A milestone (its full text when the data has one, else its label), labelled with its
         ``number`` ("Milestone 6", so that it reads as the sixth milestone), or an indicator."""
         title, fields, _ = reader.fields(item)
@@ -171,7 +171,7 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
         record = Record(ref=ref, title=title, fields=fields)
         for kind in ("milestone", "other"):
             for child_id, child in children.get(kind, []):
-                record.milestones.append(entry(child_id, child, kind, _number(child_id, len(record.milestones) + 1)))
+                record.milestones.append(entry(child_id, child, kind, number=_number(child_id, ref, len(record.milestones) + 1)))
         records.append(record)
         by_ref[ref] = record
     for kind in ("milestone", "other"):
@@ -185,8 +185,8 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
                 records.append(by_ref[owner])
             if owner is None:
                 continue
-            made = entry(ident, item, kind, _number(ident, len(by_ref[owner].milestones) + 1))
-            if milestone is not None:  # an indicator of a milestone: under it, before the next milestone
+            made = entry(ident, item, kind, number=_number(ident, owner, len(by_ref[owner].milestones) + 1))
+            if milestone is not None and kind == "other":  # an indicator of a milestone: under it, before the next one
                 milestone_refs[milestone].extend(made)
                 continue
             by_ref[owner].milestones.append(made)
@@ -195,10 +195,11 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
     return records
 
 
-def _number(ident: str | None, ordinal: int) -> int:
-    """A milestone's number: the last part of a hierarchical id ("C04.6" → 6), else ``ordinal``."""
-    last = re.split(r"[.-]", ident)[-1] if ident else ""
-    return int(last) if last.isdigit() and ident != last else ordinal
+def _number(ident: str | None, owner: str, ordinal: int) -> int:
+    """A milestone's number: the part of its id after its commitment's ("C04.6" of C04 → 6), else
+    ``ordinal`` (its place among the commitment's milestones)."""
+    rest = ident[len(owner) + 1:] if ident and ident.startswith(owner) and ident[len(owner):len(owner) + 1] in ".-" else ""
+    return int(rest) if rest.isdigit() else ordinal
 
 
 def _as_table(reader: _Reader, items: list[tuple[str | None, dict]]) -> list[Record]:
