@@ -229,9 +229,13 @@ def test_contacts_are_quoted_from_the_commitment_and_office_holders_are_not_know
     assert "Eduardo Mendoza" in answer.evidence[0]["text"] and answer.plans[0]["country"] == "EC"
     assert "Eduardo Mendoza" in world.ask("who is the contact person for commitment 10 of ecuador").answer
     assert not world.ask("quien es el contacto del compromiso 5 de guatemala").known
-    for question in ("quien es el presidente del ecuador", "who is the current president of the united states"):
+    for question in ("quien es el presidente del ecuador", "who is the current president of the united states",
+                     "quien es la secretaria de la SENACYT"):
         office = world.ask(question)
         assert office.intent == "head_of" and not office.known
+    # "qué secretaría" asks which secretariat, an institution: the responsible ones
+    which = world.ask("que secretaria es responsable del compromiso 6 de guatemala")
+    assert which.intent == "responsible" and "SENACYT" in which.answer
 
 
 def test_an_asked_noun_phrase_counts_its_last_noun_in_every_language():
