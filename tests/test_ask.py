@@ -559,6 +559,8 @@ def test_a_milestone_named_by_its_id_is_answered_from_that_milestone(tmp_path):
     both = service.ask("who is responsible for C01?")  # no milestone named: the commitment's leads
     assert "National Research Council" in both.answer and "Statistics Canada" in both.answer
     assert "Statistics Canada" in service.ask("who is responsible for milestone 1 of C01? not C02.2").answer
+    led = service.ask("which milestones does the National Research Council lead?")
+    assert led.intent == "commitments_by_org" and [i["milestone"] for i in led.items] == [2] and "C01.2" in led.answer
 
 
 def test_a_described_commitment_lacking_the_fact_gives_way_to_one_of_another_plan_described_as_well(tmp_path):

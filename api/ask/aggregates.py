@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from api.ask.analysis import WORD
 from api.ask.answer import Answer
 from api.ask.context import Context, plan_passage
-from api.ask.linking import Commitment, Entity, Plan
+from api.ask.linking import CUES, Commitment, Entity, Plan
 
 def _commitments(ctx: Context, where: str, *, order: str = "?plan ?n") -> tuple[str, list[Commitment]]:
     query = f"""SELECT DISTINCT ?c ?plan ?n WHERE {{ {ctx.plan_scope()} ?c ogp:actionPlan ?plan ; ogp:commitmentNumber ?n .
@@ -44,12 +45,31 @@ def _org(ctx: Context, k: int = 0) -> Entity:
 
 
 def by_org(ctx: Context) -> Answer:
-    """The commitments in scope the linked institution is responsible for."""
+    """The commitments in scope the linked institution is responsible for; the milestones whose
+    own text names it, when the question asks about milestones."""
     org = _org(ctx)
+    if set(WORD.findall(ctx.folded)) & set(CUES["relations_counted"]["milestone"]):
+        return _milestones_of(ctx, org)
     return _listing(ctx, "commitments_by_org", f"?c ogp:responsibleOrganization <{org.iri}> .", say="by_org",
                     none=ctx.say("no_fact", commitment=org.label, what=ctx.what("responsible")), none_confidence=0.9,
                     evidence=lambda found: ctx.mention_evidence(org.iri), confidence=0.9 * org.score,
                     org=ctx.org_label(org.iri))
+
+
+def _milestones_of(ctx: Context, org: Entity) -> Answer:
+    """The milestones in scope whose own text names ``org`` (a tracker's "… (PCH)" and its lead
+    line), each as its commitment's id and number ("C06.3")."""
+    query, found = _commitments(ctx, f"?c ogp:responsibleOrganization|ogp:mentions <{org.iri}> .")
+    led = [(c, m) for c in found for m in ctx.milestones(c) if ctx.mentioned_in(org.iri, c, m)]
+    if not led:
+        return ctx.unknown("commitments_by_org", ctx.say("no_fact", commitment=ctx.org_label(org.iri),
+                                                         what=ctx.what("milestones")), sparql=query)
+    listing = "; ".join(f"{c.label or c.number}.{m.number} {m.title}" for c, m in led)
+    return ctx.answer("commitments_by_org", ctx.say("by_org_milestones", org=ctx.org_label(org.iri), count=len(led),
+                                                    list=listing),
+                      items=[{**ctx.c_dict(c), "milestone": m.number} for c, m in led], sparql=query,
+                      evidence=[ctx.evidence.span(m.doc, m.start, m.end, commitment=ctx.c_dict(c)) for c, m in led[:3]],
+                      plans=_plans_of([c for c, _ in led], ctx), confidence=0.85 * org.score)
 
 
 def count_by_org(ctx: Context) -> Answer:

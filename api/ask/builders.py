@@ -15,7 +15,7 @@ from api.ask.aggregates import (by_org, citing_law, compare_orgs, completed, cou
                                  count_commitments, in_place, laws_in_plan, most_commitments, most_responsibles,
                                  most_milestones, shared)
 from api.ask.answer import Answer
-from api.ask.context import EVENT_WORDS, NOT_DONE, Context, Milestone, plan_text
+from api.ask.context import EVENT_WORDS, NOT_DONE, Context, plan_text
 from api.ask.linking import CUES, Commitment
 from api.ask.quantities import max_amount, quantity
 from ogp_graph.segment.cues import field_label
@@ -44,19 +44,13 @@ def responsible(ctx: Context) -> Answer:
     if not rows:
         return ctx.no_fact("responsible", ctx.what("responsible"), sparql=query)
     title, m = c.title, ctx.milestone(c)
-    if m and (own := [r for r in rows if _mentioned_in(ctx, r["org"], c, m)]):  # the milestone's own lead
+    if m and (own := [r for r in rows if ctx.mentioned_in(r["org"], c, m)]):  # the milestone's own lead
         rows, title = own, ctx.say("milestone_title", number=m.number, title=_short(m.title))
     evidence = [ev for r in rows for ev in ctx.mention_evidence(r["org"], commitment=c, limit=1)]
     return ctx.answer("responsible", ctx.say("responsible", Commitment=ctx.cref(c, capital=True), title=title,
                                              names=_names(rows)),
                       items=[{"organization": r["org"], "name": r["name"], "acronym": r["acr"]} for r in rows],
                       sparql=query, evidence=evidence, confidence=0.95)
-
-
-def _mentioned_in(ctx: Context, entity: str, c: Commitment, m: Milestone) -> bool:
-    """Whether the text of milestone ``m`` of ``c`` mentions ``entity``."""
-    return any(doc == m.doc and m.start <= b < m.end
-               for doc, b, _, _ in ctx.evidence.mentions(entity, commitment=c.iri, limit=1000))
 
 
 def _every_language(section: str) -> list[str]:

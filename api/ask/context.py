@@ -20,6 +20,8 @@ from ogp_graph.text import match_form
 PASSAGE_MIN = 0.84
 #: each word a plan's sentence shares with the question brings it this much closer
 SHARED_WORD = 0.01
+#: at most this many mentions of one entity in one commitment are read
+MENTIONS_MAX = 1000
 #: a yes/no question about an event is judged from a sentence sharing this many of its words
 EVENT_WORDS = 2
 #: sentences saying an event is yet to happen, by document language (``cues.json: not_done``)
@@ -170,26 +172,32 @@ class Context:
                 found.append(self.evidence.sentence(doc, s, t, commitment=self.c_dict(c)))
         return found
 
+    def milestones(self, c: Commitment) -> list[Milestone]:
+        """Every milestone of ``c`` in text order, each from its start to the next one's of the same
+        document (or the commitment's end there)."""
+        rows = self.select(f"""SELECT ?k ?d ?doc ?b WHERE {{ <{c.iri}> ogp:milestone ?m . ?m ogp:milestoneNumber ?k ;
+            dct:description ?d ; ogp:sourceSpan ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b }} ORDER BY ?doc ?b""")
+        ends = {doc: e for doc, _, e in self.spans(c, "ogp:sourceSpan")}
+        found = []
+        for i, r in enumerate(rows):
+            doc, start = r["doc"], int(r["b"])
+            following = rows[i + 1] if i + 1 < len(rows) and rows[i + 1]["doc"] == doc else None
+            end = int(following["b"]) if following else max(ends.get(doc, start), start)
+            found.append(Milestone(int(r["k"]), _MILESTONE_CUE.sub("", r["d"], count=1), doc, start, end))
+        return found
+
     def milestone(self, c: Commitment) -> Milestone | None:
         """The milestone of ``c`` the question names ("el hito 1", "milestone 2", "C04.6" when ``c``
-        is C04: ``cues.json milestone_number``), from its start to the next milestone's of the same
-        document (or the commitment's end there); None when it names none or ``c`` has no milestone
+        is C04: ``cues.json milestone_number``); None when it names none or ``c`` has no milestone
         of that number."""
         asked = next((int(m.group("n")) for p in _MILESTONE_NUMBER.get(self.lang, []) if (m := p.search(self.folded))
                       and m.groupdict().get("of") in (None, match_form(c.label or ""))), None)
-        if asked is None:
-            return None
-        rows = self.select(f"""SELECT ?k ?d ?doc ?b WHERE {{ <{c.iri}> ogp:milestone ?m . ?m ogp:milestoneNumber ?k ;
-            dct:description ?d ; ogp:sourceSpan ?s . ?s nif:referenceContext ?doc ; nif:beginIndex ?b }} ORDER BY ?doc ?b""")
-        at = next((i for i, r in enumerate(rows) if int(r["k"]) == asked), None)
-        if at is None:
-            return None
-        doc, start = rows[at]["doc"], int(rows[at]["b"])
-        if at + 1 < len(rows) and rows[at + 1]["doc"] == doc:
-            end = int(rows[at + 1]["b"])
-        else:
-            end = max((e for d, _, e in self.spans(c, "ogp:sourceSpan") if d == doc), default=start)
-        return Milestone(asked, _MILESTONE_CUE.sub("", rows[at]["d"], count=1), doc, start, end)
+        return None if asked is None else next((m for m in self.milestones(c) if m.number == asked), None)
+
+    def mentioned_in(self, entity: str, c: Commitment, m: Milestone) -> bool:
+        """Whether the text of milestone ``m`` of ``c`` mentions ``entity``."""
+        return any(doc == m.doc and m.start <= b < m.end
+                   for doc, b, _, _ in self.evidence.mentions(entity, commitment=c.iri, limit=MENTIONS_MAX))
 
     def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
         """Up to ``limit`` evidence sentences mentioning ``entity`` (within ``commitment`` when given)."""
