@@ -541,12 +541,17 @@ def test_a_milestone_named_by_its_id_is_answered_from_that_milestone(tmp_path):
     path = tmp_path / "tracker.yaml"
     path.write_text(
         "fields:\n- datastore_id: commitments\n  choices:\n    C01: {en: Open data and open science}\n"
+        "    C02: {en: Open government learning}\n"
         "- datastore_id: milestones\n  choices:\n"
         "    C01.1: {en: Publish the statistical data (Statistics Canada)}\n"
         "    C01.2: {en: Launch a science portal (National Research Council)}\n"
+        "    C02.1: {en: Train public servants (Canada School of Public Service)}\n"
+        "    C02.2: {en: Reach teachers (Canada School of Public Service)}\n"
         "- datastore_id: indicators\n  choices:\n"
         "    C01.1.1: {en: Data are published (December 2018), due_date: 2018-12}\n"
-        "    C01.2.1: {en: The portal is live (June 2019), due_date: 2019-06}\n",
+        "    C01.2.1: {en: The portal is live (June 2019), due_date: 2019-06}\n"
+        "    C02.1.1: {en: Open government courses are given to public servants (June 2020), due_date: 2020-06}\n"
+        "    C02.2.1: {en: Materials for teachers are published (March 2021), due_date: 2021-03}\n",
         encoding="utf-8",
     )
     build_all([path], data_dir=tmp_path / "home", country="CA")
@@ -559,6 +564,8 @@ def test_a_milestone_named_by_its_id_is_answered_from_that_milestone(tmp_path):
     both = service.ask("who is responsible for C01?")  # no milestone named: the commitment's leads
     assert "National Research Council" in both.answer and "Statistics Canada" in both.answer
     assert "Statistics Canada" in service.ask("who is responsible for milestone 1 of C01? not C02.2").answer
+    # "open government" names every plan: the dated line asked is the one sharing the other words
+    assert "March 2021" in service.ask("when are the open government materials for teachers due?").answer
     led = service.ask("which milestones does the National Research Council lead?")
     assert led.intent == "commitments_by_org" and [i["milestone"] for i in led.items] == [2] and "C01.2" in led.answer
 

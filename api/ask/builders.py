@@ -15,7 +15,7 @@ from api.ask.aggregates import (by_org, citing_law, compare_orgs, completed, cou
                                  count_commitments, in_place, laws_in_plan, most_commitments, most_responsibles,
                                  most_milestones, shared)
 from api.ask.answer import Answer
-from api.ask.context import EVENT_WORDS, NOT_DONE, Context, plan_text
+from api.ask.context import EVENT_WORDS, NOT_DONE, Context, plan_text, without_plan_names
 from api.ask.linking import CUES, Commitment
 from api.ask.quantities import max_amount, quantity
 from ogp_graph.segment.cues import field_label
@@ -338,7 +338,7 @@ def dates(ctx: Context) -> Answer:
     if found := _milestone_dates(ctx, c, months):
         return found
     day = any(re.search(p, ctx.folded) for p in CUES["day_asked"].get(ctx.lang, []))
-    wanted = stems(ctx.question)
+    wanted = stems(without_plan_names(ctx.folded))  # "open government" says nothing of the sentence asked
     best, best_score = None, 0
     for s in ctx.body_sentences(c, "ogp:sourceSpan"):
         folded = match_form(s["text"])

@@ -229,9 +229,15 @@ def plan_text(ctx: Context) -> list[tuple[str, Plan, int, int]]:
     return stretches
 
 
+def without_plan_names(folded: str) -> str:
+    """``folded`` without the phrases naming any open-government plan ("gobierno abierto", "action
+    plan": ``cues.json plan_names``)."""
+    return _PLAN_NAMES.sub(" ", folded)
+
+
 def _asked_words(ctx: Context) -> str:
     """The folded question without the names it links, plan words ("plan de acción") and numbers."""
-    return re.sub(r"\b\d+\b", " ", _PLAN_NAMES.sub(" ", ctx.links.outside_names(ctx.folded)))
+    return re.sub(r"\b\d+\b", " ", without_plan_names(ctx.links.outside_names(ctx.folded)))
 
 
 def _closest_plan_sentence(ctx: Context) -> tuple[dict, Plan, int] | None:
