@@ -68,9 +68,10 @@ class Context:
     yes_no: bool = False  # the question asks yes or no
 
     def wanted(self, *, rendered: bool = False) -> set[str]:
-        """Stems of the question's words that describe, not ask (the intent examples' words and
-        countries' names left out); ``rendered``: with their renderings in the other plan languages."""
-        words = f"{self.links.without_scope(self.folded)} {self.rendered if rendered else ''}"
+        """Stems of the question's words that describe, not ask (the intent examples' words, countries'
+        names and the phrases naming any plan left out); ``rendered``: with their renderings in the
+        other plan languages."""
+        words = f"{without_plan_names(self.links.without_scope(self.folded))} {self.rendered if rendered else ''}"
         return stems(words) - self.generic
 
     @staticmethod
