@@ -277,6 +277,12 @@ def test_plans_the_graph_does_not_hold_are_not_answered_from_the_plans_it_holds(
     assert dated.known and "10,716" in dated.answer  # a year of an event, not of a plan
 
 
+def test_where_a_commitment_stands_asks_for_its_progress_not_its_places(world):
+    for question in ("where does commitment 5 of guatemala stand", "en que estado esta el compromiso 5 de guatemala"):
+        assert world.ask(question).intent not in ("places_of_commitment", "commitments_in_place"), question
+    assert world.ask("where does commitment 5 of guatemala stand").intent == "progress"
+
+
 def test_opinions_predictions_and_general_knowledge_are_not_known(world):
     for question in ("will ecuador's plan succeed", "will ecuador's open government plan succeed",
                      "es bueno el plan de guatemala", "cual es la capital de ecuador",
