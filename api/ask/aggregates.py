@@ -60,7 +60,10 @@ def _milestones_of(ctx: Context, org: Entity) -> Answer:
     """The milestones in scope whose own text names ``org`` (a tracker's "… (PCH)" and its lead
     line), each as its commitment's id and number ("C06.3")."""
     query, found = _commitments(ctx, f"?c ogp:responsibleOrganization|ogp:mentions <{org.iri}> .")
-    led = [(c, m) for c in found for m in ctx.milestones(c) if ctx.mentioned_in(org.iri, c, m)]
+    led = []
+    for c in found:
+        mentions = ctx.mentions_in(org.iri, c)
+        led += [(c, m) for m in ctx.milestones(c) if any(m.holds(*at) for at in mentions)]
     if not led:
         return ctx.unknown("commitments_by_org", ctx.say("no_fact", commitment=ctx.org_label(org.iri),
                                                          what=ctx.what("milestones")), sparql=query)

@@ -274,9 +274,17 @@ class Asker:
         related = self._related(named, in_scope, every=True)
         return (self.linker.commitments[related.pop()], IMPLIED) if len(related) == 1 else None
 
+    @cached_property
+    def _commitment_stems(self) -> dict[str, set[str]]:
+        """Commitment IRI → the content-word stems of its title and indexed passages (read once)."""
+        texts: dict[str, list[str]] = {iri: [c.title] for iri, c in self.linker.commitments.items()}
+        for p in self.service.index.passages:
+            texts.setdefault(p.commitment, []).append(p.text)
+        return {iri: stems(" ".join(parts)) for iri, parts in texts.items()}
+
     def _stems_of(self, c: Commitment) -> set[str]:
         """Content-word stems of a commitment's title and indexed passages."""
-        return stems(" ".join([c.title, *(p.text for p in self.service.index.passages if p.commitment == c.iri)]))
+        return self._commitment_stems.get(c.iri, set())
 
     def _search(self, words: str, vector, in_scope: set[str]) -> tuple[list[Hit], list[Hit]]:
         """Commitments in scope by dense similarity (``vector``) of their best passage, and by that
@@ -321,8 +329,7 @@ class Asker:
         """Whether ``c`` shares content words with the question (beyond the words of the intent
         examples): one of its title or two of its text."""
         wanted = stems(question) - self.model.generic_stems
-        passages = [p.text for p in self.service.index.passages if p.commitment == c.iri]
-        return bool(wanted & stems(c.title) or len(wanted & stems(" ".join(passages + [c.title]))) >= 2)
+        return bool(wanted & stems(c.title) or len(wanted & self._stems_of(c)) >= 2)
 
     @staticmethod
     def _of_described(ctx: Context, intent: str, described: tuple[Commitment, float],

@@ -15,7 +15,7 @@ from api.ask.aggregates import (by_org, citing_law, compare_orgs, completed, cou
                                  count_commitments, in_place, laws_in_plan, most_commitments, most_responsibles,
                                  most_milestones, shared)
 from api.ask.answer import Answer
-from api.ask.context import EVENT_WORDS, NOT_DONE, Context, plan_text, without_plan_names
+from api.ask.context import EVENT_WORDS, Context, pending, plan_text, without_plan_names
 from api.ask.linking import CUES, Commitment
 from api.ask.quantities import max_amount, quantity
 from ogp_graph.segment.cues import field_label
@@ -44,7 +44,7 @@ def responsible(ctx: Context) -> Answer:
     if not rows:
         return ctx.no_fact("responsible", ctx.what("responsible"), sparql=query)
     title, m = c.title, ctx.milestone(c)
-    if m and (own := [r for r in rows if ctx.mentioned_in(r["org"], c, m)]):  # the milestone's own lead
+    if m and (own := [r for r in rows if any(m.holds(*at) for at in ctx.mentions_in(r["org"], c))]):  # its own lead
         rows, title = own, ctx.say("milestone_title", number=m.number, title=_short(m.title))
     evidence = [ev for r in rows for ev in ctx.mention_evidence(r["org"], commitment=c, limit=1)]
     return ctx.answer("responsible", ctx.say("responsible", Commitment=ctx.cref(c, capital=True), title=title,
@@ -240,10 +240,9 @@ def _event(ctx: Context, c: Commitment) -> tuple[Answer, int] | None:
     shared, best = ctx.closest(ctx.body_sentences(c, "ogp:sourceSpan"), ctx.wanted(rendered=True) - stems(c.title))
     if shared < EVENT_WORDS:
         return None
-    text = best["text"].lower()
-    pending = any(p.search(text) for p in NOT_DONE.get(c.plan.language, []))
-    answer = ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=ctx.cref(c), text=best["text"]),
-                        items=[{**ctx.c_dict(c), "happened": not pending}], evidence=[best], plans=[c.plan],
+    later = pending(best["text"], c.plan.language)
+    answer = ctx.answer("status", ctx.say("event_no" if later else "event_yes", commitment=ctx.cref(c), text=best["text"]),
+                        items=[{**ctx.c_dict(c), "happened": not later}], evidence=[best], plans=[c.plan],
                         confidence=min(0.85, 0.6 + 0.05 * shared))
     return answer, shared
 

@@ -25,7 +25,7 @@ MENTIONS_MAX = 1000
 #: a yes/no question about an event is judged from a sentence sharing this many of its words
 EVENT_WORDS = 2
 #: sentences saying an event is yet to happen, by document language (``cues.json: not_done``)
-NOT_DONE = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["not_done"].items() if lang != "_doc"}
+_NOT_DONE = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["not_done"].items() if lang != "_doc"}
 _PLAN_NAMES = re.compile(r"\b(?:" + "|".join(sorted((n for lang, ns in CUES["plan_names"].items() if lang != "_doc"
                                                       for n in ns), key=len, reverse=True)) + r")\b")
 _MILESTONE_NUMBER = {lang: [re.compile(p) for p in ps] for lang, ps in CUES["milestone_number"].items() if lang != "_doc"}
@@ -36,14 +36,23 @@ MESSAGES = {k: v for k, v in json.loads((Path(__file__).parent / "data" / "messa
 
 @dataclass(frozen=True)
 class Milestone:
-    """One milestone of a commitment, as the question names it: its number, its description and
-    its text, from its start to the next milestone's (or the commitment's end)."""
+    """One milestone of a commitment: its number, its description and its text, from its start to
+    the next milestone's (or the commitment's end)."""
 
     number: int
     title: str
     doc: str
     start: int
     end: int
+
+    def holds(self, doc: str, at: int) -> bool:
+        """Whether character ``at`` of document ``doc`` is in the milestone's text."""
+        return doc == self.doc and self.start <= at < self.end
+
+
+def pending(text: str, language: str) -> bool:
+    """Whether a sentence (in ``language``) says its event is yet to happen (``cues.json: not_done``)."""
+    return any(p.search(text.lower()) for p in _NOT_DONE.get(language, []))
 
 
 @dataclass
@@ -195,10 +204,9 @@ class Context:
                       and m.groupdict().get("of") in (None, match_form(c.label or ""))), None)
         return None if asked is None else next((m for m in self.milestones(c) if m.number == asked), None)
 
-    def mentioned_in(self, entity: str, c: Commitment, m: Milestone) -> bool:
-        """Whether the text of milestone ``m`` of ``c`` mentions ``entity``."""
-        return any(doc == m.doc and m.start <= b < m.end
-                   for doc, b, _, _ in self.evidence.mentions(entity, commitment=c.iri, limit=MENTIONS_MAX))
+    def mentions_in(self, entity: str, c: Commitment) -> list[tuple[str, int]]:
+        """(document, begin) of every mention of ``entity`` in ``c`` (one query)."""
+        return [(doc, b) for doc, b, _, _ in self.evidence.mentions(entity, commitment=c.iri, limit=MENTIONS_MAX)]
 
     def mention_evidence(self, entity: str, *, commitment: Commitment | None = None, limit: int = 2) -> list[dict]:
         """Up to ``limit`` evidence sentences mentioning ``entity`` (within ``commitment`` when given)."""
@@ -241,12 +249,12 @@ def _asked_words(ctx: Context) -> str:
     return re.sub(r"\b\d+\b", " ", without_plan_names(ctx.links.outside_names(ctx.folded)))
 
 
-def _closest_plan_sentence(ctx: Context) -> tuple[dict, Plan, int] | None:
+def _closest_plan_sentence(ctx: Context, asked: str) -> tuple[dict, Plan, int] | None:
     """The sentence of a plan's own text (outside its commitments) closest to the question, as
     evidence, with its plan and how many words it shares with the question: in the embedding space,
     a little closer for each word it shares (beyond the names it links; with their renderings in the
-    plan's language); None when no sentence shares a word and none is ``PASSAGE_MIN`` close."""
-    asked = _asked_words(ctx)
+    plan's language); None when no sentence shares a word and none is ``PASSAGE_MIN`` close.
+    ``asked``: the question's words (``_asked_words``)."""
     wanted = stems(f"{asked} {ctx.rendered}") - ctx.generic
     found = [(doc, plan, s, t) for doc, plan, b, e in plan_text(ctx) for s, t in ctx.evidence.sentences_of(doc, [(b, e)])]
     texts = [ctx.evidence.texts[doc][s:t] for doc, _, s, t in found]
@@ -265,17 +273,17 @@ def plan_passage(ctx: Context) -> Answer | None:
     ``EVENT_WORDS`` words with the question, one an asking word, since that names the event
     ("cumpridos", "aprovada") — "No" when it says the event is yet to happen, else "Yes"; None
     without a sentence."""
-    found = _closest_plan_sentence(ctx)
+    asked = _asked_words(ctx)
+    found = _closest_plan_sentence(ctx, asked)
     if found is None:
         return None
     ev, plan, shared = found
     where = ctx.say("plan_ref", plan=ctx.say("plan_label", period=plan.period), country=plan.country_name(ctx.lang))
-    told = stems(f"{_asked_words(ctx)} {ctx.rendered}") & stems(ev["text"])
+    told = stems(f"{asked} {ctx.rendered}") & stems(ev["text"])
     if ctx.yes_no and len(told) >= EVENT_WORDS and told & ctx.generic:  # what it shares names the event asked
-        pending = any(p.search(ev["text"].lower()) for p in NOT_DONE.get(plan.language, []))
-        return ctx.answer("status", ctx.say("event_no" if pending else "event_yes", commitment=where,
-                                            text=ev["text"]),
-                          items=[{"plan": plan.iri, "happened": not pending}], evidence=[ev], plans=[plan],
+        later = pending(ev["text"], plan.language)
+        return ctx.answer("status", ctx.say("event_no" if later else "event_yes", commitment=where, text=ev["text"]),
+                          items=[{"plan": plan.iri, "happened": not later}], evidence=[ev], plans=[plan],
                           confidence=min(0.85, 0.6 + 0.05 * len(told)))
     return ctx.answer("plan_passage", ctx.say("plan_passage", where=where, text=ev["text"]),
                       items=[{"plan": plan.iri}], evidence=[ev], plans=[plan], confidence=0.6 + 0.05 * min(shared, 4))

@@ -171,7 +171,8 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
         record = Record(ref=ref, title=title, fields=fields)
         for kind in ("milestone", "other"):
             for child_id, child in children.get(kind, []):
-                record.milestones.append(entry(child_id, child, kind, number=_number(child_id, ref, len(record.milestones) + 1)))
+                number = _number(child_id, ref, len(record.milestones) + 1)
+                record.milestones.append(entry(child_id, child, kind, number=number))
         records.append(record)
         by_ref[ref] = record
     for kind in ("milestone", "other"):
@@ -198,7 +199,9 @@ def _records(reader: _Reader, found: dict[str, list]) -> list[Record]:
 def _number(ident: str | None, owner: str, ordinal: int) -> int:
     """A milestone's number: the part of its id after its commitment's ("C04.6" of C04 → 6), else
     ``ordinal`` (its place among the commitment's milestones)."""
-    rest = ident[len(owner) + 1:] if ident and ident.startswith(owner) and ident[len(owner):len(owner) + 1] in ".-" else ""
+    if not ident or _parent(ident, [owner]) != owner:
+        return ordinal
+    rest = ident[len(owner) + 1:]
     return int(rest) if rest.isdigit() else ordinal
 
 
